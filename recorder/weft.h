@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft.h: the Weft instrumentation API.
+ *
+ * Link with `pkg-config --cflags --libs weft`. Nothing is recorded unless
+ * the program runs under `weft record` or with WEFT_TRACE=path set; then
+ * every call costs a few nanoseconds, takes no lock, makes no system call
+ * and allocates nothing. Define WEFT_DISABLE before including this header
+ * to compile every call out.
+ *
+ * The runtime is libc + pthreads only, thread-safe and fork-safe; a signal
+ * handler may record events (at worst, one that interrupts another event
+ * on the same thread is counted lost, never corrupting the buffer).
+ */
+#pragma once
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef WEFT_DISABLE
+
+/**
+ * weft_span_begin:
+ * @name: a string that stays valid and unchanged while the process runs
+ *   (a string literal): it is cached by address
+ *
+ * Opens a span on the calling thread; spans nest and close with
+ * weft_span_end() in reverse order.
+ */
+void weft_span_begin (const char *name);
+
+/**
+ * weft_span_end:
+ *
+ * Closes the innermost open span of the calling thread.
+ */
+void weft_span_end (void);
+
+/**
+ * weft_instant:
+ * @name: a string literal (as for weft_span_begin())
+ *
+ * Records a point in time on the calling thread.
+ */
+void weft_instant (const char *name);
+
+/**
+ * weft_counter:
+ * @name: a string literal naming the counter track (one per process)
+ * @value: the counter's new value
+ *
+ * Records a value of a counter track, drawn as a line over time.
+ */
+void weft_counter (const char *name, double value);
+
+/**
+ * weft_span_begin_copy:
+ * @name: any string; it is copied, so it may be reused or freed at once
+ *
+ * As weft_span_begin(), for names built at run time. Slower: the name is
+ * hashed on every call.
+ */
+void weft_span_begin_copy (const char *name);
+
+/**
+ * weft_thread_set_name:
+ * @name: the thread's name in the timeline (copied)
+ */
+void weft_thread_set_name (const char *name);
+
+/**
+ * weft_task_begin:
+ * @id: an id unique among the tasks in progress in this process
+ * @name: a string literal naming the task
+ *
+ * An async task was created and runs on the calling thread. It may later
+ * suspend and resume on any thread of the process.
+ */
+void weft_task_begin (uint64_t id, const char *name);
+
+/**
+ * weft_task_suspend:
+ * @id: the task's id
+ *
+ * The task stopped running, waiting for something (I/O, a timer, …).
+ */
+void weft_task_suspend (uint64_t id);
+
+/**
+ * weft_task_resume:
+ * @id: the task's id
+ *
+ * The task runs again, on the calling thread.
+ */
+void weft_task_resume (uint64_t id);
+
+/**
+ * weft_task_end:
+ * @id: the task's id
+ *
+ * The task finished; its id may be reused.
+ */
+void weft_task_end (uint64_t id);
+
+/**
+ * weft_flow_begin:
+ * @id: an id unique among flows in flight, across threads and processes
+ *
+ * The start of an arrow (a message sent, work handed over)…
+ */
+void weft_flow_begin (uint64_t id);
+
+/**
+ * weft_flow_end:
+ * @id: the id given to weft_flow_begin()
+ *
+ * … and its end, on whichever thread or process received it.
+ */
+void weft_flow_end (uint64_t id);
+
+/**
+ * weft_lock_name:
+ * @lock: the lock's address
+ * @name: its name in statistics and the viewer (copied)
+ */
+void weft_lock_name (const void *lock, const char *name);
+
+/**
+ * weft_lock_wait:
+ * @lock: the lock's address
+ *
+ * The calling thread starts waiting for @lock.
+ */
+void weft_lock_wait (const void *lock);
+
+/**
+ * weft_lock_acquired:
+ * @lock: the lock's address
+ *
+ * The calling thread holds @lock (ends a wait, if one was recorded).
+ */
+void weft_lock_acquired (const void *lock);
+
+/**
+ * weft_lock_released:
+ * @lock: the lock's address
+ */
+void weft_lock_released (const void *lock);
+
+/**
+ * weft_flush:
+ *
+ * Hands every event recorded so far, on every thread, to the writer, and
+ * returns once they are in the trace file. Not needed at exit.
+ */
+void weft_flush (void);
+
+#else /* WEFT_DISABLE: every call vanishes, its arguments unevaluated */
+
+#define weft_span_begin(name) ((void) 0)
+#define weft_span_end() ((void) 0)
+#define weft_instant(name) ((void) 0)
+#define weft_counter(name, value) ((void) 0)
+#define weft_span_begin_copy(name) ((void) 0)
+#define weft_thread_set_name(name) ((void) 0)
+#define weft_task_begin(id, name) ((void) 0)
+#define weft_task_suspend(id) ((void) 0)
+#define weft_task_resume(id) ((void) 0)
+#define weft_task_end(id) ((void) 0)
+#define weft_flow_begin(id) ((void) 0)
+#define weft_flow_end(id) ((void) 0)
+#define weft_lock_name(lock, name) ((void) 0)
+#define weft_lock_wait(lock) ((void) 0)
+#define weft_lock_acquired(lock) ((void) 0)
+#define weft_lock_released(lock) ((void) 0)
+#define weft_flush() ((void) 0)
+
+#endif /* WEFT_DISABLE */
+
+#ifdef __cplusplus
+}
+#endif
