@@ -67,7 +67,8 @@ const char *weft_reader_get_damage (WeftReader *reader);
 guint64 weft_reader_get_damaged_bytes (WeftReader *reader);
 
 /* One decoded event. STRING_DEF records are consumed by the iterator and
- * never returned; string ids are global to the reader. */
+ * never returned; string ids are global to the reader (equal strings have
+ * equal ids). Fields a kind does not use are 0. */
 typedef struct
 {
   guint64 time;     /* CLOCK_MONOTONIC ns */
@@ -100,6 +101,7 @@ typedef struct
   guint clock;            /* WeftClockDomain of the current chunk */
   guint64 pending_lost;   /* a chunk's lost count, returned as a LOST event */
   guint64 pending_time;
+  guint64 last_ns;        /* previous returned time: times never go back */
   gpointer reserved[4];
 } WeftStreamIter;
 

@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-reader-iter.c: decoding a stream's events (the hot loop of every
+ * load), the global string table and the TSC -> ns conversion.
+ */
+#include "weft-reader-private.h"
+
+#include <string.h>
+
+#include "weft-varint.h"
+
+/* --- strings --- */
+
+void
+_weft_reader_strings_init (WeftReader *reader)
+{
+  /* Every string but "" and "?" comes from a STRING_DEF of at least 3
+   * bytes, so the file size bounds how many there can be. */
+  reader->n_blocks_max = (guint) (reader->size / 3 / STRING_BLOCK + 2);
+  reader->blocks = g_new0 (char **, reader->n_blocks_max);
+  reader->string_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  reader->string_data = g_string_chunk_new (4096);
+  reader->retired = g_ptr_array_new_with_free_func (g_free);
+  reader->blocks[0] = g_new0 (char *, STRING_BLOCK);
+  reader->blocks[0][0] = g_string_chunk_insert (reader->string_data, "");
+  g_hash_table_insert (reader->string_ids, reader->blocks[0][0], GUINT_TO_POINTER (0));
+  reader->n_strings = 1;
+  reader->unknown_string = _weft_reader_intern (reader, "?", 1);
+}
+
+void
+_weft_reader_strings_free (WeftReader *reader)
+{
+  for (guint i = 0; i < reader->n_blocks_max; i++)
+    g_free (reader->blocks[i]);
+  g_free (reader->blocks);
+  g_hash_table_unref (reader->string_ids);
+  g_string_chunk_free (reader->string_data);
+  g_ptr_array_unref (reader->retired);
+}
+
+static guint32
+intern_locked (WeftReader *reader, const char *str, gsize len)
+{
+  g_autofree char *valid = g_utf8_make_valid (str, (gssize) len);
+  gpointer found;
+  guint32 id = reader->n_strings;
+  char **block;
+  char *copy;
+
+  if (g_hash_table_lookup_extended (reader->string_ids, valid, NULL, &found))
+    return GPOINTER_TO_UINT (found);
+  if ((id >> STRING_BLOCK_BITS) >= reader->n_blocks_max)
+    return reader->unknown_string; /* cannot happen: the bound is the file size */
+  block = reader->blocks[id >> STRING_BLOCK_BITS];
+  if (block == NULL)
+    {
+      block = g_new0 (char *, STRING_BLOCK);
+      g_atomic_pointer_set (&reader->blocks[id >> STRING_BLOCK_BITS], block);
+    }
+  copy = g_string_chunk_insert (reader->string_data, valid);
+  g_hash_table_insert (reader->string_ids, copy, GUINT_TO_POINTER (id));
+  g_atomic_pointer_set (&block[id & (STRING_BLOCK - 1)], copy);
+  reader->n_strings++;
+  return id;
+}
+
+guint32
+_weft_reader_intern (WeftReader *reader, const char *str, gsize len)
+{
+  guint32 id;
+
+  g_mutex_lock (&reader->lock);
+  id = intern_locked (reader, str, len);
+  g_mutex_unlock (&reader->lock);
+  return id;
+}
+
+const char *
+weft_reader_get_string (WeftReader *reader, guint32 id)
+{
+  char **block;
+  const char *s;
+
+  g_return_val_if_fail (reader != NULL, "");
+  if ((id >> STRING_BLOCK_BITS) >= reader->n_blocks_max)
+    return "";
+  block = g_atomic_pointer_get (&reader->blocks[id >> STRING_BLOCK_BITS]);
+  if (block == NULL)
+    return "";
+  s = g_atomic_pointer_get (&block[id & (STRING_BLOCK - 1)]);
+  return s != NULL ? s : "";
+}
+
+/* Maps a stream's local id to a global id; the lock is held. */
+static void
+define_locked (WeftReader *reader, ReaderStream *st, guint64 local, guint32 global)
+{
+  DenseMap *m = st->dense;
+  /* Dense only while the ids stay proportionate to the definitions seen,
+   * so a hostile id cannot make a huge table. */
+  guint64 limit = MIN (64 * ((guint64) st->n_defs + 16), 1u << 24);
+
+  st->n_defs++;
+  if (local == 0)
+    return; /* 0 is "no string", never defined */
+  if (local < m->len)
+    {
+      g_atomic_int_set ((gint *) &m->ids[local], (gint) global + 1);
+      return;
+    }
+  if (local < limit)
+    {
+      guint32 len = MAX ((guint32) local + 1, MAX (m->len * 2, 64));
+      DenseMap *n;
+
+      len = MIN (len, (guint32) limit);
+      n = g_malloc0 (sizeof (DenseMap) + (gsize) len * sizeof (guint32));
+      n->len = len;
+      memcpy (n->ids, m->ids, (gsize) m->len * sizeof (guint32));
+      n->ids[local] = global + 1;
+      g_ptr_array_add (reader->retired, m);
+      g_atomic_pointer_set (&st->dense, n);
+      return;
+    }
+  if (st->sparse == NULL)
+    st->sparse = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_hash_table_replace (st->sparse, g_memdup2 (&local, sizeof local), GUINT_TO_POINTER (global));
+}
+
+static guint32
+lookup_slow (WeftReader *reader, ReaderStream *st, guint64 local)
+{
+  gpointer v = NULL;
+  guint32 id;
+
+  if (local == 0)
+    return 0;
+  g_mutex_lock (&reader->lock);
+  if (local < st->dense->len && st->dense->ids[local] != 0)
+    id = st->dense->ids[local] - 1;
+  else if (st->sparse != NULL && g_hash_table_lookup_extended (st->sparse, &local, NULL, &v))
+    id = GPOINTER_TO_UINT (v);
+  else
+    id = reader->unknown_string; /* defined in a lost chunk, or never */
+  g_mutex_unlock (&reader->lock);
+  return id;
+}
+
+/* --- clocks --- */
+
+static gint
+pair_order (gconstpointer a, gconstpointer b, gpointer unused)
+{
+  const WeftClockSync *x = a, *y = b;
+
+  if (x->tsc != y->tsc)
+    return x->tsc < y->tsc ? -1 : 1;
+  return x->monotonic_ns < y->monotonic_ns ? -1 : x->monotonic_ns > y->monotonic_ns;
+}
+
+void
+_weft_reader_clock_init (WeftReader *reader, WeftClockSync *pairs, guint n)
+{
+  guint kept = 0;
+
+  g_qsort_with_data (pairs, (gint) n, sizeof *pairs, pair_order, NULL);
+  /* Keep a strictly increasing tsc and non-decreasing ns, so the mapping
+   * is monotonic whatever the file says. */
+  for (guint i = 0; i < n; i++)
+    if (kept == 0
+        || (pairs[i].tsc > pairs[kept - 1].tsc
+            && pairs[i].monotonic_ns >= pairs[kept - 1].monotonic_ns))
+      pairs[kept++] = pairs[i];
+  if (kept < 2)
+    return; /* one pair gives no rate: the caller reports it */
+
+  reader->n_segs = kept - 1;
+  reader->segs = g_new (ClockSeg, reader->n_segs);
+  for (guint i = 0; i + 1 < kept; i++)
+    {
+      unsigned __int128 dns = pairs[i + 1].monotonic_ns - pairs[i].monotonic_ns;
+      unsigned __int128 mult = (dns << CLOCK_SHIFT) / (pairs[i + 1].tsc - pairs[i].tsc);
+
+      reader->segs[i].tsc0 = pairs[i].tsc;
+      reader->segs[i].ns0 = pairs[i].monotonic_ns;
+      reader->segs[i].mult = mult > G_MAXUINT64 ? G_MAXUINT64 : (guint64) mult;
+    }
+}
+
+static inline guint64
+seg_apply (const ClockSeg *s, guint64 tsc)
+{
+  unsigned __int128 d;
+
+  if (tsc >= s->tsc0)
+    {
+      d = ((unsigned __int128) (tsc - s->tsc0) * s->mult) >> CLOCK_SHIFT;
+      return d > G_MAXUINT64 - s->ns0 ? G_MAXUINT64 : s->ns0 + (guint64) d;
+    }
+  d = ((unsigned __int128) (s->tsc0 - tsc) * s->mult) >> CLOCK_SHIFT;
+  return d > s->ns0 ? 0 : s->ns0 - (guint64) d;
+}
+
+/* The segment for tsc: the last whose tsc0 <= tsc, or the first. */
+static guint
+seg_find (WeftReader *reader, guint64 tsc)
+{
+  guint lo = 0, hi = reader->n_segs;
+
+  while (hi - lo > 1)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (reader->segs[mid].tsc0 <= tsc)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+guint64
+weft_reader_tsc_to_ns (WeftReader *reader, guint64 tsc)
+{
+  g_return_val_if_fail (reader != NULL, tsc);
+  if (reader->n_segs == 0)
+    return tsc;
+  return seg_apply (&reader->segs[seg_find (reader, tsc)], tsc);
+}
+
+/* --- the iterator --- */
+
+#define IT_DENSE(it) ((DenseMap *) (it)->reserved[0])
+#define IT_CHUNK(it) ((const ReaderChunk *) (it)->reserved[1])
+
+void
+weft_stream_iter_init (WeftStreamIter *iter, WeftReader *reader, guint stream)
+{
+  g_return_if_fail (reader != NULL);
+  memset (iter, 0, sizeof *iter);
+  iter->reader = reader;
+  iter->stream = stream < reader->n_streams ? stream : reader->n_streams;
+}
+
+static inline guint64
+to_ns (WeftStreamIter *iter, guint64 t)
+{
+  WeftReader *reader = iter->reader;
+  guint i;
+
+  if (iter->clock == WEFT_CLOCK_MONOTONIC || reader->n_segs == 0)
+    return t;
+  i = GPOINTER_TO_UINT (iter->clock_state);
+  while (i + 1 < reader->n_segs && t >= reader->segs[i + 1].tsc0)
+    i++;
+  while (i > 0 && t < reader->segs[i].tsc0)
+    i--;
+  iter->clock_state = GUINT_TO_POINTER (i);
+  return seg_apply (&reader->segs[i], t);
+}
+
+/* Moves to the next chunk; FALSE at the end of the stream. */
+static gboolean
+next_chunk (WeftStreamIter *iter)
+{
+  WeftReader *reader = iter->reader;
+  ReaderStream *st;
+  const ReaderChunk *c;
+
+  if (iter->stream >= reader->n_streams)
+    return FALSE;
+  st = &reader->streams[iter->stream];
+  if (iter->chunk >= st->chunks->len)
+    return FALSE;
+  c = &g_array_index (st->chunks, ReaderChunk, iter->chunk++);
+  iter->reserved[1] = (gpointer) c;
+  iter->reserved[0] = g_atomic_pointer_get (&st->dense);
+  iter->p = c->events;
+  iter->end = c->events + c->size;
+  iter->last = c->base_time;
+  iter->clock = c->clock;
+  if (c->clock == WEFT_CLOCK_TSC && reader->n_segs > 0)
+    iter->clock_state = GUINT_TO_POINTER (seg_find (reader, c->base_time));
+  iter->pending_lost = c->lost;
+  iter->pending_time = c->base_time;
+  return TRUE;
+}
+
+/* A chunk that stops decoding midway: its events so far are kept. */
+static void
+chunk_damage (WeftStreamIter *iter, const guint8 *at, const char *what)
+{
+  const ReaderChunk *c = IT_CHUNK (iter);
+  const WeftStreamInfo *info = &iter->reader->streams[iter->stream].info;
+  guint64 offset = c->offset + sizeof (WeftChunkHeader) + sizeof (WeftStreamChunkHeader)
+                   + (guint64) (at - c->events);
+
+  _weft_reader_add_damage (iter->reader, c->offset, (guint64) (iter->end - at), FALSE,
+                           "%s at offset %" G_GUINT64_FORMAT " in the stream of %s %u"
+                           " (the rest of its chunk skipped)",
+                           what, offset, info->kind == WEFT_STREAM_CPU ? "CPU" : "thread",
+                           info->tid);
+}
+
+static gboolean
+string_def (WeftStreamIter *iter, const guint8 **pp, const guint8 *end)
+{
+  WeftReader *reader = iter->reader;
+  ReaderStream *st = &reader->streams[iter->stream];
+  const guint8 *p = *pp;
+  guint64 id, len;
+  guint32 global;
+
+  if (!weft_varint_get (&p, end, &id) || !weft_varint_get (&p, end, &len)
+      || len > (guint64) (end - p))
+    return FALSE;
+  g_mutex_lock (&reader->lock);
+  global = intern_locked (reader, (const char *) p, len);
+  define_locked (reader, st, id, global);
+  iter->reserved[0] = st->dense;
+  g_mutex_unlock (&reader->lock);
+  *pp = p + len;
+  return TRUE;
+}
+
+#define VARINT(v)                                                                             \
+  do                                                                                          \
+    {                                                                                         \
+      if (G_UNLIKELY (!weft_varint_get (&p, end, &(v))))                                      \
+        goto truncated;                                                                       \
+    }                                                                                         \
+  while (0)
+
+#define NAME(field)                                                                           \
+  do                                                                                          \
+    {                                                                                         \
+      guint64 local_;                                                                         \
+      const DenseMap *m_ = IT_DENSE (iter);                                                   \
+      VARINT (local_);                                                                        \
+      if (G_LIKELY (local_ < m_->len && m_->ids[local_] != 0))                                \
+        ev->field = m_->ids[local_] - 1;                                                      \
+      else                                                                                    \
+        ev->field = lookup_slow (iter->reader, &iter->reader->streams[iter->stream], local_); \
+    }                                                                                         \
+  while (0)
+
+gboolean
+weft_stream_iter_next (WeftStreamIter *iter, WeftEvent *ev)
+{
+  const guint8 *p = iter->p, *end = iter->end;
+  guint64 t = iter->last, v;
+  guint kind;
+
+  for (;;)
+    {
+      if (G_UNLIKELY (p >= end))
+        {
+          iter->p = p;
+          if (!next_chunk (iter))
+            {
+              iter->p = iter->end = NULL;
+              return FALSE;
+            }
+          p = iter->p;
+          end = iter->end;
+          t = iter->last;
+          if (iter->pending_lost > 0)
+            {
+              memset (ev, 0, sizeof *ev);
+              ev->kind = WEFT_EV_LOST;
+              ev->id = iter->pending_lost;
+              ev->time = MAX (to_ns (iter, iter->pending_time), iter->last_ns);
+              iter->last_ns = ev->time;
+              iter->pending_lost = 0;
+              return TRUE;
+            }
+          continue;
+        }
+
+      kind = *p++;
+      VARINT (v);
+      t = v > G_MAXUINT64 - t ? G_MAXUINT64 : t + v;
+      memset (ev, 0, sizeof *ev);
+      ev->kind = (guint8) kind;
+
+      switch (kind)
+        {
+        case WEFT_EV_SPAN_BEGIN:
+        case WEFT_EV_INSTANT:
+        case WEFT_EV_THREAD_NAME:
+        case WEFT_EV_PROCESS_NAME:
+        case WEFT_EV_PROCESS_EXEC:
+          NAME (name);
+          break;
+        case WEFT_EV_SPAN_END:
+        case WEFT_EV_THREAD_EXIT:
+          break;
+        case WEFT_EV_SPAN_BEGIN_ARGS:
+          NAME (name);
+          NAME (args);
+          break;
+        case WEFT_EV_COUNTER:
+          NAME (name);
+          if (G_UNLIKELY (end - p < 8))
+            goto truncated;
+          {
+            guint64 bits;
+            memcpy (&bits, p, 8);
+            bits = GUINT64_FROM_LE (bits);
+            memcpy (&ev->value, &bits, 8);
+          }
+          p += 8;
+          break;
+        case WEFT_EV_TASK_BEGIN:
+        case WEFT_EV_LOCK_NAME:
+          VARINT (ev->id);
+          NAME (name);
+          break;
+        case WEFT_EV_TASK_SUSPEND:
+        case WEFT_EV_TASK_RESUME:
+        case WEFT_EV_TASK_END:
+        case WEFT_EV_FLOW_BEGIN:
+        case WEFT_EV_FLOW_END:
+        case WEFT_EV_LOCK_WAIT:
+        case WEFT_EV_LOCK_ACQUIRED:
+        case WEFT_EV_LOCK_RELEASED:
+        case WEFT_EV_COND_WOKEN:
+        case WEFT_EV_LOST:
+        case WEFT_EV_THREAD_START:
+        case WEFT_EV_PROCESS_FORK:
+          VARINT (ev->id);
+          break;
+        case WEFT_EV_COND_WAIT:
+          VARINT (ev->id);
+          VARINT (ev->id2);
+          break;
+        case WEFT_EV_PROCESS_EXIT:
+          VARINT (v);
+          ev->prev_tid = weft_zigzag_decode (v);
+          break;
+        case WEFT_EV_SCHED_SWITCH:
+          VARINT (v);
+          ev->prev_tid = weft_zigzag_decode (v);
+          if (G_UNLIKELY (p >= end))
+            goto truncated;
+          ev->state = *p <= WEFT_SWITCH_UNKNOWN ? *p : WEFT_SWITCH_UNKNOWN;
+          p++;
+          VARINT (v);
+          ev->next_tid = weft_zigzag_decode (v);
+          break;
+        case WEFT_EV_STRING_DEF:
+          if (G_UNLIKELY (!string_def (iter, &p, end)))
+            goto truncated;
+          continue;
+        default:
+          if (kind >= WEFT_EV_EXTENDED_FIRST)
+            {
+              VARINT (v);
+              if (G_UNLIKELY (v > (guint64) (end - p)))
+                goto truncated;
+              p += v; /* a newer writer's event: skipped */
+              continue;
+            }
+          {
+            char what[32];
+            g_snprintf (what, sizeof what, "unknown event kind 0x%02x", kind);
+            chunk_damage (iter, p - 1, what);
+          }
+          p = end;
+          continue;
+        }
+
+      ev->time = iter->clock == WEFT_CLOCK_MONOTONIC ? t : to_ns (iter, t);
+      if (G_UNLIKELY (ev->time < iter->last_ns))
+        ev->time = iter->last_ns;
+      iter->last_ns = ev->time;
+      iter->p = p;
+      iter->last = t;
+      return TRUE;
+
+    truncated:
+      chunk_damage (iter, p, "truncated event");
+      p = end;
+    }
+}
