@@ -488,6 +488,12 @@ read_chunks (WeftReader *reader, GArray *found)
   reader->n_streams = streams->len;
   reader->streams = (ReaderStream *) (void *) g_array_free (g_steal_pointer (&streams), FALSE);
 
+  /* The walk's damage was summarised before the intact chunks were counted. */
+  g_mutex_lock (&reader->lock);
+  if (reader->damage->len > 0)
+    damage_summarise (reader);
+  g_mutex_unlock (&reader->lock);
+
   _weft_reader_clock_init (reader, (WeftClockSync *) (void *) pairs->data, pairs->len);
   if (tsc_streams && reader->n_segs == 0)
     _weft_reader_add_damage (reader, G_MAXUINT64, 0, FALSE,
