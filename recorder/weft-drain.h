@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-drain.h: writes the events of a block pool (weft-pool.h) to a trace
+ * file as STREAM chunks. It reads only the region, so the same code can
+ * drain a pool shared by another process (issue #3). Not thread-safe: one
+ * pass at a time (the runtime holds its drain lock). Allocates nothing
+ * after _weft_drainer_init(), so it can run at exit and in a forked child.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "weft-pool.h"
+
+typedef enum
+{
+  WEFT_DRAIN_FULL,  /* full blocks only (the periodic pass) */
+  WEFT_DRAIN_FLUSH, /* also what active blocks hold so far */
+  WEFT_DRAIN_FINAL, /* and the lost counts of streams with no block left */
+} WeftDrainMode;
+
+typedef struct
+{
+  uint64_t key;   /* stream << 32 | block_seq */
+  uint32_t block;
+  uint32_t pad;
+} WeftDrainItem;
+
+typedef struct
+{
+  WeftPool *pool;
+  int fd;
+  int error;            /* errno of the first failed write, sticky */
+  WeftDrainItem *items; /* scratch: one per block */
+  uint32_t n_items;
+  uint64_t chunks;      /* STREAM chunks written */
+  uint64_t bytes;       /* event bytes written */
+} WeftDrainer;
+
+/* Returns 0, or -1 when the scratch space can't be mapped. */
+int _weft_drainer_init (WeftDrainer *d, WeftPool *pool, int fd);
+
+/* Writes what mode asks for, in stream order; returns the chunks written. */
+uint64_t _weft_drainer_pass (WeftDrainer *d, WeftDrainMode mode);
+
+/* Writes one CLOCK chunk with a fresh (tsc, monotonic) pair. */
+void _weft_drainer_write_clock (WeftDrainer *d);
+
+/* Walks the encoded event at p (not past end): returns its size and adds
+ * its delta to *time, or returns 0 if it does not decode. */
+size_t _weft_event_walk (const uint8_t *p, const uint8_t *end, uint64_t *time);
