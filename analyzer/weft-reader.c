@@ -31,6 +31,7 @@ typedef enum
 {
   CHUNK_OK,
   CHUNK_BAD_TAG,
+  CHUNK_BAD_HEADER, /* the header check in flags fails */
   CHUNK_TOO_BIG,
   CHUNK_TRUNCATED,
   CHUNK_BAD_CRC,
@@ -177,8 +178,17 @@ check_chunk (WeftReader *reader, gsize pos, guint64 *crc_budget)
   const guint8 *h = reader->data + pos;
   guint32 payload = rd32 (h + 8);
 
+  guint16 flags = (guint16) (h[6] | h[7] << 8);
+
   if (rd32 (h) != WEFT_CHUNK_TAG)
     return CHUNK_BAD_TAG;
+  if (flags & WEFT_CHUNK_FLAG_HEADER_CHECK)
+    {
+      WeftChunkHeader copy;
+      memcpy (&copy, h, sizeof copy);
+      if (weft_chunk_header_check (&copy) != flags)
+        return CHUNK_BAD_HEADER;
+    }
   if (payload > WEFT_CHUNK_MAX_PAYLOAD)
     return CHUNK_TOO_BIG;
   if (payload > reader->size - pos - sizeof (WeftChunkHeader))
@@ -263,6 +273,7 @@ walk_chunks (Walk *w, gsize start)
           what = next == reader->size ? "truncated" : "chunk size past the end of the file";
           break;
         case CHUNK_TOO_BIG: what = "chunk size too large"; break;
+        case CHUNK_BAD_HEADER: what = "damaged chunk header"; break;
         case CHUNK_BAD_CRC: what = "checksum mismatch"; break;
         default: what = "garbage instead of a chunk header"; break;
         }

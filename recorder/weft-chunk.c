@@ -17,6 +17,19 @@ weft_file_header_init (WeftFileHeader *header)
   header->header_size = sizeof *header;
 }
 
+uint16_t
+weft_chunk_header_check (const WeftChunkHeader *header)
+{
+  uint8_t bytes[14];
+
+  /* Little-endian, as on disk: this runs on the hosts Weft supports. */
+  memcpy (bytes, &header->tag, 4);
+  memcpy (bytes + 4, &header->type, 2);
+  memcpy (bytes + 6, &header->payload_size, 4);
+  memcpy (bytes + 10, &header->crc32, 4);
+  return (uint16_t) (WEFT_CHUNK_FLAG_HEADER_CHECK | (weft_crc32 (0, bytes, sizeof bytes) & 0x7fff));
+}
+
 void
 weft_chunk_header_init (WeftChunkHeader *header, uint16_t type, const void *part1, size_t size1,
                         const void *part2, size_t size2)
@@ -30,6 +43,7 @@ weft_chunk_header_init (WeftChunkHeader *header, uint16_t type, const void *part
   header->flags = 0;
   header->payload_size = (uint32_t) (size1 + size2);
   header->crc32 = crc;
+  header->flags = weft_chunk_header_check (header);
 }
 
 int

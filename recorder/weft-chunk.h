@@ -26,6 +26,10 @@ weft_chunk_padding (size_t payload_size)
 void weft_chunk_header_init (WeftChunkHeader *header, uint16_t type, const void *part1,
                              size_t size1, const void *part2, size_t size2);
 
+/* The flags value that checks header's tag, type, payload_size and crc32
+ * (WEFT_CHUNK_FLAG_HEADER_CHECK | 15-bit check). */
+uint16_t weft_chunk_header_check (const WeftChunkHeader *header);
+
 /* Writes one whole chunk (header, part1, part2, padding) in one writev,
  * retrying short writes and EINTR. Returns 0, or -1 with errno. Uses no
  * allocation and no lock: safe in a forked child and at exit. */

@@ -53,11 +53,18 @@ typedef struct
 {
   uint32_t tag;          /* WEFT_CHUNK_TAG */
   uint16_t type;         /* WeftChunkType; unknown types are skipped */
-  uint16_t flags;        /* reserved, 0 */
+  uint16_t flags;        /* WEFT_CHUNK_FLAG_HEADER_CHECK | check, or 0 */
   uint32_t payload_size; /* bytes after this header, before padding */
   uint32_t crc32;        /* CRC-32 (zlib's polynomial) of the payload */
 } WeftChunkHeader;
 _Static_assert (sizeof (WeftChunkHeader) == 16, "chunk header is 16 bytes");
+
+/* The payload CRC does not cover the header, so flags carries a check of
+ * it: with bit 15 set, bits 0-14 are the low 15 bits of the CRC-32 of the
+ * header's other 14 bytes (tag, type, payload_size, crc32, in file order).
+ * A flipped type or size is then caught instead of misreading the chunk.
+ * Readers verify it when bit 15 is set; flags 0 means unchecked. */
+#define WEFT_CHUNK_FLAG_HEADER_CHECK 0x8000u
 /* The payload is followed by zero padding up to WEFT_CHUNK_ALIGN. */
 
 /* Metadata payload: repeated { varint key_len, key, varint value_len, value }.
