@@ -99,7 +99,7 @@ define_locked (WeftReader *reader, ReaderStream *st, guint64 local, guint32 glob
   DenseMap *m = st->dense;
   /* Dense only while the ids stay proportionate to the definitions seen,
    * so a hostile id cannot make a huge table. */
-  guint64 limit = MIN (64 * ((guint64) st->n_defs + 16), 1u << 24);
+  guint64 limit = MIN (4 * ((guint64) st->n_defs + 64), 1u << 24);
 
   st->n_defs++;
   if (local == 0)
