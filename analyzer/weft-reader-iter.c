@@ -180,7 +180,8 @@ _weft_reader_clock_init (WeftReader *reader, WeftClockSync *pairs, guint n)
   for (guint i = 0; i + 1 < kept; i++)
     {
       unsigned __int128 dns = pairs[i + 1].monotonic_ns - pairs[i].monotonic_ns;
-      unsigned __int128 mult = (dns << CLOCK_SHIFT) / (pairs[i + 1].tsc - pairs[i].tsc);
+      guint64 dtsc = pairs[i + 1].tsc - pairs[i].tsc;
+      unsigned __int128 mult = ((dns << CLOCK_SHIFT) + dtsc / 2) / dtsc;
 
       reader->segs[i].tsc0 = pairs[i].tsc;
       reader->segs[i].ns0 = pairs[i].monotonic_ns;
@@ -193,12 +194,13 @@ seg_apply (const ClockSeg *s, guint64 tsc)
 {
   unsigned __int128 d;
 
+  /* Rounded to the nearest ns: pairs with an exact rate convert exactly. */
   if (tsc >= s->tsc0)
     {
-      d = ((unsigned __int128) (tsc - s->tsc0) * s->mult) >> CLOCK_SHIFT;
+      d = ((unsigned __int128) (tsc - s->tsc0) * s->mult + CLOCK_HALF) >> CLOCK_SHIFT;
       return d > G_MAXUINT64 - s->ns0 ? G_MAXUINT64 : s->ns0 + (guint64) d;
     }
-  d = ((unsigned __int128) (s->tsc0 - tsc) * s->mult) >> CLOCK_SHIFT;
+  d = ((unsigned __int128) (s->tsc0 - tsc) * s->mult + CLOCK_HALF) >> CLOCK_SHIFT;
   return d > s->ns0 ? 0 : s->ns0 - (guint64) d;
 }
 

@@ -41,6 +41,7 @@ typedef struct
 /* One piece of the TSC -> ns mapping:
  * ns = ns0 + (tsc - tsc0) * mult >> CLOCK_SHIFT. */
 #define CLOCK_SHIFT 40
+#define CLOCK_HALF ((unsigned __int128) 1 << (CLOCK_SHIFT - 1))
 typedef struct
 {
   guint64 tsc0, ns0;
