@@ -30,7 +30,7 @@
 #define MS (1000 * 1000)
 #define TIMEOUT_NS (40 * MS) /* a notification not echoed by then is refunded */
 #define MAX_AMOUNT 20000
-#define TASK_ID_BASE 0x1000  /* task i is TASK_ID_BASE + i; ids are never reused */
+#define TASK_ID_BASE 0x1000 /* task i is TASK_ID_BASE + i; ids are never reused */
 
 typedef enum
 {

@@ -5,8 +5,7 @@
 #include "bank-fraud.h"
 
 void
-bank_txn_random (BankTxn *txn, BankRand *rand, int first, int n, int64_t max_amount,
-                 uint64_t id)
+bank_txn_random (BankTxn *txn, BankRand *rand, int first, int n, int64_t max_amount, uint64_t id)
 {
   int a = (int) bank_rand_below (rand, (uint64_t) n);
   /* a different account: an offset of 1 … n-1 from a */
@@ -35,8 +34,8 @@ bank_hash_rounds (uint64_t h, long rounds)
 void
 bank_fraud_start (BankFraudCheck *check, const BankTxn *txn)
 {
-  check->h = txn->id * 0x9e3779b97f4a7c15u ^ (uint64_t) txn->from << 40
-             ^ (uint64_t) txn->to << 20 ^ (uint64_t) txn->amount;
+  check->h = txn->id * 0x9e3779b97f4a7c15u ^ (uint64_t) txn->from << 40 ^ (uint64_t) txn->to << 20
+             ^ (uint64_t) txn->amount;
   check->amount = txn->amount;
 }
 

@@ -32,7 +32,7 @@ typedef struct
   BankGil gil;
   BankLedger ledger; /* guarded by the GIL, like any Python object */
   uint64_t deadline;
-  uint64_t next_id;  /* guarded by the GIL */
+  uint64_t next_id; /* guarded by the GIL */
 } Bank;
 
 typedef struct

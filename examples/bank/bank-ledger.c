@@ -144,8 +144,7 @@ bank_ledger_check (const BankLedger *ledger, const char *mode)
   for (int i = 0; i < ledger->n; i++)
     if (ledger->balance[i] < 0)
       {
-        bank_error ("%s: account %d is overdrawn: %" PRId64 " cents", mode, i,
-                    ledger->balance[i]);
+        bank_error ("%s: account %d is overdrawn: %" PRId64 " cents", mode, i, ledger->balance[i]);
         return false;
       }
   return true;

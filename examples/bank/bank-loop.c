@@ -81,7 +81,7 @@ bank_loop_add_timer (BankLoop *loop, uint64_t delay_ns, BankLoopFunc func, void 
     }
 
   i = loop->n_timers++;
-  loop->timers[i] = (Timer) { bank_now_ns () + delay_ns, loop->next_seq++, func, data };
+  loop->timers[i] = (Timer){ bank_now_ns () + delay_ns, loop->next_seq++, func, data };
   while (i > 0 && timer_before (&loop->timers[i], &loop->timers[(i - 1) / 2]))
     {
       swap_timers (&loop->timers[i], &loop->timers[(i - 1) / 2]);
@@ -118,7 +118,7 @@ bank_loop_watch (BankLoop *loop, int fd, BankLoopFunc func, void *data)
 {
   if (loop->n_fds == BANK_LOOP_MAX_WATCHES)
     return false;
-  loop->fds[loop->n_fds] = (struct pollfd) { .fd = fd, .events = POLLIN };
+  loop->fds[loop->n_fds] = (struct pollfd){ .fd = fd, .events = POLLIN };
   loop->fd_funcs[loop->n_fds] = func;
   loop->fd_data[loop->n_fds] = data;
   loop->n_fds++;
@@ -169,7 +169,7 @@ bank_loop_run (BankLoop *loop)
         }
       for (int i = 0; i < loop->n_fds && !loop->quit; i++)
         if (loop->fds[i].revents != 0)
-          loop->fd_funcs[i] (loop, loop->fd_data[i]);
+          loop->fd_funcs[i](loop, loop->fd_data[i]);
     }
   return true;
 }

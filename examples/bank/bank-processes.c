@@ -129,8 +129,7 @@ report (Bank *bank, long totals[4], uint64_t *sink)
     }
   /* one statement per account */
   for (int i = 0; i < bank->ledger.n; i++)
-    *sink ^= bank_hash_rounds ((uint64_t) bank->ledger.balance[i],
-                               bank->opts->work / 8);
+    *sink ^= bank_hash_rounds ((uint64_t) bank->ledger.balance[i], bank->opts->work / 8);
   weft_span_end ();
   return ok;
 }
@@ -206,8 +205,9 @@ bank_run_processes (const BankOptions *opts)
     ok = false;
   printf ("processes: %d workers, %ld fraud checks (%ld flagged, %ld applied, %ld refused), "
           "%s: %" PRId64 " cents in %d accounts\n",
-          opts->workers, totals[0], totals[1], totals[2], totals[3], ok ? "money conserved" : "MONEY NOT CONSERVED",
-          bank_ledger_sum (&bank.ledger), bank.ledger.n);
+          opts->workers, totals[0], totals[1], totals[2], totals[3],
+          ok ? "money conserved" : "MONEY NOT CONSERVED", bank_ledger_sum (&bank.ledger),
+          bank.ledger.n);
 
   bank_ledger_clear (&bank.ledger);
   munmap (map, results_size);

@@ -26,19 +26,19 @@
 typedef struct
 {
   const BankOptions *opts;
-  BankLedger ledger;       /* guarded by mutex */
-  pthread_mutex_t mutex;   /* "ledger": every balance */
-  uint64_t deadline;       /* tellers stop taking customers then */
-  atomic_long contended;   /* acquisitions that had to wait */
+  BankLedger ledger;     /* guarded by mutex */
+  pthread_mutex_t mutex; /* "ledger": every balance */
+  uint64_t deadline;     /* tellers stop taking customers then */
+  atomic_long contended; /* acquisitions that had to wait */
   atomic_uint_fast64_t next_id;
 
   /* the audit thread sleeps on stop_cond so it can be told to finish */
   pthread_mutex_t stop_mutex;
   pthread_cond_t stop_cond;
-  bool stop;               /* guarded by stop_mutex */
+  bool stop; /* guarded by stop_mutex */
   int audits;
   int audit_failures;
-  uint64_t audit_sink;     /* the audit's hash results (keeps the work) */
+  uint64_t audit_sink; /* the audit's hash results (keeps the work) */
 } Bank;
 
 typedef struct

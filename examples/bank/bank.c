@@ -33,34 +33,30 @@ static const BankMode modes[] = {
     bank_run_threads },
   { "gil", "CPU-bound fraud checks in threads behind one global lock, as CPython's GIL",
     bank_run_gil },
-  { "processes", "the same fraud checks in a pool of forked worker processes",
-    bank_run_processes },
-  { "async", "one thread, an event loop over poll(), many notification tasks",
-    bank_run_async },
+  { "processes", "the same fraud checks in a pool of forked worker processes", bank_run_processes },
+  { "async", "one thread, an event loop over poll(), many notification tasks", bank_run_async },
 };
 
 static void
 print_usage (FILE *out)
 {
-  fprintf (out,
-           "Usage: bank MODE [--accounts N] [--work N] [--workers N] [--tasks N]\n"
-           "                 [--seconds S] [--seed N] [--lose-cents N]\n\n"
-           "A small bank, run four ways, to record with Weft "
-           "(WEFT_TRACE=out.weft bank MODE).\n\nModes:\n");
+  fprintf (out, "Usage: bank MODE [--accounts N] [--work N] [--workers N] [--tasks N]\n"
+                "                 [--seconds S] [--seed N] [--lose-cents N]\n\n"
+                "A small bank, run four ways, to record with Weft "
+                "(WEFT_TRACE=out.weft bank MODE).\n\nModes:\n");
   for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
     fprintf (out, "  %-10s %s\n", modes[i].name, modes[i].summary);
-  fprintf (out,
-           "\nOptions:\n"
-           "  --accounts N  accounts in the ledger (default 64)\n"
-           "  --work N      hash rounds per unit of work (default 100000)\n"
-           "  --workers N   teller/checker threads or worker processes (default 4)\n"
-           "  --tasks N     async: notification tasks to run (default 200)\n"
-           "  --seconds S   how long to generate work (default 0.6)\n"
-           "  --seed N      random seed; runs with one seed do the same work (default 1)\n"
-           "  --lose-cents N  plant a bug: the first N credits lose a cent (tests the\n"
-           "                self-check)\n\n"
-           "Prints one summary line and exits 0 when money was conserved, 1 when\n"
-           "the self-check failed, 2 on a bad command line.\n");
+  fprintf (out, "\nOptions:\n"
+                "  --accounts N  accounts in the ledger (default 64)\n"
+                "  --work N      hash rounds per unit of work (default 100000)\n"
+                "  --workers N   teller/checker threads or worker processes (default 4)\n"
+                "  --tasks N     async: notification tasks to run (default 200)\n"
+                "  --seconds S   how long to generate work (default 0.6)\n"
+                "  --seed N      random seed; runs with one seed do the same work (default 1)\n"
+                "  --lose-cents N  plant a bug: the first N credits lose a cent (tests the\n"
+                "                self-check)\n\n"
+                "Prints one summary line and exits 0 when money was conserved, 1 when\n"
+                "the self-check failed, 2 on a bad command line.\n");
 }
 
 void
@@ -130,8 +126,7 @@ parse_long (const char *option, const char *text, long min, long max, long *out)
   v = strtol (text, &end, 10);
   if (errno != 0 || end == text || *end != '\0' || v < min || v > max)
     {
-      bank_error ("%s: expected a whole number from %ld to %ld, not '%s'", option, min, max,
-                  text);
+      bank_error ("%s: expected a whole number from %ld to %ld, not '%s'", option, min, max, text);
       return false;
     }
   *out = v;
@@ -184,8 +179,8 @@ parse_options (int argc, char **argv, BankOptions *opts)
           return 2;
         }
 
-#define OPTION_IS(name) \
-  (strncmp (arg, name, strlen (name)) == 0 \
+#define OPTION_IS(name)                                                                            \
+  (strncmp (arg, name, strlen (name)) == 0                                                         \
    && (arg[strlen (name)] == '\0' || arg[strlen (name)] == '='))
       if (OPTION_IS ("--accounts"))
         {
@@ -230,8 +225,7 @@ parse_options (int argc, char **argv, BankOptions *opts)
         }
       else
         {
-          bank_error ("unknown option '%.*s' (try 'bank --help')",
-                      (int) strcspn (arg, "="), arg);
+          bank_error ("unknown option '%.*s' (try 'bank --help')", (int) strcspn (arg, "="), arg);
           return 2;
         }
 #undef OPTION_IS
@@ -274,7 +268,6 @@ main (int argc, char **argv)
       return modes[i].run (&opts);
     }
 
-  bank_error ("unknown mode '%s': threads, gil, processes or async (try 'bank --help')",
-              argv[1]);
+  bank_error ("unknown mode '%s': threads, gil, processes or async (try 'bank --help')", argv[1]);
   return 2;
 }

@@ -86,13 +86,13 @@ summary_count (const char *summary, const char *label)
 
 typedef struct
 {
-  GHashTable *thread_pid;  /* thread name -> pid (GUINT_TO_POINTER) */
-  GHashTable *spans;       /* span name -> begins */
-  GHashTable *instants;    /* instant name -> count */
-  GHashTable *lock_names;  /* lock name -> lock address (as a pointer) */
-  GHashTable *pids;        /* the processes with a thread stream */
-  GHashTable *open_tasks;  /* task id -> state: 1 running, 2 suspended */
-  GHashTable *open_flows;  /* flow id -> begins minus ends */
+  GHashTable *thread_pid; /* thread name -> pid (GUINT_TO_POINTER) */
+  GHashTable *spans;      /* span name -> begins */
+  GHashTable *instants;   /* instant name -> count */
+  GHashTable *lock_names; /* lock name -> lock address (as a pointer) */
+  GHashTable *pids;       /* the processes with a thread stream */
+  GHashTable *open_tasks; /* task id -> state: 1 running, 2 suspended */
+  GHashTable *open_flows; /* flow id -> begins minus ends */
   guint thread_streams;
   guint task_begin, task_suspend, task_resume, task_end, task_errors;
   guint flow_begin, flow_end;
@@ -419,8 +419,8 @@ test_trace_threads (void)
 
   g_assert_cmpuint (count_of (c.spans, "deposit"), ==, summary_count (summary, "deposits"));
   g_assert_cmpuint (count_of (c.spans, "withdraw") + count_of (c.spans, "transfer"), ==,
-                    summary_count (summary, "withdrawals")
-                      + summary_count (summary, "transfers") + refused);
+                    summary_count (summary, "withdrawals") + summary_count (summary, "transfers")
+                        + refused);
   g_assert_cmpuint (count_of (c.spans, "prepare"), ==, summary_count (summary, "operations"));
   g_assert_cmpuint (count_of (c.spans, "debit"), ==, count_of (c.spans, "transfer"));
   g_assert_cmpuint (count_of (c.spans, "credit"), >, 0);
