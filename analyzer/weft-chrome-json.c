@@ -1,0 +1,914 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-chrome-json.c: a streaming JSON pull tokenizer. The input is hostile:
+ * every read is bounds-checked, nesting and token sizes are capped, and an
+ * error names the byte offset where the document stopped making sense.
+ */
+#include "weft-chrome-json-private.h"
+
+#include <string.h>
+
+#include "weft-chrome-import.h"
+
+#define WINDOW (256 * 1024)
+#define MAX_DEPTH 512
+/* A token (string, number) longer than this is refused rather than held. */
+#define MAX_TOKEN (256u * 1024 * 1024)
+
+enum
+{
+  S_VALUE,        /* a value (the top level, or after ':') */
+  S_ARRAY_FIRST,  /* after '[': a value or ']' */
+  S_ARRAY_NEXT,   /* after an element: ',' or ']' */
+  S_OBJECT_FIRST, /* after '{': a key or '}' */
+  S_OBJECT_NEXT,  /* after a member: ',' or '}' */
+  S_COLON,        /* after a key: ':' then a value */
+  S_STREAMING,    /* inside a string handed out as WEFT_JSON_STRING_STREAM */
+  S_DONE,         /* the top-level value is complete */
+  S_FAILED,
+};
+
+struct _WeftJson
+{
+  const guint8 *buf, *p, *end; /* the window: buf[0] is at document offset base */
+  guint64 base;
+  guint8 *own; /* the window's storage for a reader source */
+  gsize own_size;
+  WeftJsonReadFunc read;
+  gpointer read_data;
+  gboolean eof;
+
+  int state;
+  guint depth;
+  guint8 stack[MAX_DEPTH]; /* '[' or '{' per open container */
+
+  guint64 tok_offset;
+  const char *text;
+  gsize len;
+  GString *scratch; /* decoded strings with escapes */
+  gboolean skipping; /* strings are only scanned, not decoded */
+  gboolean stream_next;
+
+  /* raw capture (args objects): bytes before the window's p are flushed
+   * here on every refill */
+  GString *capture;
+  const guint8 *capture_from;
+  gsize capture_limit;
+  gboolean capture_truncated;
+
+  guint trailing_commas;
+  gboolean error_eof;
+  GError *error;
+};
+
+static void
+init_common (WeftJson *j)
+{
+  j->scratch = g_string_sized_new (256);
+  j->state = S_VALUE;
+}
+
+WeftJson *
+_weft_json_new_memory (const guint8 *data, gsize len)
+{
+  WeftJson *j = g_new0 (WeftJson, 1);
+
+  init_common (j);
+  _weft_json_reset_memory (j, data, len);
+  return j;
+}
+
+void
+_weft_json_reset_memory (WeftJson *j, const guint8 *data, gsize len)
+{
+  g_clear_error (&j->error);
+  j->buf = j->p = data;
+  j->end = data + len;
+  j->base = 0;
+  j->eof = TRUE;
+  j->read = NULL;
+  j->state = S_VALUE;
+  j->depth = 0;
+  j->skipping = FALSE;
+  j->stream_next = FALSE;
+  j->capture = NULL;
+  j->trailing_commas = 0;
+  j->error_eof = FALSE;
+  j->text = NULL;
+  j->len = 0;
+}
+
+WeftJson *
+_weft_json_new_reader (WeftJsonReadFunc read, gpointer user_data)
+{
+  WeftJson *j = g_new0 (WeftJson, 1);
+
+  init_common (j);
+  j->read = read;
+  j->read_data = user_data;
+  j->own_size = WINDOW;
+  j->own = g_malloc (j->own_size);
+  j->buf = j->p = j->end = j->own;
+  return j;
+}
+
+void
+_weft_json_free (WeftJson *j)
+{
+  if (j == NULL)
+    return;
+  g_string_free (j->scratch, TRUE);
+  g_free (j->own);
+  g_clear_error (&j->error);
+  g_free (j);
+}
+
+const char *
+_weft_json_text (WeftJson *j, gsize *len)
+{
+  *len = j->len;
+  return j->text;
+}
+
+guint64
+_weft_json_offset (WeftJson *j)
+{
+  return j->tok_offset;
+}
+
+guint
+_weft_json_depth (WeftJson *j)
+{
+  return j->depth;
+}
+
+const GError *
+_weft_json_get_error (WeftJson *j)
+{
+  return j->error;
+}
+
+gboolean
+_weft_json_error_is_eof (WeftJson *j)
+{
+  return j->error != NULL && j->error_eof;
+}
+
+guint
+_weft_json_get_trailing_commas (WeftJson *j)
+{
+  return j->trailing_commas;
+}
+
+void
+_weft_json_stream_next_string (WeftJson *j)
+{
+  j->stream_next = TRUE;
+}
+
+static WeftJsonToken
+fail_at (WeftJson *j, guint64 offset, const char *what)
+{
+  if (j->error == NULL)
+    g_set_error (&j->error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_SYNTAX,
+                 "malformed JSON at byte %" G_GUINT64_FORMAT ": %s", offset, what);
+  j->state = S_FAILED;
+  return WEFT_JSON_ERROR;
+}
+
+static WeftJsonToken
+fail (WeftJson *j, const char *what)
+{
+  return fail_at (j, j->base + (guint64) (j->p - j->buf), what);
+}
+
+static WeftJsonToken
+fail_eof (WeftJson *j, const char *what)
+{
+  if (j->error == NULL)
+    j->error_eof = TRUE;
+  return fail (j, what);
+}
+
+static void
+capture_flush (WeftJson *j, const guint8 *upto)
+{
+  gsize n = (gsize) (upto - j->capture_from);
+
+  if (j->capture->len + n > j->capture_limit)
+    {
+      n = j->capture_limit > j->capture->len ? j->capture_limit - j->capture->len : 0;
+      j->capture_truncated = TRUE;
+    }
+  g_string_append_len (j->capture, (const char *) j->capture_from, (gssize) n);
+  j->capture_from = upto;
+}
+
+/* Brings more input into the window, keeping everything from p on (the
+ * token being lexed). FALSE at the end of input or on a read error. */
+static gboolean
+refill (WeftJson *j)
+{
+  gsize keep, n_free;
+  gssize n;
+
+  if (j->eof || j->read == NULL)
+    {
+      j->eof = TRUE;
+      return FALSE;
+    }
+  if (j->capture != NULL)
+    capture_flush (j, j->p);
+  keep = (gsize) (j->end - j->p);
+  if (keep > MAX_TOKEN)
+    {
+      fail (j, "a single token is larger than 256 MiB");
+      return FALSE;
+    }
+  j->base += (guint64) (j->p - j->buf);
+  if (keep > 0 && j->p != j->own)
+    memmove (j->own, j->p, keep);
+  if (keep + WINDOW / 2 > j->own_size)
+    {
+      gsize size = j->own_size * 2;
+      guint8 *grown = g_try_realloc (j->own, size);
+
+      if (grown == NULL)
+        {
+          j->buf = j->p = j->own;
+          j->end = j->own + keep;
+          fail (j, "out of memory for a long token");
+          return FALSE;
+        }
+      j->own = grown;
+      j->own_size = size;
+    }
+  j->buf = j->p = j->own;
+  j->end = j->own + keep;
+  if (j->capture != NULL)
+    j->capture_from = j->p;
+  n_free = j->own_size - keep;
+  n = j->read (j->read_data, j->own + keep, n_free, &j->error);
+  if (n < 0)
+    {
+      j->state = S_FAILED;
+      return FALSE;
+    }
+  if (n == 0)
+    {
+      j->eof = TRUE;
+      return FALSE;
+    }
+  j->end += n;
+  return TRUE;
+}
+
+static inline gboolean
+is_ws (guint8 c)
+{
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* FALSE at the end of input (or on a read error). */
+static inline gboolean
+skip_ws (WeftJson *j)
+{
+  for (;;)
+    {
+      const guint8 *p = j->p, *end = j->end;
+
+      while (p < end && is_ws (*p))
+        p++;
+      j->p = p;
+      if (p < end)
+        return TRUE;
+      if (!refill (j))
+        return FALSE;
+    }
+}
+
+/* FALSE when fewer than n bytes remain in the whole input. */
+static gboolean
+ensure (WeftJson *j, gsize n)
+{
+  while ((gsize) (j->end - j->p) < n)
+    if (!refill (j))
+      return FALSE;
+  return TRUE;
+}
+
+static WeftJsonToken
+value_done (WeftJson *j, WeftJsonToken tok)
+{
+  if (j->depth == 0)
+    j->state = S_DONE;
+  else
+    j->state = j->stack[j->depth - 1] == '[' ? S_ARRAY_NEXT : S_OBJECT_NEXT;
+  return tok;
+}
+
+static void
+put_utf8 (GString *s, gunichar c)
+{
+  char tmp[6];
+
+  g_string_append_len (s, tmp, g_unichar_to_utf8 (c, tmp));
+}
+
+static int
+hex4 (const guint8 *p)
+{
+  int v = 0;
+
+  for (int i = 0; i < 4; i++)
+    {
+      int c = p[i], d;
+
+      if (c >= '0' && c <= '9')
+        d = c - '0';
+      else if (c >= 'a' && c <= 'f')
+        d = c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        d = c - 'A' + 10;
+      else
+        return -1;
+      v = v * 16 + d;
+    }
+  return v;
+}
+
+/* Decodes one escape at s (s[0] == '\\') into out; returns the bytes used,
+ * 0 when it is invalid, -1 when more input is needed than [s, end). */
+static int
+decode_escape (const guint8 *s, const guint8 *end, GString *out)
+{
+  if (end - s < 2)
+    return -1;
+  switch (s[1])
+    {
+    case '"': g_string_append_c (out, '"'); return 2;
+    case '\\': g_string_append_c (out, '\\'); return 2;
+    case '/': g_string_append_c (out, '/'); return 2;
+    case 'b': g_string_append_c (out, '\b'); return 2;
+    case 'f': g_string_append_c (out, '\f'); return 2;
+    case 'n': g_string_append_c (out, '\n'); return 2;
+    case 'r': g_string_append_c (out, '\r'); return 2;
+    case 't': g_string_append_c (out, '\t'); return 2;
+    case 'u':
+      {
+        int hi, lo;
+
+        if (end - s < 6)
+          return -1;
+        hi = hex4 (s + 2);
+        if (hi < 0)
+          return 0;
+        if (hi >= 0xd800 && hi < 0xdc00)
+          {
+            /* a high surrogate wants its low half in the next escape */
+            if (end - s < 12)
+              return -1;
+            if (s[6] == '\\' && s[7] == 'u' && (lo = hex4 (s + 8)) >= 0xdc00 && lo < 0xe000)
+              {
+                put_utf8 (out, 0x10000 + (((gunichar) hi - 0xd800) << 10) + ((gunichar) lo - 0xdc00));
+                return 12;
+              }
+            put_utf8 (out, 0xfffd);
+            return 6;
+          }
+        /* lone low surrogates and NUL (names are C strings) become U+FFFD */
+        put_utf8 (out, (hi >= 0xdc00 && hi < 0xe000) || hi == 0 ? 0xfffd : (gunichar) hi);
+        return 6;
+      }
+    default:
+      return 0;
+    }
+}
+
+#define ONES G_GUINT64_CONSTANT (0x0101010101010101)
+#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+
+/* Whether any of 8 bytes is '"', '\\' or a control character. */
+static inline gboolean
+has_special (guint64 v)
+{
+  guint64 q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
+
+  return ((((q - ONES) & ~q) | ((b - ONES) & ~b) | ((v - ONES * 0x20) & ~v)) & HIGHS) != 0;
+}
+
+/* Plain bytes from s: stops at '"', '\\', a control character or end. */
+static inline const guint8 *
+scan_plain (const guint8 *s, const guint8 *end)
+{
+  while (end - s >= 8)
+    {
+      guint64 v;
+
+      memcpy (&v, s, 8);
+      if (has_special (v))
+        break;
+      s += 8;
+    }
+  while (s < end && *s != '"' && *s != '\\' && *s >= 0x20)
+    s++;
+  return s;
+}
+
+/* p is at the opening quote. */
+static WeftJsonToken
+lex_string (WeftJson *j, WeftJsonToken tok)
+{
+  gsize i = 1;
+  gboolean escaped = FALSE;
+  const guint8 *s;
+
+  for (;;)
+    {
+      const guint8 *end = j->end;
+
+      s = j->p + i;
+      for (;;)
+        {
+          s = scan_plain (s, end);
+          if (s >= end)
+            break;
+          if (*s == '"')
+            goto found;
+          if (*s == '\\')
+            {
+              if (end - s < 2)
+                break;
+              escaped = TRUE;
+              s += 2;
+              continue;
+            }
+          return fail_at (j, j->base + (guint64) (s - j->buf),
+                          "control character inside a string (must be escaped)");
+        }
+      i = (gsize) (s - j->p);
+      if (!refill (j))
+        return j->error != NULL ? WEFT_JSON_ERROR : fail_eof (j, "unterminated string");
+    }
+
+found:
+  if (!escaped || j->skipping)
+    {
+      j->text = (const char *) j->p + 1;
+      j->len = (gsize) (s - j->p - 1);
+    }
+  else
+    {
+      const guint8 *q = j->p + 1;
+
+      g_string_truncate (j->scratch, 0);
+      while (q < s)
+        {
+          const guint8 *plain = q;
+          int used;
+
+          while (q < s && *q != '\\')
+            q++;
+          g_string_append_len (j->scratch, (const char *) plain, q - plain);
+          if (q >= s)
+            break;
+          used = decode_escape (q, s, j->scratch);
+          if (used <= 0)
+            return fail_at (j, j->base + (guint64) (q - j->buf), "invalid escape in a string");
+          q += used;
+        }
+      j->text = j->scratch->str;
+      j->len = j->scratch->len;
+    }
+  j->p = s + 1;
+  return tok;
+}
+
+static gboolean
+is_number_char (guint8 c)
+{
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+/* The JSON number grammar, over exactly [s, s + len). */
+static gboolean
+number_valid (const char *s, gsize len)
+{
+  const char *e = s + len;
+
+  if (s < e && *s == '-')
+    s++;
+  if (s >= e || !g_ascii_isdigit (*s))
+    return FALSE;
+  if (*s == '0')
+    s++;
+  else
+    while (s < e && g_ascii_isdigit (*s))
+      s++;
+  if (s < e && *s == '.')
+    {
+      s++;
+      if (s >= e || !g_ascii_isdigit (*s))
+        return FALSE;
+      while (s < e && g_ascii_isdigit (*s))
+        s++;
+    }
+  if (s < e && (*s == 'e' || *s == 'E'))
+    {
+      s++;
+      if (s < e && (*s == '+' || *s == '-'))
+        s++;
+      if (s >= e || !g_ascii_isdigit (*s))
+        return FALSE;
+      while (s < e && g_ascii_isdigit (*s))
+        s++;
+    }
+  return s == e;
+}
+
+static WeftJsonToken
+lex_number (WeftJson *j)
+{
+  gsize i = 0;
+
+  for (;;)
+    {
+      const guint8 *s = j->p + i, *end = j->end;
+
+      while (s < end && is_number_char (*s))
+        s++;
+      i = (gsize) (s - j->p);
+      if (s < end || !refill (j))
+        break;
+    }
+  if (j->error != NULL)
+    return WEFT_JSON_ERROR;
+  if (!number_valid ((const char *) j->p, i))
+    return fail (j, "invalid number");
+  j->text = (const char *) j->p;
+  j->len = i;
+  j->p += i;
+  return value_done (j, WEFT_JSON_NUMBER);
+}
+
+static WeftJsonToken
+lex_literal (WeftJson *j, const char *word, WeftJsonToken tok)
+{
+  gsize n = strlen (word);
+
+  if (!ensure (j, n))
+    {
+      if (j->error != NULL)
+        return WEFT_JSON_ERROR;
+      if (memcmp (j->p, word, (gsize) (j->end - j->p)) == 0)
+        return fail_eof (j, "unexpected end of file");
+      return fail (j, "unexpected character");
+    }
+  if (memcmp (j->p, word, n) != 0)
+    return fail (j, "unexpected character (expected a value)");
+  j->p += n;
+  return value_done (j, tok);
+}
+
+static WeftJsonToken
+lex_value (WeftJson *j)
+{
+  guint8 c = *j->p;
+
+  j->tok_offset = j->base + (guint64) (j->p - j->buf);
+  switch (c)
+    {
+    case '{':
+    case '[':
+      if (j->depth >= MAX_DEPTH)
+        return fail (j, "nesting deeper than 512 levels");
+      j->stack[j->depth++] = c;
+      j->p++;
+      j->state = c == '{' ? S_OBJECT_FIRST : S_ARRAY_FIRST;
+      return c == '{' ? WEFT_JSON_OBJECT_BEGIN : WEFT_JSON_ARRAY_BEGIN;
+    case '"':
+      if (j->stream_next)
+        {
+          j->stream_next = FALSE;
+          j->p++;
+          j->state = S_STREAMING;
+          return WEFT_JSON_STRING_STREAM;
+        }
+      if (lex_string (j, WEFT_JSON_STRING) == WEFT_JSON_ERROR)
+        return WEFT_JSON_ERROR;
+      return value_done (j, WEFT_JSON_STRING);
+    case 't':
+      return lex_literal (j, "true", WEFT_JSON_TRUE);
+    case 'f':
+      return lex_literal (j, "false", WEFT_JSON_FALSE);
+    case 'n':
+      return lex_literal (j, "null", WEFT_JSON_NULL);
+    default:
+      if (c == '-' || (c >= '0' && c <= '9'))
+        return lex_number (j);
+      return fail (j, "unexpected character (expected a value)");
+    }
+}
+
+static WeftJsonToken
+lex_key (WeftJson *j)
+{
+  j->tok_offset = j->base + (guint64) (j->p - j->buf);
+  if (*j->p != '"')
+    return fail (j, "expected a string key");
+  if (lex_string (j, WEFT_JSON_KEY) == WEFT_JSON_ERROR)
+    return WEFT_JSON_ERROR;
+  j->state = S_COLON;
+  return WEFT_JSON_KEY;
+}
+
+static WeftJsonToken
+close_container (WeftJson *j)
+{
+  j->tok_offset = j->base + (guint64) (j->p - j->buf);
+  j->depth--;
+  j->p++;
+  return value_done (j, j->stack[j->depth] == '[' ? WEFT_JSON_ARRAY_END : WEFT_JSON_OBJECT_END);
+}
+
+/* Skips whitespace, then a separator when there is one. */
+static gboolean
+skip_ws_or_eof (WeftJson *j, WeftJsonToken *tok)
+{
+  if (skip_ws (j))
+    return TRUE;
+  if (j->error != NULL)
+    *tok = WEFT_JSON_ERROR;
+  else if (j->state == S_DONE)
+    *tok = WEFT_JSON_EOF;
+  else
+    *tok = fail_eof (j, "unexpected end of file");
+  return FALSE;
+}
+
+static WeftJsonToken
+next_token (WeftJson *j)
+{
+  WeftJsonToken tok;
+
+  if (j->state == S_FAILED)
+    return WEFT_JSON_ERROR;
+  if (j->state == S_STREAMING)
+    return fail (j, "internal: a streamed string was not read");
+  if (!skip_ws_or_eof (j, &tok))
+    return tok;
+  switch (j->state)
+    {
+    case S_DONE:
+      return fail (j, "unexpected data after the end of the document");
+    case S_COLON:
+      if (*j->p != ':')
+        return fail (j, "expected ':' after an object key");
+      j->p++;
+      j->state = S_VALUE;
+      if (!skip_ws_or_eof (j, &tok))
+        return tok;
+      return lex_value (j);
+    case S_VALUE:
+      return lex_value (j);
+    case S_ARRAY_FIRST:
+      if (*j->p == ']')
+        return close_container (j);
+      return lex_value (j);
+    case S_ARRAY_NEXT:
+      if (*j->p == ']')
+        return close_container (j);
+      if (*j->p != ',')
+        return fail (j, "expected ',' or ']' after an array element");
+      j->p++;
+      if (!skip_ws_or_eof (j, &tok))
+        return tok;
+      if (*j->p == ']')
+        {
+          j->trailing_commas++;
+          return close_container (j);
+        }
+      return lex_value (j);
+    case S_OBJECT_FIRST:
+      if (*j->p == '}')
+        return close_container (j);
+      return lex_key (j);
+    case S_OBJECT_NEXT:
+      if (*j->p == '}')
+        return close_container (j);
+      if (*j->p != ',')
+        return fail (j, "expected ',' or '}' after an object member");
+      j->p++;
+      if (!skip_ws_or_eof (j, &tok))
+        return tok;
+      return lex_key (j);
+    default:
+      return fail (j, "internal: bad tokenizer state");
+    }
+}
+
+WeftJsonToken
+_weft_json_next (WeftJson *j)
+{
+  WeftJsonToken tok = next_token (j);
+
+  /* the stream request covers only the token right after it */
+  j->stream_next = FALSE;
+  return tok;
+}
+
+gboolean
+_weft_json_skip (WeftJson *j, WeftJsonToken tok)
+{
+  guint target;
+  gboolean was_skipping = j->skipping;
+
+  if (tok == WEFT_JSON_ERROR)
+    return FALSE;
+  if (tok == WEFT_JSON_STRING_STREAM)
+    return _weft_json_stream_string (j, NULL, NULL);
+  if (tok != WEFT_JSON_OBJECT_BEGIN && tok != WEFT_JSON_ARRAY_BEGIN)
+    return TRUE;
+  target = j->depth - 1;
+  j->skipping = TRUE;
+  while (j->depth > target)
+    {
+      tok = _weft_json_next (j);
+      if (tok == WEFT_JSON_ERROR)
+        break;
+    }
+  j->skipping = was_skipping;
+  return j->error == NULL;
+}
+
+gboolean
+_weft_json_capture (WeftJson *j, WeftJsonToken tok, GString *out, gsize limit,
+                    gboolean *truncated)
+{
+  gboolean ok;
+
+  g_string_truncate (out, 0);
+  j->capture = out;
+  j->capture_limit = limit;
+  j->capture_truncated = FALSE;
+  /* the value's first token was consumed: start the copy where it began */
+  j->capture_from = j->buf + (j->tok_offset - j->base);
+  if (tok == WEFT_JSON_STRING_STREAM)
+    {
+      j->capture = NULL;
+      *truncated = TRUE;
+      return _weft_json_skip (j, tok);
+    }
+  ok = _weft_json_skip (j, tok);
+  if (ok)
+    capture_flush (j, j->p);
+  j->capture = NULL;
+  *truncated = j->capture_truncated;
+  return ok;
+}
+
+gboolean
+_weft_json_stream_string (WeftJson *j, WeftJsonSink sink, gpointer user_data)
+{
+  g_autoptr (GString) piece = g_string_sized_new (16);
+
+  if (j->state != S_STREAMING)
+    return FALSE;
+  for (;;)
+    {
+      const guint8 *s = scan_plain (j->p, j->end);
+      int used;
+
+      if (s > j->p && sink != NULL)
+        sink ((const char *) j->p, (gsize) (s - j->p), user_data);
+      j->p = s;
+      if (s >= j->end)
+        {
+          if (!refill (j))
+            {
+              if (j->error == NULL)
+                fail_eof (j, "unterminated string");
+              return FALSE;
+            }
+          continue;
+        }
+      if (*s == '"')
+        {
+          j->p++;
+          value_done (j, WEFT_JSON_STRING);
+          return TRUE;
+        }
+      if (*s < 0x20)
+        {
+          fail (j, "control character inside a string (must be escaped)");
+          return FALSE;
+        }
+      g_string_truncate (piece, 0);
+      while ((used = decode_escape (j->p, j->end, piece)) < 0)
+        if (!refill (j))
+          {
+            if (j->error == NULL)
+              fail_eof (j, "unterminated string");
+            return FALSE;
+          }
+      if (used == 0)
+        {
+          fail (j, "invalid escape in a string");
+          return FALSE;
+        }
+      if (sink != NULL)
+        sink (piece->str, piece->len, user_data);
+      j->p += used;
+    }
+}
+
+gboolean
+_weft_json_decimal (const char *text, gsize len, int scale, gint64 *out)
+{
+  const char *s = text, *e = text + len, *int_start, *int_end, *frac_start = NULL,
+             *frac_end = NULL;
+  gboolean negative = FALSE, all_zero = TRUE;
+  gint64 exp = 0, point, need;
+  guint64 acc = 0, limit;
+  gsize n_int, n_frac;
+
+  /* Leading and trailing blanks are tolerated inside a string ("ts": " 12"). */
+  while (s < e && g_ascii_isspace (*s))
+    s++;
+  while (e > s && g_ascii_isspace (e[-1]))
+    e--;
+  if (s < e && (*s == '-' || *s == '+'))
+    negative = *s++ == '-';
+  int_start = s;
+  while (s < e && g_ascii_isdigit (*s))
+    s++;
+  int_end = s;
+  if (s < e && *s == '.')
+    {
+      frac_start = ++s;
+      while (s < e && g_ascii_isdigit (*s))
+        s++;
+      frac_end = s;
+    }
+  if (int_end == int_start && (frac_start == NULL || frac_end == frac_start))
+    return FALSE;
+  if (s < e && (*s == 'e' || *s == 'E'))
+    {
+      gboolean exp_negative = FALSE;
+      const char *digits;
+
+      s++;
+      if (s < e && (*s == '+' || *s == '-'))
+        exp_negative = *s++ == '-';
+      digits = s;
+      while (s < e && g_ascii_isdigit (*s))
+        {
+          if (exp < 1000000) /* beyond this every value overflows or is 0 */
+            exp = exp * 10 + (*s - '0');
+          s++;
+        }
+      if (s == digits)
+        return FALSE;
+      if (exp_negative)
+        exp = -exp;
+    }
+  if (s != e)
+    return FALSE;
+
+  n_int = (gsize) (int_end - int_start);
+  n_frac = frac_start != NULL ? (gsize) (frac_end - frac_start) : 0;
+  for (const char *q = int_start; q < int_end && all_zero; q++)
+    all_zero = *q == '0';
+  for (gsize i = 0; i < n_frac && all_zero; i++)
+    all_zero = frac_start[i] == '0';
+  if (all_zero)
+    {
+      *out = 0;
+      return TRUE;
+    }
+
+  /* The digits int ++ frac with the point after `point` of them; the
+   * result is the first `need` digits as an integer, rounded on the next. */
+  point = (gint64) n_int + exp;
+  need = point + scale;
+  limit = negative ? (guint64) G_MAXINT64 + 1 : (guint64) G_MAXINT64;
+#define DIGIT(i) ((gsize) (i) < n_int ? int_start[(i)] - '0' \
+                  : (gsize) (i) - n_int < n_frac ? frac_start[(gsize) (i) - n_int] - '0' : 0)
+  for (gint64 i = 0; i < need; i++)
+    {
+      int d = DIGIT (i);
+
+      if (acc > (limit - (guint64) d) / 10)
+        return FALSE;
+      acc = acc * 10 + (guint64) d;
+    }
+  if (need >= 0 && (guint64) need < n_int + n_frac && DIGIT (need) >= 5)
+    {
+      if (acc >= limit)
+        return FALSE;
+      acc++;
+    }
+#undef DIGIT
+  *out = negative ? (gint64) (0 - acc) : (gint64) acc;
+  return TRUE;
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-chrome-resolve.c: async events and flows are matched by key (cat
+ * and id, process-scoped for id2.local) in time order across every thread,
+ * then handed to the thread each event happened on as task and flow
+ * events with fresh ids.
+ *
+ * An async key's outermost begin/end pair is one Weft task; begins nested
+ * inside it are slices of the same task, folded into it (Weft's own export
+ * writes a task's suspension as a nested slice named "suspended" in
+ * category weft.task, which comes back as suspend/resume).
+ */
+#include "weft-chrome-import-private.h"
+
+#include <stdlib.h>
+
+typedef struct
+{
+  guint depth;
+  guint suspended_at; /* depth of the open "suspended" slice, 0 if none */
+  guint64 task;
+} AsyncState;
+
+static int
+by_time (const void *a, const void *b)
+{
+  const WeftChromeRec *x = a, *y = b;
+
+  if (x->ts != y->ts)
+    return x->ts < y->ts ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static gboolean
+is_sorted (const GArray *list)
+{
+  for (guint i = 1; i < list->len; i++)
+    if (by_time (&g_array_index (list, WeftChromeRec, i - 1),
+                 &g_array_index (list, WeftChromeRec, i)) > 0)
+      return FALSE;
+  return TRUE;
+}
+
+void
+_weft_chrome_sort_by_time (GArray *list)
+{
+  if (!is_sorted (list))
+    qsort (list->data, list->len, sizeof (WeftChromeRec), by_time);
+}
+
+/* Puts a resolved event on its thread, keeping the file order for ties. */
+static WeftChromeRec *
+give (WeftChromeImport *im, const WeftChromeRec *from, WeftChromeRecKind kind, guint64 id)
+{
+  WeftChromeRec *r = _weft_chrome_import_add (im, NULL, from->thread, kind, from->ts);
+
+  r->seq = from->seq;
+  r->v = (gint64) id;
+  return r;
+}
+
+static void
+resolve_async (WeftChromeImport *im)
+{
+  g_autoptr (GHashTable) states = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  _weft_chrome_sort_by_time (im->async);
+  for (guint i = 0; i < im->async->len; i++)
+    {
+      const WeftChromeRec *r = &g_array_index (im->async, WeftChromeRec, i);
+      AsyncState *st = g_hash_table_lookup (states, GUINT_TO_POINTER (r->aux));
+
+      switch (r->kind)
+        {
+        case REC_ASYNC_BEGIN:
+          if (st == NULL)
+            {
+              st = g_new0 (AsyncState, 1);
+              g_hash_table_insert (states, GUINT_TO_POINTER (r->aux), st);
+            }
+          if (st->depth == 0)
+            {
+              st->task = im->next_task_id++;
+              give (im, r, REC_TASK_BEGIN, st->task)->name = r->name;
+            }
+          else if ((r->flags & REC_F_SUSPENDED) && st->suspended_at == 0)
+            {
+              st->suspended_at = st->depth + 1;
+              give (im, r, REC_TASK_SUSPEND, st->task);
+            }
+          else
+            im->notes[NOTE_NESTED_ASYNC]++;
+          st->depth++;
+          break;
+        case REC_ASYNC_END:
+          if (st == NULL || st->depth == 0)
+            {
+              im->skipped[SKIP_ASYNC_END_WITHOUT_BEGIN]++;
+              break;
+            }
+          if (st->suspended_at == st->depth)
+            {
+              st->suspended_at = 0;
+              give (im, r, REC_TASK_RESUME, st->task);
+            }
+          if (--st->depth == 0)
+            give (im, r, REC_TASK_END, st->task);
+          break;
+        default: /* n, T, p: a moment of the task, an instant on its thread */
+          give (im, r, REC_INSTANT, 0)->name = r->name;
+          break;
+        }
+    }
+  g_hash_table_iter_init (&iter, states);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((AsyncState *) value)->depth > 0)
+      im->notes[NOTE_TASK_NEVER_ENDED]++;
+  g_array_set_size (im->async, 0);
+}
+
+static void
+resolve_flows (WeftChromeImport *im)
+{
+  g_autoptr (GHashTable) open = g_hash_table_new (NULL, NULL);
+
+  _weft_chrome_sort_by_time (im->flows);
+  for (guint i = 0; i < im->flows->len; i++)
+    {
+      const WeftChromeRec *r = &g_array_index (im->flows, WeftChromeRec, i);
+      gpointer key = GUINT_TO_POINTER (r->aux);
+      guint64 current = (guint64) (guintptr) g_hash_table_lookup (open, key);
+      guint64 id;
+
+      if (r->kind != REC_FLOW_START && current == 0)
+        {
+          im->skipped[SKIP_FLOW_WITHOUT_START]++;
+          continue;
+        }
+      if (r->kind != REC_FLOW_START)
+        give (im, r, REC_FLOW_END, current)->flags = r->flags;
+      if (r->kind == REC_FLOW_FINISH)
+        {
+          g_hash_table_remove (open, key);
+          continue;
+        }
+      id = im->next_flow_id++;
+      give (im, r, REC_FLOW_BEGIN, id);
+      g_hash_table_insert (open, key, (gpointer) (guintptr) id);
+    }
+  g_array_set_size (im->flows, 0);
+}
+
+void
+_weft_chrome_resolve (WeftChromeImport *im)
+{
+  resolve_async (im);
+  resolve_flows (im);
+}
