@@ -1,0 +1,703 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-model-build.c: the one pass over a reader's streams that fills the
+ * model. Thread streams are read one after another (a thread's events are
+ * in time order within its stream, so its arrays come out sorted), then
+ * the CPU streams; what crosses streams (tasks, flows) is gathered here
+ * and put together in weft-model-post.c.
+ */
+#include "weft-model-build.h"
+
+#include <string.h>
+
+/* Events between two looks at the cancellable and the progress callback. */
+#define CHECK_EVERY 65536
+
+guint
+weft_key_hash (gconstpointer key)
+{
+  const WeftKey *k = key;
+  guint64 h = k->a * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  h ^= ((guint64) k->b << 32 | k->c) * G_GUINT64_CONSTANT (0xc2b2ae3d27d4eb4f);
+  return (guint) (h ^ (h >> 29));
+}
+
+gboolean
+weft_key_equal (gconstpointer a, gconstpointer b)
+{
+  const WeftKey *x = a, *y = b;
+
+  return x->a == y->a && x->b == y->b && x->c == y->c;
+}
+
+static guint32
+key_lookup (GHashTable *table, guint64 a, guint32 b, guint32 c, guint32 next)
+{
+  WeftKey key = { a, b, c };
+  gpointer value;
+
+  if (g_hash_table_lookup_extended (table, &key, NULL, &value))
+    return GPOINTER_TO_UINT (value);
+  g_hash_table_insert (table, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (next));
+  return next;
+}
+
+/* The model's id for a reader string id. */
+static guint32
+name_id (WeftBuild *b, guint32 reader_id)
+{
+  if (reader_id == 0)
+    return 0;
+  if (G_LIKELY (reader_id < b->remap.len && b->remap.data[reader_id] != 0))
+    return b->remap.data[reader_id] - 1;
+
+  {
+    guint32 id = _weft_model_intern (b->model, weft_reader_get_string (b->reader, reader_id));
+
+    /* Reader ids are dense; a bound keeps a surprise from costing memory. */
+    if (reader_id < (1u << 26))
+      {
+        while (b->remap.len <= reader_id)
+          WeftVecU32_append (&b->remap, 0);
+        b->remap.data[reader_id] = id + 1;
+      }
+    return id;
+  }
+}
+
+static guint32
+thread_create (WeftModel *m, guint32 pid, guint32 tid, GError **error)
+{
+  WeftThreadData *t;
+
+  if (m->n_threads >= WEFT_MODEL_MAX_THREADS)
+    {
+      g_set_error (error, WEFT_MODEL_ERROR, WEFT_MODEL_ERROR_TOO_LARGE,
+                   "more than %u threads", WEFT_MODEL_MAX_THREADS);
+      return WEFT_MODEL_NONE;
+    }
+  if (m->n_threads == m->threads_cap)
+    {
+      m->threads_cap = MAX (16, m->threads_cap * 2);
+      m->threads = g_renew (WeftThreadData, m->threads, m->threads_cap);
+    }
+  t = &m->threads[m->n_threads];
+  memset (t, 0, sizeof *t);
+  t->pub.pid = pid;
+  t->pub.tid = tid;
+  t->pub.process = WEFT_MODEL_NONE;
+  if (!g_hash_table_contains (m->thread_by_tid, GUINT_TO_POINTER (tid)))
+    g_hash_table_insert (m->thread_by_tid, GUINT_TO_POINTER (tid),
+                         GUINT_TO_POINTER (m->n_threads + 1));
+  return m->n_threads++;
+}
+
+/* The thread a CPU lane names by tid (created, of unknown process, when
+ * it has no stream of its own). */
+static guint32
+thread_for_tid (WeftBuild *b, guint32 tid, GError **error)
+{
+  guint slot = tid & (G_N_ELEMENTS (b->tid_cache_tid) - 1);
+  gpointer value;
+  guint32 index;
+
+  if (G_LIKELY (b->tid_cache_index[slot] != 0 && b->tid_cache_tid[slot] == tid))
+    return b->tid_cache_index[slot] - 1;
+  value = g_hash_table_lookup (b->model->thread_by_tid, GUINT_TO_POINTER (tid));
+  if (value != NULL)
+    index = GPOINTER_TO_UINT (value) - 1;
+  else if ((index = thread_create (b->model, 0, tid, error)) == WEFT_MODEL_NONE)
+    return WEFT_MODEL_NONE;
+  b->tid_cache_tid[slot] = tid;
+  b->tid_cache_index[slot] = index + 1;
+  return index;
+}
+
+static void
+thread_seen (WeftThreadData *t, guint64 time)
+{
+  if (!t->seen)
+    {
+      t->seen = TRUE;
+      t->first_event = time;
+      t->last_event = time;
+    }
+  else
+    {
+      t->first_event = MIN (t->first_event, time);
+      t->last_event = MAX (t->last_event, time);
+    }
+}
+
+static guint32
+lock_for (WeftBuild *b, guint32 pid, guint64 address, gboolean cond)
+{
+  WeftModel *m = b->model;
+  guint32 index = key_lookup (b->lock_keys, address, pid, cond, m->locks->len);
+
+  if (index == m->locks->len)
+    {
+      WeftModelLock lock = { .address = address, .pid = pid, .cond = cond };
+      g_array_append_val (m->locks, lock);
+    }
+  return index;
+}
+
+/* Opens a wait; a second wait for the same lock ends the first there. */
+static void
+wait_begin (WeftBuild *b, WeftThreadData *t, guint64 time, guint32 lock, guint32 flags)
+{
+  for (gsize i = 0; i < t->open_waits.len; i++)
+    {
+      WeftModelWait *w = &t->waits.data[t->open_waits.data[i]];
+      if (w->lock == lock)
+        {
+          w->end = time;
+          t->open_waits.data[i] = t->open_waits.data[--t->open_waits.len];
+          break;
+        }
+    }
+  WeftVecU32_append (&t->open_waits, t->waits.len);
+  *WeftVecWait_push (&t->waits)
+    = (WeftModelWait) { time, time, lock, flags | WEFT_MODEL_WAIT_UNCLOSED };
+}
+
+static void
+wait_end (WeftThreadData *t, guint64 time, guint32 lock)
+{
+  for (gsize i = 0; i < t->open_waits.len; i++)
+    {
+      WeftModelWait *w = &t->waits.data[t->open_waits.data[i]];
+      if (w->lock == lock)
+        {
+          w->end = time;
+          w->flags &= ~WEFT_MODEL_WAIT_UNCLOSED;
+          t->open_waits.data[i] = t->open_waits.data[--t->open_waits.len];
+          return;
+        }
+    }
+  /* Acquired or woken without a wait we saw: still an event. */
+  WeftVecU64_append (&t->other_times, time);
+}
+
+static void
+task_event (WeftBuild *b, guint32 pid, const WeftEvent *ev, guint64 time, WeftTaskOp op)
+{
+  guint32 key = key_lookup (b->task_keys, ev->id, pid, 0, b->task_key_ids.len);
+  guint32 name = op == WEFT_TASK_OP_BEGIN ? name_id (b, ev->name) : 0;
+
+  if (key == b->task_key_ids.len)
+    {
+      WeftVecU64_append (&b->task_key_ids, ev->id);
+      WeftVecU32_append (&b->task_key_pids, pid);
+    }
+  if (name > WEFT_TASK_NAME_MASK)
+    name = 0;
+  *WeftVecTaskEvent_push (&b->task_events)
+    = (WeftTaskEvent) { time, key, (guint32) op << 30 | name };
+}
+
+static void
+flow_event (WeftBuild *b, guint32 thread, const WeftEvent *ev, guint64 time, gboolean end)
+{
+  guint32 next = g_hash_table_size (b->flow_keys);
+  guint64 id = ev->id;
+  gpointer value;
+  guint32 key;
+
+  if (g_hash_table_lookup_extended (b->flow_keys, &id, NULL, &value))
+    key = GPOINTER_TO_UINT (value);
+  else
+    {
+      key = next;
+      g_hash_table_insert (b->flow_keys, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (key));
+    }
+  *WeftVecFlowEvent_push (&b->flow_events)
+    = (WeftFlowEvent) { time, key, thread << 1 | (end ? 1 : 0) };
+}
+
+static guint32
+counter_for (WeftBuild *b, guint32 pid, guint32 name)
+{
+  WeftModel *m = b->model;
+  guint32 index = key_lookup (b->counter_keys, name, pid, 0, m->n_counters);
+
+  if (index == m->n_counters)
+    {
+      if (m->n_counters == b->counters_cap)
+        {
+          b->counters_cap = MAX (8, b->counters_cap * 2);
+          m->counters = g_renew (WeftCounterData, m->counters, b->counters_cap);
+        }
+      memset (&m->counters[index], 0, sizeof (WeftCounterData));
+      m->counters[index].pub.pid = pid;
+      m->counters[index].pub.name = name;
+      m->counters[index].pub.process = WEFT_MODEL_NONE;
+      m->n_counters++;
+    }
+  return index;
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  WeftModelProgressFunc progress;
+  gpointer user_data;
+  guint64 bytes_total;
+  guint64 bytes_done;
+} Progress;
+
+static gboolean
+check (Progress *p, guint64 stream_bytes, guint64 stream_events, GError **error)
+{
+  if (g_cancellable_set_error_if_cancelled (p->cancellable, error))
+    return FALSE;
+  if (p->progress != NULL && p->bytes_total > 0)
+    {
+      /* About 3 bytes an event: a guess inside the stream, exact between. */
+      guint64 inside = MIN (stream_bytes, stream_events * 3);
+      p->progress (0.9 * (double) (p->bytes_done + inside) / (double) p->bytes_total,
+                   p->user_data);
+    }
+  return TRUE;
+}
+
+/* Reads one thread stream, whose first event is ev. */
+static gboolean
+read_thread_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, guint32 index,
+                    const WeftStreamInfo *info, Progress *p, GError **error)
+{
+  WeftModel *m = b->model;
+  WeftThreadData *t = &m->threads[index];
+  guint32 pid = info->pid;
+  guint64 events = 0, n = 0, last = 0;
+  guint32 counter_name = G_MAXUINT32, counter_index = 0;
+
+  if (t->seen && ev->time - m->time_zero < t->last_event)
+    t->unsorted = TRUE;
+
+  do
+    {
+      guint64 time = ev->time > last ? ev->time : last;
+      guint64 rel;
+
+      last = time;
+      rel = time - m->time_zero;
+      thread_seen (t, rel);
+
+      switch (ev->kind)
+        {
+        case WEFT_EV_SPAN_BEGIN:
+        case WEFT_EV_SPAN_BEGIN_ARGS:
+          {
+            guint32 depth = MIN (t->open_spans.len, WEFT_MODEL_SPAN_UNCLOSED - 1);
+
+            if (ev->kind == WEFT_EV_SPAN_BEGIN_ARGS && ev->args != 0 && t->spans.len < G_MAXUINT32)
+              *WeftVecSpanArgs_push (&t->span_args)
+                = (WeftModelSpanArgs) { t->spans.len, name_id (b, ev->args) };
+            if (t->spans.len >= G_MAXUINT32)
+              {
+                g_set_error (error, WEFT_MODEL_ERROR, WEFT_MODEL_ERROR_TOO_LARGE,
+                             "more than %u spans on thread %u", G_MAXUINT32, t->pub.tid);
+                return FALSE;
+              }
+            WeftVecU32_append (&t->open_spans, t->spans.len);
+            *WeftVecSpan_push (&t->spans) = (WeftModelSpan) {
+              rel, rel, name_id (b, ev->name), depth | WEFT_MODEL_SPAN_UNCLOSED
+            };
+            if (depth + 1 > t->pub.max_depth)
+              t->pub.max_depth = depth + 1;
+            events++;
+            break;
+          }
+        case WEFT_EV_SPAN_END:
+          if (t->open_spans.len > 0)
+            {
+              WeftModelSpan *s = &t->spans.data[t->open_spans.data[--t->open_spans.len]];
+              s->end = rel;
+              s->depth &= ~WEFT_MODEL_SPAN_UNCLOSED;
+            }
+          else
+            {
+              t->pub.unmatched_ends++;
+              WeftVecU64_append (&t->other_times, rel);
+            }
+          events++;
+          break;
+        case WEFT_EV_INSTANT:
+          WeftVecU64_append (&t->instant_times, rel);
+          WeftVecU32_append (&t->instant_names, name_id (b, ev->name));
+          events++;
+          break;
+        case WEFT_EV_COUNTER:
+          {
+            WeftCounterData *c;
+
+            if (ev->name != counter_name)
+              {
+                counter_index = counter_for (b, pid, name_id (b, ev->name));
+                counter_name = ev->name;
+              }
+            c = &m->counters[counter_index];
+            if (c->times.len > 0 && c->times.data[c->times.len - 1] > rel)
+              c->unsorted = TRUE;
+            WeftVecU64_append (&c->times, rel);
+            WeftVecF64_append (&c->values, ev->value);
+            events++;
+            break;
+          }
+        case WEFT_EV_TASK_BEGIN:
+          task_event (b, pid, ev, rel, WEFT_TASK_OP_BEGIN);
+          events++;
+          break;
+        case WEFT_EV_TASK_SUSPEND:
+          task_event (b, pid, ev, rel, WEFT_TASK_OP_SUSPEND);
+          events++;
+          break;
+        case WEFT_EV_TASK_RESUME:
+          task_event (b, pid, ev, rel, WEFT_TASK_OP_RESUME);
+          events++;
+          break;
+        case WEFT_EV_TASK_END:
+          task_event (b, pid, ev, rel, WEFT_TASK_OP_END);
+          events++;
+          break;
+        case WEFT_EV_FLOW_BEGIN:
+          flow_event (b, index, ev, rel, FALSE);
+          break;
+        case WEFT_EV_FLOW_END:
+          flow_event (b, index, ev, rel, TRUE);
+          events++;
+          break;
+        case WEFT_EV_LOCK_WAIT:
+          wait_begin (b, t, rel, lock_for (b, pid, ev->id, FALSE), 0);
+          events++;
+          break;
+        case WEFT_EV_LOCK_ACQUIRED:
+          wait_end (t, rel, lock_for (b, pid, ev->id, FALSE));
+          events++;
+          break;
+        case WEFT_EV_LOCK_RELEASED:
+          WeftVecU64_append (&t->other_times, rel);
+          events++;
+          break;
+        case WEFT_EV_COND_WAIT:
+          wait_begin (b, t, rel, lock_for (b, pid, ev->id, TRUE), WEFT_MODEL_WAIT_COND);
+          events++;
+          break;
+        case WEFT_EV_COND_WOKEN:
+          wait_end (t, rel, lock_for (b, pid, ev->id, TRUE));
+          events++;
+          break;
+        case WEFT_EV_LOCK_NAME:
+          {
+            WeftKey key = { ev->id, pid, 0 };
+            g_hash_table_replace (b->lock_names, g_memdup2 (&key, sizeof key),
+                                  GUINT_TO_POINTER (name_id (b, ev->name)));
+            break;
+          }
+        case WEFT_EV_THREAD_NAME:
+          t->pub.name = name_id (b, ev->name);
+          break;
+        case WEFT_EV_PROCESS_NAME:
+          g_hash_table_insert (b->process_names, GUINT_TO_POINTER (pid),
+                               GUINT_TO_POINTER (name_id (b, ev->name)));
+          break;
+        case WEFT_EV_PROCESS_EXEC:
+          g_hash_table_insert (b->process_execs, GUINT_TO_POINTER (pid),
+                               GUINT_TO_POINTER (name_id (b, ev->name)));
+          break;
+        case WEFT_EV_LOST:
+          m->lost_events += ev->id;
+          *WeftVecLost_push (&m->lost) = (WeftModelLost) { rel, ev->id };
+          break;
+        case WEFT_EV_THREAD_START:
+          if (!t->has_created)
+            {
+              t->has_created = TRUE;
+              t->created = rel;
+            }
+          break;
+        case WEFT_EV_THREAD_EXIT:
+          t->has_exited = TRUE;
+          t->exited = rel;
+          break;
+        default:
+          /* Forks, process exits, migrations and switches on a thread
+           * stream carry nothing the model keeps. */
+          break;
+        }
+
+      if (G_UNLIKELY (++n % CHECK_EVERY == 0) && !check (p, info->encoded_bytes, n, error))
+        return FALSE;
+    }
+  while (weft_stream_iter_next (iter, ev));
+
+  m->n_events += events;
+  return TRUE;
+}
+
+static guint
+cpu_lane (WeftModel *m, guint32 cpu)
+{
+  for (guint i = 0; i < m->n_cpus; i++)
+    if (m->cpus[i].pub.cpu == cpu)
+      return i;
+  m->cpus = g_renew (WeftCpuData, m->cpus, m->n_cpus + 1);
+  memset (&m->cpus[m->n_cpus], 0, sizeof (WeftCpuData));
+  m->cpus[m->n_cpus].pub.cpu = cpu;
+  return m->n_cpus++;
+}
+
+/* Reads one CPU stream: each switch starts a slice of its next thread and
+ * tells how the previous slice ended. */
+static gboolean
+read_cpu_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, const WeftStreamInfo *info,
+                 guint64 *total_slices, Progress *p, GError **error)
+{
+  WeftModel *m = b->model;
+  guint lane_index = cpu_lane (m, info->tid); /* may move m->cpus: before taking &m->cpus[…] */
+  WeftCpuData *lane = &m->cpus[lane_index];
+  guint64 events = 0, n = 0;
+  guint64 last = lane->starts.len > 0 ? lane->starts.data[lane->starts.len - 1] + m->time_zero : 0;
+  guint32 prev = WEFT_MODEL_NONE;
+
+  if (lane->who.len > 0)
+    prev = WEFT_MODEL_SLICE_THREAD (lane->who.data[lane->who.len - 1]);
+
+  do
+    {
+      guint64 time = ev->time > last ? ev->time : last;
+      guint64 rel;
+
+      last = time;
+      rel = time - m->time_zero;
+
+      if (ev->kind == WEFT_EV_SCHED_SWITCH)
+        {
+          guint32 who;
+
+          if (*total_slices >= G_MAXUINT32)
+            {
+              g_set_error (error, WEFT_MODEL_ERROR, WEFT_MODEL_ERROR_TOO_LARGE,
+                           "more than %u scheduler switches", G_MAXUINT32);
+              return FALSE;
+            }
+          if (lane->who.len > 0)
+            {
+              guint32 *end = &lane->who.data[lane->who.len - 1];
+              *end = (*end & ~3u) | (ev->state & 3);
+              if (prev < WEFT_MODEL_MAX_THREADS)
+                thread_seen (&m->threads[prev], rel);
+            }
+          if (ev->next_tid == WEFT_TID_IDLE)
+            who = WEFT_MODEL_SLICE_IDLE;
+          else if (ev->next_tid < 0 || ev->next_tid > G_MAXUINT32)
+            who = WEFT_MODEL_SLICE_OTHER;
+          else
+            {
+              who = thread_for_tid (b, (guint32) ev->next_tid, error);
+              if (who == WEFT_MODEL_NONE)
+                return FALSE;
+              thread_seen (&m->threads[who], rel);
+            }
+          prev = who;
+          WeftVecU64_append (&lane->starts, rel);
+          WeftVecU32_append (&lane->who, who << 2 | WEFT_SWITCH_UNKNOWN);
+          (*total_slices)++;
+          events++;
+        }
+      else if (ev->kind == WEFT_EV_LOST)
+        {
+          m->lost_events += ev->id;
+          *WeftVecLost_push (&m->lost) = (WeftModelLost) { rel, ev->id };
+        }
+
+      if (G_UNLIKELY (++n % CHECK_EVERY == 0) && !check (p, info->encoded_bytes, n, error))
+        return FALSE;
+    }
+  while (weft_stream_iter_next (iter, ev));
+
+  m->n_events += events;
+  return TRUE;
+}
+
+typedef struct
+{
+  guint stream;
+  guint32 kind;
+  guint32 pid;
+  guint32 tid;
+  guint64 first;
+} StreamOrder;
+
+static int
+compare_streams (gconstpointer a, gconstpointer b)
+{
+  const StreamOrder *x = a, *y = b;
+
+  if (x->kind != y->kind)
+    return x->kind < y->kind ? -1 : 1;
+  if (x->pid != y->pid)
+    return x->pid < y->pid ? -1 : 1;
+  if (x->tid != y->tid)
+    return x->tid < y->tid ? -1 : 1;
+  if (x->first != y->first)
+    return x->first < y->first ? -1 : 1;
+  return x->stream < y->stream ? -1 : x->stream > y->stream;
+}
+
+static void
+read_metadata (WeftModel *m, WeftReader *reader)
+{
+  const char *const *keys = weft_reader_get_metadata_keys (reader);
+  const char *value;
+
+  for (gsize i = 0; keys != NULL && keys[i] != NULL; i++)
+    g_hash_table_replace (m->metadata, g_strdup (keys[i]),
+                          g_strdup (weft_reader_get_metadata (reader, keys[i])));
+
+  value = g_hash_table_lookup (m->metadata, "source");
+  m->source = g_strdup (value != NULL && strcmp (value, "chrome-json") == 0 ? "chrome-json"
+                                                                            : "weft");
+  value = g_hash_table_lookup (m->metadata, "sched");
+  m->sched = value != NULL && strcmp (value, "true") == 0;
+  value = g_hash_table_lookup (m->metadata, "system_wide");
+  m->other = value != NULL && strcmp (value, "true") == 0;
+  value = g_hash_table_lookup (m->metadata, "cpu_count");
+  if (value != NULL)
+    {
+      guint64 count;
+      /* A hostile count must not make thousands of lanes. */
+      if (g_ascii_string_to_unsigned (value, 10, 1, 4096, &count, NULL))
+        m->cpu_count = (int) count;
+    }
+}
+
+static void
+build_clear (WeftBuild *b)
+{
+  WeftVecU32_clear (&b->remap);
+  g_hash_table_unref (b->task_keys);
+  WeftVecU64_clear (&b->task_key_ids);
+  WeftVecU32_clear (&b->task_key_pids);
+  WeftVecTaskEvent_clear (&b->task_events);
+  g_hash_table_unref (b->flow_keys);
+  WeftVecFlowEvent_clear (&b->flow_events);
+  g_hash_table_unref (b->counter_keys);
+  g_hash_table_unref (b->lock_keys);
+  g_hash_table_unref (b->lock_names);
+  g_hash_table_unref (b->process_names);
+  g_hash_table_unref (b->process_execs);
+}
+
+static gboolean
+read_streams (WeftBuild *b, Progress *p, GError **error)
+{
+  WeftModel *m = b->model;
+  guint n = weft_reader_get_n_streams (b->reader);
+  g_autofree WeftStreamIter *iters = g_new0 (WeftStreamIter, MAX (n, 1));
+  g_autofree WeftEvent *firsts = g_new0 (WeftEvent, MAX (n, 1));
+  g_autofree StreamOrder *order = g_new0 (StreamOrder, MAX (n, 1));
+  guint n_order = 0;
+  gboolean any = FALSE;
+  guint64 t0 = G_MAXUINT64, total_slices = 0;
+  guint32 current = WEFT_MODEL_NONE;
+
+  /* Time zero is the earliest first event of any stream. */
+  for (guint i = 0; i < n; i++)
+    {
+      const WeftStreamInfo *info = weft_reader_get_stream (b->reader, i);
+
+      p->bytes_total += info->encoded_bytes;
+      weft_stream_iter_init (&iters[i], b->reader, i);
+      if (!weft_stream_iter_next (&iters[i], &firsts[i]))
+        continue;
+      any = TRUE;
+      t0 = MIN (t0, firsts[i].time);
+      order[n_order++] = (StreamOrder) { i, info->kind == WEFT_STREAM_CPU ? 1 : 0, info->pid,
+                                         info->tid, firsts[i].time };
+    }
+  m->time_zero = any ? t0 : 0;
+  qsort (order, n_order, sizeof (StreamOrder), compare_streams);
+
+  for (guint k = 0; k < n_order; k++)
+    {
+      guint i = order[k].stream;
+      const WeftStreamInfo *info = weft_reader_get_stream (b->reader, i);
+
+      if (info->kind == WEFT_STREAM_CPU)
+        {
+          m->sched = TRUE;
+          if (!read_cpu_stream (b, &iters[i], &firsts[i], info, &total_slices, p, error))
+            return FALSE;
+        }
+      else
+        {
+          /* Streams of one thread are adjacent: they share its arrays. */
+          if (current == WEFT_MODEL_NONE || m->threads[current].pub.pid != info->pid
+              || m->threads[current].pub.tid != info->tid)
+            {
+              current = thread_create (m, info->pid, info->tid, error);
+              if (current == WEFT_MODEL_NONE)
+                return FALSE;
+            }
+          if (!read_thread_stream (b, &iters[i], &firsts[i], current, info, p, error))
+            return FALSE;
+        }
+      p->bytes_done += info->encoded_bytes;
+      if (!check (p, 0, 0, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < m->n_threads; i++)
+    if (m->threads[i].seen)
+      m->duration = MAX (m->duration, m->threads[i].last_event);
+  for (guint i = 0; i < m->n_cpus; i++)
+    if (m->cpus[i].starts.len > 0)
+      m->duration = MAX (m->duration, m->cpus[i].starts.data[m->cpus[i].starts.len - 1]);
+  for (gsize i = 0; i < m->lost.len; i++)
+    m->duration = MAX (m->duration, m->lost.data[i].time);
+  return TRUE;
+}
+
+gboolean
+_weft_model_build (WeftModel *m, WeftReader *reader, WeftModelProgressFunc progress,
+                   gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  WeftBuild b = { .model = m, .reader = reader };
+  Progress p = { cancellable, progress, user_data, 0, 0 };
+  gboolean ok;
+
+  b.task_keys = g_hash_table_new_full (weft_key_hash, weft_key_equal, g_free, NULL);
+  b.flow_keys = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  b.counter_keys = g_hash_table_new_full (weft_key_hash, weft_key_equal, g_free, NULL);
+  b.lock_keys = g_hash_table_new_full (weft_key_hash, weft_key_equal, g_free, NULL);
+  b.lock_names = g_hash_table_new_full (weft_key_hash, weft_key_equal, g_free, NULL);
+  b.process_names = g_hash_table_new (NULL, NULL);
+  b.process_execs = g_hash_table_new (NULL, NULL);
+
+  read_metadata (m, reader);
+  ok = read_streams (&b, &p, error);
+  if (ok)
+    {
+      /* Lanes for every core, even one that never switched. */
+      if (m->sched)
+        for (int c = 0; c < m->cpu_count; c++)
+          cpu_lane (m, (guint32) c);
+      if (m->cpu_count < 0 && m->n_cpus > 0)
+        m->cpu_count = (int) m->n_cpus;
+
+      _weft_model_post_threads (&b);
+      _weft_model_post_tasks (&b);
+      _weft_model_post_flows (&b);
+      _weft_model_post_counters (&b);
+      _weft_model_post_locks (&b);
+      _weft_model_post_processes (&b);
+      if (progress != NULL)
+        progress (1.0, user_data);
+    }
+  build_clear (&b);
+  return ok;
+}

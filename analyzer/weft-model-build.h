@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-model-build.h: the state of one model build, shared by the pass over
+ * the streams (weft-model-build.c) and what follows it (weft-model-post.c).
+ */
+#pragma once
+
+#include "weft-model-private.h"
+
+G_BEGIN_DECLS
+
+/* A task transition, kept until every stream is read: a task may move
+ * between threads, so its transitions come from several streams. */
+typedef struct
+{
+  guint64 time;
+  guint32 key;       /* index in task_key_* */
+  guint32 kind_name; /* WeftTaskOp << 30 | name id */
+} WeftTaskEvent;
+
+typedef enum
+{
+  WEFT_TASK_OP_BEGIN,
+  WEFT_TASK_OP_SUSPEND,
+  WEFT_TASK_OP_RESUME,
+  WEFT_TASK_OP_END,
+} WeftTaskOp;
+
+#define WEFT_TASK_NAME_MASK 0x3fffffffu
+
+typedef struct
+{
+  guint64 time;
+  guint32 key;         /* index of the flow id */
+  guint32 thread_kind; /* thread index << 1 | 1 for an end */
+} WeftFlowEvent;
+
+WEFT_VEC_DEFINE (WeftVecTaskEvent, WeftTaskEvent)
+WEFT_VEC_DEFINE (WeftVecFlowEvent, WeftFlowEvent)
+
+/* A (u64, u32) hash key: (address or id, pid). */
+typedef struct
+{
+  guint64 a;
+  guint32 b;
+  guint32 c;
+} WeftKey;
+
+typedef struct
+{
+  WeftModel *model;
+  WeftReader *reader;
+
+  /* Reader string id → model name id + 1 (0: not seen yet). */
+  WeftVecU32 remap;
+
+  /* tid → thread index + 1 for the scheduler lanes, direct-mapped in
+   * front of model->thread_by_tid. */
+  guint32 tid_cache_tid[1024];
+  guint32 tid_cache_index[1024];
+
+  GHashTable *task_keys; /* WeftKey (id, pid) → key index */
+  WeftVecU64 task_key_ids;
+  WeftVecU32 task_key_pids;
+  WeftVecTaskEvent task_events;
+
+  GHashTable *flow_keys; /* id → key index */
+  WeftVecFlowEvent flow_events;
+
+  GHashTable *counter_keys; /* WeftKey (name, pid) → counter index */
+  guint counters_cap;
+
+  GHashTable *lock_keys;     /* WeftKey (address, pid, cond) → lock index */
+  GHashTable *lock_names;    /* WeftKey (address, pid) → name id */
+  GHashTable *process_names; /* pid → name id (PROCESS_NAME) */
+  GHashTable *process_execs; /* pid → name id (PROCESS_EXEC) */
+} WeftBuild;
+
+guint weft_key_hash (gconstpointer key);
+gboolean weft_key_equal (gconstpointer a, gconstpointer b);
+
+/* weft-model-post.c */
+void _weft_model_post_tasks (WeftBuild *b);
+void _weft_model_post_flows (WeftBuild *b);
+void _weft_model_post_counters (WeftBuild *b);
+void _weft_model_post_locks (WeftBuild *b);
+void _weft_model_post_processes (WeftBuild *b);
+void _weft_model_post_threads (WeftBuild *b);
+
+G_END_DECLS

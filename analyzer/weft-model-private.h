@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-model-private.h: the model's storage, shared by weft-model*.c and
+ * the statistics. Public readers use weft-model.h.
+ */
+#pragma once
+
+#include "weft-model.h"
+#include "weft-vec.h"
+
+G_BEGIN_DECLS
+
+WEFT_VEC_DEFINE (WeftVecSpan, WeftModelSpan)
+WEFT_VEC_DEFINE (WeftVecSpanArgs, WeftModelSpanArgs)
+WEFT_VEC_DEFINE (WeftVecWait, WeftModelWait)
+WEFT_VEC_DEFINE (WeftVecFlow, WeftModelFlow)
+WEFT_VEC_DEFINE (WeftVecTask, WeftModelTask)
+WEFT_VEC_DEFINE (WeftVecLost, WeftModelLost)
+
+typedef struct
+{
+  WeftModelThread pub; /* first: the public view points here */
+
+  WeftVecSpan spans;
+  WeftVecSpanArgs span_args;
+  WeftVecU64 instant_times;
+  WeftVecU32 instant_names;
+  WeftVecWait waits;
+  WeftVecU32 slices;
+  WeftVecU64 other_times;
+
+  /* While building. */
+  WeftVecU32 open_spans;   /* indices of spans not yet ended */
+  WeftVecU32 open_waits;   /* indices of waits not yet acquired/woken */
+  guint64 first_event;
+  guint64 last_event;
+  guint64 created;
+  guint64 exited;
+  gboolean seen;
+  gboolean has_created;
+  gboolean has_exited;
+  gboolean unsorted;       /* several streams overlapped: sort when done */
+} WeftThreadData;
+
+typedef struct
+{
+  WeftModelCpu pub;
+  WeftVecU64 starts;
+  WeftVecU32 who;
+} WeftCpuData;
+
+typedef struct
+{
+  WeftModelCounter pub;
+  WeftVecU64 times;
+  WeftVecF64 values;
+  gboolean unsorted;
+} WeftCounterData;
+
+/* The scheduler's totals over a range, per thread and per CPU lane. */
+typedef struct
+{
+  guint64 on_cpu;
+  guint64 runnable;
+  guint64 blocked;
+  guint64 switches;
+  guint64 migrations;
+} WeftSchedThreadTotals;
+
+typedef struct
+{
+  guint64 busy;
+  guint64 other;
+} WeftSchedCpuTotals;
+
+typedef struct
+{
+  WeftSchedThreadTotals *threads; /* n_threads */
+  WeftSchedCpuTotals *cpus;       /* n_cpus */
+  guint64 *histogram;             /* n_cpus + 1: ns with 0, 1, … CPUs running threads */
+  guint n_histogram;
+} WeftSchedTotals;
+
+struct _WeftModel
+{
+  gatomicrefcount ref_count;
+
+  guint64 time_zero;
+  guint64 duration;
+  guint64 n_events;
+  guint64 lost_events;
+  guint64 unmatched_ends;
+  gboolean sched;
+  gboolean other;
+  int cpu_count;
+  GHashTable *metadata; /* char* → char* */
+  char *source;
+
+  /* Interned names: id → string, string → id. */
+  GPtrArray *names;
+  GHashTable *name_ids;
+  GStringChunk *strings;
+
+  WeftThreadData *threads;
+  guint n_threads;
+  guint threads_cap;
+  GHashTable *thread_by_tid; /* tid → index + 1 (the first thread with that tid) */
+
+  WeftModelProcess *processes;
+  guint n_processes;
+  guint32 *process_threads; /* storage of every process's thread list */
+
+  WeftCpuData *cpus;
+  guint n_cpus;
+
+  WeftCounterData *counters;
+  guint n_counters;
+
+  WeftVecTask tasks;
+  WeftVecU64 task_times;
+  WeftVecU64 task_noop_times;
+
+  WeftVecFlow flows;
+
+  GArray *locks; /* WeftModelLock */
+
+  WeftVecLost lost;
+
+  WeftSchedTotals whole; /* the scheduler totals of the whole trace */
+};
+
+/* weft-model-names.c */
+guint32 _weft_model_intern (WeftModel *model, const char *str);
+
+/* weft-model-build.c */
+gboolean _weft_model_build (WeftModel *model, WeftReader *reader, WeftModelProgressFunc progress,
+                            gpointer user_data, GCancellable *cancellable, GError **error);
+guint32 _weft_model_thread_for_tid (WeftModel *model, guint32 pid, guint32 tid);
+
+/* weft-model-post.c: tasks, flows, counters and processes, once read. */
+typedef struct _WeftModelTemp WeftModelTemp;
+
+/* weft-model-sched.c */
+void _weft_model_sched_totals_init (WeftModel *model, WeftSchedTotals *totals);
+void _weft_model_sched_totals_clear (WeftSchedTotals *totals);
+/* Sweeps every CPU lane's switches in time order over [a, b) (b included
+ * when b_inclusive). With build_refs, also fills each thread's slices. */
+void _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_inclusive,
+                              gboolean build_refs, WeftSchedTotals *out);
+
+G_END_DECLS

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-stats-private.h: the range arithmetic and the parts of the
+ * statistics computed in their own files.
+ */
+#pragma once
+
+#include "weft-model-private.h"
+#include "weft-stats.h"
+
+G_BEGIN_DECLS
+
+/* [a, b), or [a, b] when the range ends at the trace's end. */
+typedef struct
+{
+  guint64 a;
+  guint64 b;
+  gboolean inclusive;
+} WeftClip;
+
+/* Length of [s, e) inside the range. */
+static inline guint64
+weft_clip_len (const WeftClip *r, guint64 s, guint64 e)
+{
+  guint64 lo = MAX (s, r->a), hi = MIN (e, r->b);
+
+  return hi > lo ? hi - lo : 0;
+}
+
+/* An event at t belongs to the range. */
+static inline gboolean
+weft_clip_has (const WeftClip *r, guint64 t)
+{
+  return t >= r->a && (t < r->b || (r->inclusive && t == r->b));
+}
+
+/* [s, e) overlaps the range (an empty one: lies in it). */
+static inline gboolean
+weft_clip_overlaps (const WeftClip *r, guint64 s, guint64 e)
+{
+  if (s == e)
+    return weft_clip_has (r, s);
+  return s < r->b && e > r->a;
+}
+
+/* How many of the sorted times fall in the range. */
+guint64 _weft_clip_count (const WeftClip *r, const guint64 *times, guint64 n);
+
+/* Per span name: the cProfile columns. */
+typedef struct
+{
+  guint64 ncalls;
+  gint64 tottime;
+  guint64 cumtime;
+  guint64 active; /* calls of this name open on the current stack */
+} WeftSpanAcc;
+
+/* weft-stats-spans.c: fills acc (one per model name) and counts the span
+ * begin and end events in the range. */
+void _weft_stats_spans (WeftModel *model, const WeftClip *r, WeftSpanAcc *acc, guint64 *events);
+
+/* weft-stats-estimate.c: without scheduler data, a thread runs while in a
+ * span and not waiting; on_cpu per thread, histogram capped at cap. */
+void _weft_stats_estimate (WeftModel *model, const WeftClip *r, guint cap, guint64 *on_cpu,
+                           guint64 *histogram, guint n_histogram);
+
+G_END_DECLS

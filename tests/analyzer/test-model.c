@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The trace model: every array filled from synthetic traces with known
+ * contents, the event count of SPEC §5 per kind, and the build's progress,
+ * cancellation and memory.
+ */
+#include "stats-util.h"
+
+static void
+test_events_per_kind (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 10, 11);
+  WeftBuilderStream c = weft_builder_cpu (b, 0);
+  g_autoptr (WeftModel) m = NULL;
+
+  weft_builder_thread_start (b, s, T0, 0);              /* 0 */
+  weft_builder_thread_name (b, s, T0, "main");          /* 0 */
+  weft_builder_process_name (b, s, T0, "app");          /* 0 */
+  weft_builder_span_begin (b, s, T0 + 1, "a");          /* 1 */
+  weft_builder_span_end (b, s, T0 + 2);                 /* 1 */
+  weft_builder_span_begin_args (b, s, T0 + 3, "b", "x=1"); /* 1 */
+  weft_builder_span_end (b, s, T0 + 4);                 /* 1 */
+  weft_builder_instant (b, s, T0 + 5, "tick");          /* 1 */
+  weft_builder_counter (b, s, T0 + 6, "rss", 42.0);     /* 1 */
+  weft_builder_task_begin (b, s, T0 + 7, 1, "t");       /* 1 */
+  weft_builder_task_suspend (b, s, T0 + 8, 1);          /* 1 */
+  weft_builder_task_resume (b, s, T0 + 9, 1);           /* 1 */
+  weft_builder_task_end (b, s, T0 + 10, 1);             /* 1 */
+  weft_builder_flow_begin (b, s, T0 + 11, 7);           /* 0 */
+  weft_builder_flow_end (b, s, T0 + 12, 7);             /* 1 */
+  weft_builder_lock_name (b, s, T0 + 13, 0x10, "L");    /* 0 */
+  weft_builder_lock_wait (b, s, T0 + 14, 0x10);         /* 1 */
+  weft_builder_lock_acquired (b, s, T0 + 15, 0x10);     /* 1 */
+  weft_builder_lock_released (b, s, T0 + 16, 0x10);     /* 1 */
+  weft_builder_cond_wait (b, s, T0 + 17, 0x20, 0x10);   /* 1 */
+  weft_builder_cond_woken (b, s, T0 + 18, 0x20);        /* 1 */
+  weft_builder_lost (b, s, T0 + 19, 5);                 /* 0 */
+  weft_builder_process_fork (b, s, T0 + 20, 12);        /* 0 */
+  weft_builder_process_exec (b, s, T0 + 21, "/bin/x");  /* 0 */
+  weft_builder_thread_exit (b, s, T0 + 22);             /* 0 */
+  weft_builder_process_exit (b, s, T0 + 23, 0);         /* 0 */
+  weft_builder_switch (b, c, T0 + 2, 0, WEFT_SWITCH_PREEMPTED, 11);  /* 1 */
+  weft_builder_switch (b, c, T0 + 20, 11, WEFT_SWITCH_EXITED, 0);    /* 1 */
+  m = stats_util_model (b);
+
+  g_assert_cmpuint (weft_model_get_n_events (m), ==, 18);
+  g_assert_cmpuint (weft_model_get_lost_events (m), ==, 5);
+  g_assert_cmpuint (weft_model_get_time_zero (m), ==, T0);
+  g_assert_cmpuint (weft_model_get_duration (m), ==, 23);
+  g_assert_true (weft_model_has_sched (m));
+  g_assert_cmpint (weft_model_get_cpu_count (m), ==, 1);
+}
+
+static void
+test_spans (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 10, 11);
+  g_autoptr (WeftModel) m = NULL;
+  const WeftModelThread *t;
+
+  weft_builder_span_end (b, s, T0 + 0);  /* no begin: ignored, counted */
+  weft_builder_span_begin (b, s, T0 + 10, "outer");
+  weft_builder_span_begin_args (b, s, T0 + 20, "inner", "n=3");
+  weft_builder_span_end (b, s, T0 + 30);
+  weft_builder_span_begin (b, s, T0 + 40, "open"); /* never ends */
+  weft_builder_instant (b, s, T0 + 90, "last");
+  m = stats_util_model (b);
+
+  g_assert_cmpuint (weft_model_get_n_threads (m), ==, 1);
+  t = weft_model_get_thread (m, 0);
+  g_assert_cmpuint (t->n_spans, ==, 3);
+  g_assert_cmpuint (t->max_depth, ==, 2);
+  g_assert_cmpuint (t->unmatched_ends, ==, 1);
+  g_assert_cmpuint (weft_model_get_unmatched_ends (m), ==, 1);
+
+  g_assert_cmpstr (weft_model_get_name (m, t->spans[0].name), ==, "outer");
+  g_assert_cmpuint (t->spans[0].start, ==, 10);
+  g_assert_cmpuint (t->spans[0].end, ==, 90); /* unclosed: the thread's end */
+  g_assert_cmpuint (t->spans[0].depth, ==, WEFT_MODEL_SPAN_UNCLOSED);
+
+  g_assert_cmpstr (weft_model_get_name (m, t->spans[1].name), ==, "inner");
+  g_assert_cmpuint (t->spans[1].start, ==, 20);
+  g_assert_cmpuint (t->spans[1].end, ==, 30);
+  g_assert_cmpuint (WEFT_MODEL_SPAN_DEPTH (&t->spans[1]), ==, 1);
+  g_assert_cmpuint (t->spans[1].depth & WEFT_MODEL_SPAN_UNCLOSED, ==, 0);
+  g_assert_cmpuint (t->n_span_args, ==, 1);
+  g_assert_cmpuint (t->span_args[0].span, ==, 1);
+  g_assert_cmpstr (weft_model_get_name (m, t->span_args[0].args), ==, "n=3");
+
+  g_assert_cmpuint (t->spans[2].start, ==, 40);
+  g_assert_cmpuint (t->spans[2].end, ==, 90);
+  g_assert_cmpuint (WEFT_MODEL_SPAN_DEPTH (&t->spans[2]), ==, 1);
+
+  g_assert_cmpuint (t->n_instants, ==, 1);
+  g_assert_cmpuint (t->instant_times[0], ==, 90);
+  g_assert_cmpuint (t->n_other_times, ==, 1); /* the unmatched end */
+
+  /* Events: end 1 + begins 3 + end 1 + instant 1. */
+  g_assert_cmpuint (weft_model_get_n_events (m), ==, 6);
+
+  g_assert_cmpuint (weft_model_thread_find_span (t, 0), ==, 0);
+  g_assert_cmpuint (weft_model_thread_find_span (t, 25), ==, 0);  /* inside outer */
+  g_assert_cmpuint (weft_model_thread_find_span (t, 200), ==, 3); /* after everything */
+}
+
+static void
+test_threads_and_processes (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream main_s = weft_builder_thread (b, 20, 20);
+  WeftBuilderStream worker = weft_builder_thread (b, 20, 21);
+  WeftBuilderStream other = weft_builder_thread (b, 30, 30);
+  WeftBuilderStream c = weft_builder_cpu (b, 1);
+  g_autoptr (WeftModel) m = NULL;
+  const WeftModelThread *t;
+  const WeftModelProcess *p;
+
+  weft_builder_set_metadata (b, "cpu_count", "4");
+  weft_builder_thread_name (b, main_s, T0, "boss");
+  weft_builder_instant (b, main_s, T0 + 100, "x");
+  weft_builder_thread_start (b, worker, T0 + 10, 20);
+  weft_builder_instant (b, worker, T0 + 50, "y");
+  weft_builder_thread_exit (b, worker, T0 + 60);
+  weft_builder_process_exec (b, other, T0 + 5, "/usr/bin/prog");
+  weft_builder_instant (b, other, T0 + 7, "z");
+  /* A tid with no stream of its own: a thread of unknown process. */
+  weft_builder_switch (b, c, T0 + 30, 0, WEFT_SWITCH_PREEMPTED, 99);
+  weft_builder_switch (b, c, T0 + 40, 99, WEFT_SWITCH_BLOCKED, 0);
+  m = stats_util_model (b);
+
+  g_assert_cmpint (weft_model_get_cpu_count (m), ==, 4);
+  g_assert_cmpuint (weft_model_get_n_cpus (m), ==, 4); /* a lane per core */
+  g_assert_cmpuint (weft_model_get_n_threads (m), ==, 4);
+  g_assert_cmpuint (weft_model_get_n_processes (m), ==, 3);
+
+  p = weft_model_get_process (m, 0);
+  g_assert_cmpuint (p->pid, ==, 0);
+  g_assert_cmpuint (p->n_threads, ==, 1);
+  t = weft_model_get_thread (m, p->threads[0]);
+  g_assert_cmpuint (t->tid, ==, 99);
+  g_assert_cmpuint (t->alive_start, ==, 30);
+  g_assert_cmpuint (t->alive_end, ==, 40);
+
+  p = weft_model_get_process (m, 1);
+  g_assert_cmpuint (p->pid, ==, 20);
+  g_assert_cmpstr (weft_model_get_name (m, p->name), ==, "boss"); /* its main thread's */
+  g_assert_cmpuint (p->n_threads, ==, 2);
+  t = weft_model_get_thread (m, p->threads[0]);
+  g_assert_cmpuint (t->tid, ==, 20);
+  g_assert_cmpstr (weft_model_get_name (m, t->name), ==, "boss");
+  g_assert_cmpuint (t->alive_start, ==, 0);
+  g_assert_cmpuint (t->alive_end, ==, 100);
+  t = weft_model_get_thread (m, p->threads[1]);
+  g_assert_cmpuint (t->tid, ==, 21);
+  g_assert_cmpuint (t->alive_start, ==, 10);
+  g_assert_cmpuint (t->alive_end, ==, 60);
+  g_assert_cmpuint (t->process, ==, 1);
+
+  p = weft_model_get_process (m, 2);
+  g_assert_cmpuint (p->pid, ==, 30);
+  g_assert_cmpstr (weft_model_get_name (m, p->name), ==, "/usr/bin/prog");
+}
+
+static void
+test_cpu_slices (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s1 = weft_builder_thread (b, 1, 1);
+  WeftBuilderStream s2 = weft_builder_thread (b, 1, 2);
+  WeftBuilderStream c0 = weft_builder_cpu (b, 0);
+  WeftBuilderStream c1 = weft_builder_cpu (b, 1);
+  g_autoptr (WeftModel) m = NULL;
+  const WeftModelCpu *cpu;
+  const WeftModelThread *t;
+  guint lane, th1, th2;
+  guint64 slice;
+
+  weft_builder_instant (b, s1, T0, "a");
+  weft_builder_instant (b, s2, T0, "b");
+  SW (c0, 0, 0, PREEMPTED, 1);
+  SW (c0, 100, 1, PREEMPTED, 2);
+  SW (c0, 200, 2, BLOCKED, -1);
+  SW (c0, 300, -1, PREEMPTED, 0);
+  SW (c1, 150, 0, PREEMPTED, 1);
+  SW (c1, 250, 1, EXITED, 0);
+  m = stats_util_model (b);
+
+  th1 = stats_util_model_thread (m, 1);
+  th2 = stats_util_model_thread (m, 2);
+  g_assert_cmpuint (weft_model_get_n_cpus (m), ==, 2);
+  cpu = weft_model_get_cpu (m, 0);
+  g_assert_cmpuint (cpu->cpu, ==, 0);
+  g_assert_cmpuint (cpu->n_slices, ==, 4);
+  g_assert_cmpuint (cpu->first_slice, ==, 0);
+  g_assert_cmpuint (cpu->starts[1], ==, 100);
+  g_assert_cmpuint (WEFT_MODEL_SLICE_THREAD (cpu->who[0]), ==, th1);
+  g_assert_cmpint (WEFT_MODEL_SLICE_END_STATE (cpu->who[0]), ==, WEFT_SWITCH_PREEMPTED);
+  g_assert_cmpuint (WEFT_MODEL_SLICE_THREAD (cpu->who[1]), ==, th2);
+  g_assert_cmpint (WEFT_MODEL_SLICE_END_STATE (cpu->who[1]), ==, WEFT_SWITCH_BLOCKED);
+  g_assert_cmpuint (WEFT_MODEL_SLICE_THREAD (cpu->who[2]), ==, WEFT_MODEL_SLICE_OTHER);
+  g_assert_cmpuint (WEFT_MODEL_SLICE_THREAD (cpu->who[3]), ==, WEFT_MODEL_SLICE_IDLE);
+  g_assert_cmpint (WEFT_MODEL_SLICE_END_STATE (cpu->who[3]), ==, WEFT_SWITCH_UNKNOWN);
+  g_assert_cmpuint (weft_model_get_slice_end (m, 0, 3), ==, 300); /* the trace's end */
+  cpu = weft_model_get_cpu (m, 1);
+  g_assert_cmpuint (cpu->first_slice, ==, 4);
+
+  /* Thread 1 ran slice 0 on CPU 0, then slice 0 of CPU 1 (global 4). */
+  t = weft_model_get_thread (m, th1);
+  g_assert_cmpuint (t->n_slices, ==, 2);
+  g_assert_cmpuint (t->slices[0], ==, 0);
+  g_assert_cmpuint (t->slices[1], ==, 4);
+  g_assert_true (weft_model_lookup_slice (m, 4, &lane, &slice));
+  g_assert_cmpuint (lane, ==, 1);
+  g_assert_cmpuint (slice, ==, 0);
+  g_assert_true (weft_model_lookup_slice (m, 3, &lane, &slice));
+  g_assert_cmpuint (lane, ==, 0);
+  g_assert_cmpuint (slice, ==, 3);
+  g_assert_false (weft_model_lookup_slice (m, 6, &lane, &slice));
+  g_assert_cmpuint (t->alive_end, ==, 250);
+}
+
+static void
+test_tasks_and_flows (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s1 = weft_builder_thread (b, 1, 1);
+  WeftBuilderStream s2 = weft_builder_thread (b, 1, 2);
+  g_autoptr (WeftModel) m = NULL;
+  const WeftModelTask *task;
+  const WeftModelFlow *flows;
+  const guint64 *times, *noop;
+  guint64 n_noop;
+
+  /* Task 5 begins on thread 1 and ends on thread 2. */
+  weft_builder_task_begin (b, s1, T0 + 0, 5, "fetch");
+  weft_builder_flow_begin (b, s1, T0 + 5, 77);
+  weft_builder_task_suspend (b, s1, T0 + 10, 5);
+  weft_builder_task_suspend (b, s1, T0 + 12, 5); /* changes nothing */
+  weft_builder_task_resume (b, s2, T0 + 30, 5);
+  weft_builder_flow_end (b, s2, T0 + 35, 77);
+  weft_builder_flow_end (b, s2, T0 + 36, 78); /* no begin */
+  weft_builder_task_end (b, s2, T0 + 40, 5);
+  /* Task 6: seen first suspended, never ends. */
+  weft_builder_task_suspend (b, s1, T0 + 20, 6);
+  weft_builder_task_resume (b, s1, T0 + 25, 6);
+  weft_builder_instant (b, s2, T0 + 50, "end");
+  m = stats_util_model (b);
+
+  g_assert_cmpuint (weft_model_get_n_tasks (m), ==, 2);
+  task = weft_model_get_task (m, 0);
+  g_assert_cmpuint (task->id, ==, 5);
+  g_assert_cmpuint (task->pid, ==, 1);
+  g_assert_cmpstr (weft_model_get_name (m, task->name), ==, "fetch");
+  g_assert_cmpuint (task->n_times, ==, 4);
+  g_assert_cmpuint (task->flags, ==, 0);
+  times = weft_model_get_task_times (m, task);
+  g_assert_cmpuint (times[0], ==, 0);
+  g_assert_cmpuint (times[1], ==, 10);
+  g_assert_cmpuint (times[2], ==, 30);
+  g_assert_cmpuint (times[3], ==, 40);
+
+  task = weft_model_get_task (m, 1);
+  g_assert_cmpuint (task->id, ==, 6);
+  g_assert_cmpuint (task->name, ==, 0);
+  g_assert_cmpuint (task->flags, ==, WEFT_MODEL_TASK_STARTS_SUSPENDED | WEFT_MODEL_TASK_UNENDED);
+  times = weft_model_get_task_times (m, task);
+  g_assert_cmpuint (task->n_times, ==, 3);
+  g_assert_cmpuint (times[0], ==, 20);
+  g_assert_cmpuint (times[1], ==, 25);
+  g_assert_cmpuint (times[2], ==, 50);
+
+  noop = weft_model_get_task_noop_times (m, &n_noop);
+  g_assert_cmpuint (n_noop, ==, 1);
+  g_assert_cmpuint (noop[0], ==, 12);
+
+  g_assert_cmpuint (weft_model_get_n_flows (m), ==, 2);
+  flows = weft_model_get_flows (m);
+  g_assert_cmpuint (flows[0].begin, ==, 5);
+  g_assert_cmpuint (flows[0].end, ==, 35);
+  g_assert_cmpuint (flows[0].from_thread, ==, stats_util_model_thread (m, 1));
+  g_assert_cmpuint (flows[0].to_thread, ==, stats_util_model_thread (m, 2));
+  g_assert_cmpuint (flows[1].begin, ==, 36);
+  g_assert_cmpuint (flows[1].from_thread, ==, WEFT_MODEL_NONE);
+  /* 5 + 2 task transitions, 2 flow ends, 1 instant. */
+  g_assert_cmpuint (weft_model_get_n_events (m), ==, 10);
+}
+
+static void
+test_locks_and_counters (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s1 = weft_builder_thread (b, 1, 1);
+  WeftBuilderStream s2 = weft_builder_thread (b, 2, 2);
+  g_autoptr (WeftModel) m = NULL;
+  const WeftModelThread *t;
+  const WeftModelLock *lock;
+  const WeftModelCounter *counter;
+
+  weft_builder_lock_name (b, s1, T0, 0xabc, "accounts");
+  weft_builder_counter (b, s1, T0 + 1, "rss", 1.5);
+  weft_builder_counter (b, s1, T0 + 2, "rss", 2.5);
+  weft_builder_lock_wait (b, s1, T0 + 10, 0xabc);
+  weft_builder_lock_acquired (b, s1, T0 + 30, 0xabc);
+  weft_builder_cond_wait (b, s1, T0 + 40, 0xdef, 0xabc);
+  weft_builder_instant (b, s1, T0 + 100, "end");
+  weft_builder_counter (b, s2, T0 + 3, "rss", 9.0);
+  weft_builder_lock_wait (b, s2, T0 + 5, 0xabc); /* another process's lock */
+  weft_builder_lock_acquired (b, s2, T0 + 6, 0xabc);
+  m = stats_util_model (b);
+
+  g_assert_cmpuint (weft_model_get_n_locks (m), ==, 3);
+  t = weft_model_get_thread (m, stats_util_model_thread (m, 1));
+  g_assert_cmpuint (t->n_waits, ==, 2);
+  g_assert_cmpuint (t->waits[0].start, ==, 10);
+  g_assert_cmpuint (t->waits[0].end, ==, 30);
+  g_assert_cmpuint (t->waits[0].flags, ==, 0);
+  lock = weft_model_get_lock (m, t->waits[0].lock);
+  g_assert_cmpstr (lock->label, ==, "accounts");
+  g_assert_false (lock->cond);
+  g_assert_cmpuint (t->waits[1].start, ==, 40);
+  g_assert_cmpuint (t->waits[1].end, ==, 100); /* never woken: the thread's end */
+  g_assert_cmpuint (t->waits[1].flags, ==, WEFT_MODEL_WAIT_COND | WEFT_MODEL_WAIT_UNCLOSED);
+  lock = weft_model_get_lock (m, t->waits[1].lock);
+  g_assert_cmpstr (lock->label, ==, "cond@0xdef");
+  g_assert_true (lock->cond);
+  t = weft_model_get_thread (m, stats_util_model_thread (m, 2));
+  lock = weft_model_get_lock (m, t->waits[0].lock);
+  g_assert_cmpstr (lock->label, ==, "mutex@0xabc");
+  g_assert_cmpuint (lock->pid, ==, 2);
+
+  g_assert_cmpuint (weft_model_get_n_counters (m), ==, 2);
+  counter = weft_model_get_counter (m, 0);
+  g_assert_cmpuint (counter->pid, ==, 1);
+  g_assert_cmpstr (weft_model_get_name (m, counter->name), ==, "rss");
+  g_assert_cmpuint (counter->n, ==, 2);
+  g_assert_cmpuint (counter->times[1], ==, 2);
+  g_assert_cmpfloat (counter->values[1], ==, 2.5);
+  g_assert_cmpuint (weft_model_get_process (m, counter->process)->pid, ==, 1);
+  counter = weft_model_get_counter (m, 1);
+  g_assert_cmpuint (counter->pid, ==, 2);
+  g_assert_cmpfloat (counter->values[0], ==, 9.0);
+}
+
+static void
+test_metadata (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 1, 1);
+  g_autoptr (WeftModel) m = NULL;
+
+  weft_builder_set_metadata (b, "command", "bank --threads 4");
+  weft_builder_set_metadata (b, "sched", "true");
+  weft_builder_set_metadata (b, "cpu_count", "99999999"); /* not believed */
+  weft_builder_set_metadata (b, "source", "chrome-json");
+  weft_builder_instant (b, s, T0, "x");
+  m = stats_util_model (b);
+
+  g_assert_cmpstr (weft_model_get_metadata (m, "command"), ==, "bank --threads 4");
+  g_assert_true (weft_model_has_sched (m));
+  g_assert_cmpint (weft_model_get_cpu_count (m), ==, -1);
+  g_assert_cmpstr (weft_model_get_source (m), ==, "chrome-json");
+  g_assert_cmpuint (weft_model_get_duration (m), ==, 0);
+}
+
+static void
+count_progress (double fraction, gpointer data)
+{
+  double *last = data;
+
+  g_assert_cmpfloat (fraction, >=, last[0]);
+  g_assert_cmpfloat (fraction, <=, 1.0);
+  last[0] = fraction;
+  last[1]++;
+}
+
+static WeftReader *
+many_spans (guint n)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 1, 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      weft_builder_span_begin (b, s, T0 + 10 * (guint64) i, "step");
+      weft_builder_span_end (b, s, T0 + 10 * (guint64) i + 5);
+    }
+  return stats_util_open (b);
+}
+
+static void
+test_progress_and_cancel (void)
+{
+  g_autoptr (WeftReader) reader = many_spans (200000);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WeftModel) m = NULL;
+  double seen[2] = { 0, 0 };
+
+  m = weft_model_new (reader, count_progress, seen, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (seen[0], ==, 1.0);
+  g_assert_cmpfloat (seen[1], >, 3);
+  g_assert_cmpuint (weft_model_get_n_events (m), ==, 400000);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_null (weft_model_new (reader, NULL, NULL, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_memory_per_event (void)
+{
+  g_autoptr (WeftReader) reader = many_spans (100000);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WeftModel) m = weft_model_new (reader, NULL, NULL, NULL, &error);
+  gsize size = weft_model_get_memory_size (m);
+
+  g_assert_no_error (error);
+  /* Spans are 24 bytes: 12 an event, arrays trimmed to their length. */
+  g_assert_cmpuint (size, <=, 12 * weft_model_get_n_events (m) + 64 * 1024);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/weft/model/events-per-kind", test_events_per_kind);
+  g_test_add_func ("/weft/model/spans", test_spans);
+  g_test_add_func ("/weft/model/threads-and-processes", test_threads_and_processes);
+  g_test_add_func ("/weft/model/cpu-slices", test_cpu_slices);
+  g_test_add_func ("/weft/model/tasks-and-flows", test_tasks_and_flows);
+  g_test_add_func ("/weft/model/locks-and-counters", test_locks_and_counters);
+  g_test_add_func ("/weft/model/metadata", test_metadata);
+  g_test_add_func ("/weft/model/progress-and-cancel", test_progress_and_cancel);
+  g_test_add_func ("/weft/model/memory-per-event", test_memory_per_event);
+  return g_test_run ();
+}
