@@ -261,6 +261,8 @@ switch_state (const char *state, gsize len)
     return WEFT_SWITCH_PREEMPTED; /* "R" and "R+": still runnable */
   if (state[0] == 'X' || state[0] == 'Z')
     return WEFT_SWITCH_EXITED;
+  if (state[0] == 'W' && len == 1)
+    return WEFT_SWITCH_UNKNOWN; /* how Weft's export writes "unknown" */
   return WEFT_SWITCH_BLOCKED;
 }
 

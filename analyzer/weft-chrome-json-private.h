@@ -75,6 +75,9 @@ gboolean _weft_json_error_is_eof (WeftJson *j);
 /* Commas before ']' that were tolerated, as Perfetto does. */
 guint _weft_json_get_trailing_commas (WeftJson *j);
 
+/* Whether text is exactly one well-formed JSON object. */
+gboolean _weft_json_is_object (const char *text, gsize len);
+
 /* Exact decimal conversion of a JSON number (or the same text inside a
  * string), never through a double: the value times 10^scale, rounded half
  * away from zero. FALSE when it is not a number or overflows gint64. */

@@ -823,6 +823,25 @@ _weft_json_stream_string (WeftJson *j, WeftJsonSink sink, gpointer user_data)
 }
 
 gboolean
+_weft_json_is_object (const char *text, gsize len)
+{
+  WeftJson j = { 0 };
+  WeftJsonToken tok;
+  gboolean ok;
+
+  if (len == 0 || text[0] != '{')
+    return FALSE;
+  j.scratch = g_string_new (NULL);
+  _weft_json_reset_memory (&j, (const guint8 *) text, len);
+  tok = _weft_json_next (&j);
+  ok = tok == WEFT_JSON_OBJECT_BEGIN && _weft_json_skip (&j, tok)
+       && _weft_json_next (&j) == WEFT_JSON_EOF;
+  g_string_free (j.scratch, TRUE);
+  g_clear_error (&j.error);
+  return ok;
+}
+
+gboolean
 _weft_json_decimal (const char *text, gsize len, int scale, gint64 *out)
 {
   const char *s = text, *e = text + len, *int_start, *int_end, *frac_start = NULL,
