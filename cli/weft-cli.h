@@ -33,5 +33,6 @@ gboolean weft_cli_parse (GOptionContext *context, int *argc, char ***argv);
 
 int weft_cmd_dump (int argc, char **argv);
 int weft_cmd_stats (int argc, char **argv);
+int weft_cmd_view (int argc, char **argv);
 
 G_END_DECLS
