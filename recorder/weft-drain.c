@@ -133,8 +133,10 @@ drain_block (WeftDrainer *d, uint32_t index, WeftDrainMode mode)
     }
 }
 
-/* Lost counts that no block carries: a stream starved of blocks (written
- * when it ends, or at the final drain), and events no stream could take. */
+/* Lost counts that no block carries yet: a stream starved of blocks, or
+ * whose thread a signal handler interrupted and recorded nothing since
+ * (written when the stream ends, on flush and at the final drain), and
+ * events no stream could take (at the final drain). */
 static void
 drain_streams (WeftDrainer *d, WeftDrainMode mode)
 {
@@ -153,15 +155,21 @@ drain_streams (WeftDrainer *d, WeftDrainMode mode)
         continue;
       if (any == NULL)
         any = s;
-      if (s->drained_blocks != __atomic_load_n (&s->n_blocks, __ATOMIC_ACQUIRE))
+      /* After the stream's blocks: its chunks would come first otherwise.
+       * A flush or the final drain wrote every block of it just now. */
+      if (s->drained_blocks != __atomic_load_n (&s->n_blocks, __ATOMIC_ACQUIRE)
+          && mode == WEFT_DRAIN_FULL)
         continue;
-      if (state == WEFT_POOL_STREAM_ENDED || mode == WEFT_DRAIN_FINAL)
+      if (state == WEFT_POOL_STREAM_ENDED || mode != WEFT_DRAIN_FULL)
         {
+          uint64_t t = s->lost_time;
+
           lost = __atomic_exchange_n (&s->lost, 0, __ATOMIC_ACQ_REL);
           if (lost > 0)
-            write_chunk (d, s, s->starve_time, lost, NULL, 0);
+            write_chunk (d, s, t, lost, NULL, 0);
         }
-      if (state == WEFT_POOL_STREAM_ENDED)
+      if (state == WEFT_POOL_STREAM_ENDED
+          && s->drained_blocks == __atomic_load_n (&s->n_blocks, __ATOMIC_ACQUIRE))
         _weft_pool_stream_free (pool, i);
     }
   if (mode != WEFT_DRAIN_FINAL)
@@ -174,11 +182,13 @@ drain_streams (WeftDrainer *d, WeftDrainMode mode)
         .pid = pool->pid,
         .tid = pool->pid,
         .stream_id = (uint64_t) pool->pid << 32,
+        .chunk_seq = d->orphan_seq,
       };
       WeftPoolStream *s = any != NULL ? any : &none;
       uint64_t t = _weft_clock_read ((WeftClockDomain) pool->clock);
 
       write_chunk (d, s, t, unattached > UINT32_MAX ? UINT32_MAX : (uint32_t) unattached, NULL, 0);
+      d->orphan_seq = none.chunk_seq;
     }
 }
 

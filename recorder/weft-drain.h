@@ -35,6 +35,7 @@ typedef struct
   uint32_t n_items;
   uint64_t chunks;      /* STREAM chunks written */
   uint64_t bytes;       /* event bytes written */
+  uint32_t orphan_seq;  /* chunks of the made-up stream for unattached losses */
 } WeftDrainer;
 
 /* Returns 0, or -1 when the scratch space can't be mapped. */

@@ -111,9 +111,10 @@ typedef struct
   uint64_t stream_id;      /* (writer) */
   uint32_t tid;            /* (writer) */
   uint32_t n_blocks;       /* blocks started; the next one's block_seq (writer, release) */
-  uint32_t lost;           /* events dropped while no block was free (atomic) */
+  uint32_t lost;           /* events dropped and not yet written: while no block was
+                            * free, or by a signal handler mid-event (atomic) */
   uint32_t next_free;      /* free-stack link (atomic) */
-  uint64_t starve_time;    /* when lost went above 0 (writer) */
+  uint64_t lost_time;      /* when lost went above 0 (writer) */
   uint32_t drained_blocks; /* the next block_seq to drain (drainer) */
   uint32_t chunk_seq;      /* the next chunk's seq (drainer) */
   uint8_t pad[16];

@@ -71,8 +71,8 @@ struct WeftThread
   uint8_t clock;         /* WeftClockDomain */
   uint8_t fresh;         /* needs a new stream (first event, or after fork) */
   uint8_t in_use;        /* owned by a live thread (under threads_lock) */
-  uint32_t nested_lost;  /* events of signal handlers that found busy set */
-  uint64_t pad0[3];
+  uint32_t pad0;
+  uint64_t pad1[3];
 
   /* Cold */
   uint32_t block;        /* current block, or WEFT_POOL_NONE */
@@ -95,6 +95,7 @@ typedef struct
   WeftPool *pool;
   uint64_t region_size;
   uint32_t pid;
+  uint32_t generation;      /* exec generation within this pid (stream ids) */
   int fd;
   const char *path;
   char comm[16];            /* the process name (comm) */

@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,37 +232,39 @@ after_fork_child (void)
 
 /* --- set-up --- */
 
+/* WEFT_TRACE_APPEND=dev:ino:generation names the file an ancestor is
+ * writing; generation counts execs, which keep the pid. */
 static int
 open_trace (const char *path, int *appending)
 {
   const char *append = getenv ("WEFT_TRACE_APPEND");
+  unsigned long long dev = 0, ino = 0;
+  unsigned gen = 0;
   struct stat st;
-  char value[64];
-  int fd;
+  char value[96];
+  int fd = -1;
 
   *appending = 0;
-  if (append != NULL && (fd = open (path, O_WRONLY | O_APPEND | O_CLOEXEC)) >= 0)
+  if (append != NULL && sscanf (append, "%llu:%llu:%u", &dev, &ino, &gen) == 3
+      && (fd = open (path, O_WRONLY | O_APPEND | O_CLOEXEC)) >= 0)
     {
-      snprintf (value, sizeof value, "%" PRIu64 ":%" PRIu64, (uint64_t) 0, (uint64_t) 0);
-      if (fstat (fd, &st) == 0)
-        snprintf (value, sizeof value, "%" PRIu64 ":%" PRIu64, (uint64_t) st.st_dev,
-                  (uint64_t) st.st_ino);
-      if (strcmp (value, append) == 0)
+      if (fstat (fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
         {
           *appending = 1;
-          return fd;
+          _weft_rt.generation = gen;
         }
-      close (fd);
+      else
+        close (fd);
     }
-  fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0666);
-  if (fd < 0)
-    return -1;
-  if (fstat (fd, &st) == 0)
+  if (!*appending)
     {
-      snprintf (value, sizeof value, "%" PRIu64 ":%" PRIu64, (uint64_t) st.st_dev,
-                (uint64_t) st.st_ino);
-      setenv ("WEFT_TRACE_APPEND", value, 1);
+      fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0666);
+      if (fd < 0 || fstat (fd, &st) != 0)
+        return fd;
     }
+  snprintf (value, sizeof value, "%llu:%llu:%u", (unsigned long long) st.st_dev,
+            (unsigned long long) st.st_ino, _weft_rt.generation + 1);
+  setenv ("WEFT_TRACE_APPEND", value, 1);
   return fd;
 }
 

@@ -49,7 +49,6 @@ thread_attach (void)
   th->off = 0;
   th->limit = 0;
   th->committed = &th->dummy_committed;
-  th->nested_lost = 0;
   pthread_setspecific (_weft_rt.key, th);
   _weft_tls = th;
   return th;
@@ -78,7 +77,6 @@ _weft_threads_after_fork (void)
   self->off = 0;
   self->limit = 0;
   self->committed = &self->dummy_committed;
-  self->nested_lost = 0;
 }
 
 /* --- blocks --- */
@@ -146,7 +144,7 @@ count_lost (WeftThread *th, uint32_t n)
   WeftPoolStream *s = _weft_pool_stream (_weft_rt.pool, th->stream);
 
   if (__atomic_load_n (&s->lost, __ATOMIC_RELAXED) == 0)
-    s->starve_time = th->last;
+    s->lost_time = th->last;
   __atomic_fetch_add (&s->lost, n, __ATOMIC_RELAXED);
 }
 
@@ -335,14 +333,15 @@ write_event (WeftThread *th, const WeftEv *ev)
   if (th->block == WEFT_POOL_NONE || th->off + event_room (ev) > pool->block_size)
     if (!next_block (th))
       {
-        count_lost (th, 1 + __atomic_exchange_n (&th->nested_lost, 0, __ATOMIC_RELAXED));
+        count_lost (th, 1);
         return 0;
       }
   /* A handler that finds busy set zeroes limit to send us here: restore
    * it before taking the count, so a later handler does it again. */
   th->limit = fast_limit (th);
   __atomic_signal_fence (__ATOMIC_SEQ_CST);
-  nested = __atomic_exchange_n (&th->nested_lost, 0, __ATOMIC_RELAXED);
+  nested = __atomic_exchange_n (&_weft_pool_stream (pool, th->stream)->lost, 0,
+                               __ATOMIC_ACQ_REL);
   delta = _weft_delta_at (th, _weft_clock_read ((WeftClockDomain) th->clock));
   p = th->base + th->off;
   if (nested > 0)
@@ -375,11 +374,13 @@ start_stream (WeftThread *th)
   s = _weft_pool_stream (pool, index);
   s->pid = _weft_rt.pid;
   s->tid = th->tid;
-  s->stream_id = (uint64_t) _weft_rt.pid << 32
-                 | __atomic_add_fetch (&pool->stream_counter, 1, __ATOMIC_RELAXED);
+  /* pid, the exec generation (an exec'd program keeps the pid), and a
+   * counter: unique in a file that several processes append to. */
+  s->stream_id = (uint64_t) _weft_rt.pid << 32 | (uint64_t) (_weft_rt.generation & 0xff) << 24
+                 | (__atomic_add_fetch (&pool->stream_counter, 1, __ATOMIC_RELAXED) & 0xffffff);
   s->n_blocks = 0;
   s->lost = 0;
-  s->starve_time = 0;
+  s->lost_time = 0;
   s->drained_blocks = 0;
   s->chunk_seq = 0;
   __atomic_store_n (&s->state, WEFT_POOL_STREAM_LIVE, __ATOMIC_RELEASE);
@@ -426,10 +427,18 @@ _weft_slow (WeftThread *th, const WeftEv *ev)
   th->busy = 0;
 }
 
+/* The count goes to the stream slot, where the thread's next event
+ * writes it as a LOST record (limit 0 sends it to the slow path), or the
+ * drainer in an empty chunk if the thread records nothing more. */
 void
 _weft_nested (WeftThread *th)
 {
-  th->nested_lost++;
+  if (th->stream == WEFT_POOL_NONE)
+    {
+      __atomic_fetch_add (&_weft_rt.pool->lost_unattached, 1, __ATOMIC_RELAXED);
+      return;
+    }
+  count_lost (th, 1);
   th->limit = 0;
 }
 

@@ -158,6 +158,36 @@ void weft_lock_released (const void *lock);
  */
 void weft_flush (void);
 
+/**
+ * WEFT_SCOPE:
+ * @name: a string literal (as for weft_span_begin())
+ *
+ * Opens a span that closes by itself when the enclosing block is left,
+ * whichever way (end of block, return, break, goto), with the cleanup
+ * attribute of GCC and Clang. A declaration: one per block.
+ *
+ * |[<!-- language="C" -->
+ * void transfer (Account *from, Account *to)
+ * {
+ *   WEFT_SCOPE ("transfer");
+ *   if (from->balance == 0)
+ *     return;            // the span ends here
+ *   ...
+ * }                      // or here
+ * ]|
+ */
+static inline void
+weft_scope_end_ (int *scope)
+{
+  (void) scope;
+  weft_span_end ();
+}
+#define WEFT_SCOPE_CAT2_(a, b) a##b
+#define WEFT_SCOPE_CAT_(a, b) WEFT_SCOPE_CAT2_ (a, b)
+#define WEFT_SCOPE(name)                                                                           \
+  __attribute__ ((cleanup (weft_scope_end_), unused)) int WEFT_SCOPE_CAT_ (weft_scope_, __LINE__) \
+    = (weft_span_begin (name), 0)
+
 #else /* WEFT_DISABLE: every call vanishes, its arguments unevaluated */
 
 #define weft_span_begin(name) ((void) 0)
@@ -177,6 +207,7 @@ void weft_flush (void);
 #define weft_lock_acquired(lock) ((void) 0)
 #define weft_lock_released(lock) ((void) 0)
 #define weft_flush() ((void) 0)
+#define WEFT_SCOPE(name) ((void) 0)
 
 #endif /* WEFT_DISABLE */
 
