@@ -13,6 +13,7 @@
 static const WeftCommand commands[] = {
   { "dump", "print every event, one per line, in time order per stream", weft_cmd_dump },
   { "stats", "parallelism, on-CPU time, spans and the verdict of a trace", weft_cmd_stats },
+  { "export", "write a trace as Chrome JSON (or a timeline image)", weft_cmd_export },
   { "view", "open traces in the viewer (weft-viewer)", weft_cmd_view },
 };
 
