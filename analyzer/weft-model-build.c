@@ -43,27 +43,31 @@ key_lookup (GHashTable *table, guint64 a, guint32 b, guint32 c, guint32 next)
   return next;
 }
 
+/* First sight of a reader string id: intern it and remember. */
+G_NO_INLINE static guint32
+name_id_slow (WeftBuild *b, guint32 reader_id)
+{
+  guint32 id = _weft_model_intern (b->model, weft_reader_get_string (b->reader, reader_id));
+
+  /* Reader ids are dense; a bound keeps a surprise from costing memory. */
+  if (reader_id < (1u << 26))
+    {
+      while (b->remap.len <= reader_id)
+        WeftVecU32_append (&b->remap, 0);
+      b->remap.data[reader_id] = id + 1;
+    }
+  return id;
+}
+
 /* The model's id for a reader string id. */
-static guint32
+static inline guint32
 name_id (WeftBuild *b, guint32 reader_id)
 {
   if (reader_id == 0)
     return 0;
   if (G_LIKELY (reader_id < b->remap.len && b->remap.data[reader_id] != 0))
     return b->remap.data[reader_id] - 1;
-
-  {
-    guint32 id = _weft_model_intern (b->model, weft_reader_get_string (b->reader, reader_id));
-
-    /* Reader ids are dense; a bound keeps a surprise from costing memory. */
-    if (reader_id < (1u << 26))
-      {
-        while (b->remap.len <= reader_id)
-          WeftVecU32_append (&b->remap, 0);
-        b->remap.data[reader_id] = id + 1;
-      }
-    return id;
-  }
+  return name_id_slow (b, reader_id);
 }
 
 static guint32
@@ -142,6 +146,26 @@ lock_for (WeftBuild *b, guint32 pid, guint64 address, gboolean cond)
       g_array_append_val (m->locks, lock);
     }
   return index;
+}
+
+/* The last lock a stream used: most waits repeat one lock. */
+typedef struct
+{
+  guint64 address;
+  guint32 index;
+  gboolean cond;
+} LockCache;
+
+static inline guint32
+lock_cached (WeftBuild *b, LockCache *cache, guint32 pid, guint64 address, gboolean cond)
+{
+  if (cache->index == WEFT_MODEL_NONE || cache->address != address || cache->cond != cond)
+    {
+      cache->index = lock_for (b, pid, address, cond);
+      cache->address = address;
+      cache->cond = cond;
+    }
+  return cache->index;
 }
 
 /* Opens a wait; a second wait for the same lock ends the first there. */
@@ -270,21 +294,24 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, guint32 i
 {
   WeftModel *m = b->model;
   WeftThreadData *t = &m->threads[index];
+  const guint64 zero = m->time_zero;
   guint32 pid = info->pid;
-  guint64 events = 0, n = 0, last = 0;
+  guint64 events = 0, n = 0, last = ev->time, countdown = CHECK_EVERY;
   guint32 counter_name = G_MAXUINT32, counter_index = 0;
+  LockCache locks = { .index = WEFT_MODEL_NONE };
 
-  if (t->seen && ev->time - m->time_zero < t->last_event)
+  if (t->seen && ev->time - zero < t->last_event)
     t->unsorted = TRUE;
+  thread_seen (t, ev->time - zero);
 
   do
     {
+      /* Times never go back within a stream (the reader clamps them);
+       * the maximum keeps the arrays sorted whatever happens. */
       guint64 time = ev->time > last ? ev->time : last;
-      guint64 rel;
+      guint64 rel = time - zero;
 
       last = time;
-      rel = time - m->time_zero;
-      thread_seen (t, rel);
 
       switch (ev->kind)
         {
@@ -371,11 +398,11 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, guint32 i
           events++;
           break;
         case WEFT_EV_LOCK_WAIT:
-          wait_begin (b, t, rel, lock_for (b, pid, ev->id, FALSE), 0);
+          wait_begin (b, t, rel, lock_cached (b, &locks, pid, ev->id, FALSE), 0);
           events++;
           break;
         case WEFT_EV_LOCK_ACQUIRED:
-          wait_end (t, rel, lock_for (b, pid, ev->id, FALSE));
+          wait_end (t, rel, lock_cached (b, &locks, pid, ev->id, FALSE));
           events++;
           break;
         case WEFT_EV_LOCK_RELEASED:
@@ -383,11 +410,11 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, guint32 i
           events++;
           break;
         case WEFT_EV_COND_WAIT:
-          wait_begin (b, t, rel, lock_for (b, pid, ev->id, TRUE), WEFT_MODEL_WAIT_COND);
+          wait_begin (b, t, rel, lock_cached (b, &locks, pid, ev->id, TRUE), WEFT_MODEL_WAIT_COND);
           events++;
           break;
         case WEFT_EV_COND_WOKEN:
-          wait_end (t, rel, lock_for (b, pid, ev->id, TRUE));
+          wait_end (t, rel, lock_cached (b, &locks, pid, ev->id, TRUE));
           events++;
           break;
         case WEFT_EV_LOCK_NAME:
@@ -429,11 +456,17 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, guint32 i
           break;
         }
 
-      if (G_UNLIKELY (++n % CHECK_EVERY == 0) && !check (p, info->encoded_bytes, n, error))
-        return FALSE;
+      if (G_UNLIKELY (--countdown == 0))
+        {
+          n += CHECK_EVERY;
+          countdown = CHECK_EVERY;
+          if (!check (p, info->encoded_bytes, n, error))
+            return FALSE;
+        }
     }
   while (weft_stream_iter_next (iter, ev));
 
+  thread_seen (t, last - zero);
   m->n_events += events;
   return TRUE;
 }

@@ -56,7 +56,8 @@ typedef struct
 } WeftSpanAcc;
 
 /* weft-stats-spans.c: fills acc (one per model name) and counts the span
- * begin and end events in the range. */
+ * begin and end events in the range (not over the whole trace, whose
+ * count the model has). */
 void _weft_stats_spans (WeftModel *model, const WeftClip *r, WeftSpanAcc *acc, guint64 *events);
 
 /* weft-stats-estimate.c: without scheduler data, a thread runs while in a

@@ -40,6 +40,35 @@ typedef struct
   guint32 name;
 } Open;
 
+/* The whole trace: nothing to clip, no events to count (the model has
+ * them). The same walk as thread_spans(), without the range tests. */
+static void
+thread_spans_whole (const WeftModelThread *t, WeftSpanAcc *acc, Open *stack)
+{
+  guint sp = 0;
+
+  for (guint64 i = 0; i < t->n_spans; i++)
+    {
+      const WeftModelSpan *s = &t->spans[i];
+      guint32 depth = WEFT_MODEL_SPAN_DEPTH (s);
+      guint64 len = s->end - s->start;
+      WeftSpanAcc *a = &acc[s->name];
+
+      while (sp > 0 && stack[sp - 1].depth >= depth)
+        acc[stack[--sp].name].active--;
+      a->ncalls++;
+      a->tottime += (gint64) len;
+      if (sp > 0)
+        acc[stack[sp - 1].name].tottime -= (gint64) len;
+      if (a->active == 0)
+        a->cumtime += len;
+      a->active++;
+      stack[sp++] = (Open) { depth, s->name };
+    }
+  while (sp > 0)
+    acc[stack[--sp].name].active--;
+}
+
 static void
 thread_spans (const WeftModelThread *t, const WeftClip *r, WeftSpanAcc *acc, Open *stack,
               guint64 *events)
@@ -91,5 +120,8 @@ _weft_stats_spans (WeftModel *model, const WeftClip *r, WeftSpanAcc *acc, guint6
     max_depth = MAX (max_depth, weft_model_get_thread (model, i)->max_depth);
   stack = g_new (Open, max_depth + 1);
   for (guint i = 0; i < weft_model_get_n_threads (model); i++)
-    thread_spans (weft_model_get_thread (model, i), r, acc, stack, events);
+    if (r->a == 0 && r->inclusive && r->b == weft_model_get_duration (model))
+      thread_spans_whole (weft_model_get_thread (model, i), acc, stack);
+    else
+      thread_spans (weft_model_get_thread (model, i), r, acc, stack, events);
 }

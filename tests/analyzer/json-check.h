@@ -31,7 +31,7 @@ struct _JcNode
   GPtrArray *keys;   /* char*: object keys, in order */
 };
 
-static void
+static inline void
 jc_free (JcNode *n)
 {
   if (n == NULL)
@@ -50,16 +50,16 @@ typedef struct
   const char *p;
 } JcParser;
 
-static void
+static inline void
 jc_ws (JcParser *ps)
 {
   while (*ps->p == ' ' || *ps->p == '\n' || *ps->p == '\t' || *ps->p == '\r')
     ps->p++;
 }
 
-static JcNode *jc_value (JcParser *ps, guint depth);
+static inline JcNode *jc_value (JcParser *ps, guint depth);
 
-static char *
+static inline char *
 jc_string (JcParser *ps)
 {
   GString *s = g_string_new (NULL);
@@ -118,7 +118,7 @@ fail:
   return NULL;
 }
 
-static JcNode *
+static inline JcNode *
 jc_value (JcParser *ps, guint depth)
 {
   JcNode *n = g_new0 (JcNode, 1);
@@ -233,7 +233,7 @@ fail:
 }
 
 /* The whole text must be one value (and white space). */
-static JcNode *
+static inline JcNode *
 jc_parse (const char *text)
 {
   JcParser ps = { text };
@@ -250,7 +250,7 @@ jc_parse (const char *text)
   return n;
 }
 
-static JcNode *
+static inline JcNode *
 jc_get (JcNode *object, const char *key)
 {
   g_assert_nonnull (object);
@@ -262,7 +262,7 @@ jc_get (JcNode *object, const char *key)
   return NULL;
 }
 
-static JcNode *
+static inline JcNode *
 jc_at (JcNode *array, guint i)
 {
   g_assert_nonnull (array);
@@ -272,7 +272,7 @@ jc_at (JcNode *array, guint i)
 }
 
 /* An integer written as one (no point, no exponent). */
-static guint64
+static inline guint64
 jc_uint (JcNode *n)
 {
   g_assert_nonnull (n);
@@ -281,7 +281,7 @@ jc_uint (JcNode *n)
   return g_ascii_strtoull (n->text, NULL, 10);
 }
 
-static double
+static inline double
 jc_double (JcNode *n)
 {
   g_assert_cmpint (n->type, ==, JC_NUMBER);
@@ -289,7 +289,7 @@ jc_double (JcNode *n)
 }
 
 /* The object's keys are exactly these, in this order. */
-static void
+static inline void
 jc_assert_keys (JcNode *object, const char *const *keys)
 {
   guint n = 0;
