@@ -14,9 +14,11 @@ struct _WeftDocument
   /* Owned references */
   GFile *file;
   char *title;
-  WeftReader *reader;
-  GArray *processes; /* WeftDocumentProcess, sorted by pid; names owned below */
-  GStringChunk *strings;
+  WeftModel *model;
+  WeftStats *stats;
+  GArray *processes;     /* WeftDocumentProcess, by pid; names point into model */
+  GPtrArray *meta_keys;  /* NULL-terminated */
+  GHashTable *metadata;  /* key -> value, both owned */
   char *damage;
 
   WeftDocumentFacts facts;
@@ -34,9 +36,9 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-/* How many events between two looks at the cancellable: often enough to
- * stop within a few milliseconds, rarely enough to cost nothing. */
-#define CANCEL_CHECK_EVENTS 65536
+/* The share of the progress bar for opening the file (and importing a
+ * JSON trace), before the model's own progress. */
+#define OPEN_SHARE 0.1
 
 static void
 weft_document_finalize (GObject *object)
@@ -45,9 +47,11 @@ weft_document_finalize (GObject *object)
 
   g_clear_object (&self->file);
   g_clear_pointer (&self->title, g_free);
-  g_clear_pointer (&self->reader, weft_reader_free);
+  g_clear_pointer (&self->stats, weft_stats_free);
+  g_clear_pointer (&self->model, weft_model_unref);
   g_clear_pointer (&self->processes, g_array_unref);
-  g_clear_pointer (&self->strings, g_string_chunk_free);
+  g_clear_pointer (&self->meta_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->metadata, g_hash_table_unref);
   g_clear_pointer (&self->damage, g_free);
 
   G_OBJECT_CLASS (weft_document_parent_class)->finalize (object);
@@ -90,23 +94,8 @@ static void
 weft_document_init (WeftDocument *self)
 {
   self->processes = g_array_new (FALSE, TRUE, sizeof (WeftDocumentProcess));
-  self->strings = g_string_chunk_new (256);
-}
-
-/* Names and lost-event notes describe the trace; they are not events. */
-static gboolean
-is_counted_event (guint8 kind)
-{
-  switch (kind)
-    {
-    case WEFT_EV_THREAD_NAME:
-    case WEFT_EV_PROCESS_NAME:
-    case WEFT_EV_LOCK_NAME:
-    case WEFT_EV_LOST:
-      return FALSE;
-    default:
-      return TRUE;
-    }
+  self->meta_keys = g_ptr_array_new_with_free_func (g_free);
+  self->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 static gint
@@ -117,114 +106,85 @@ compare_process (gconstpointer a, gconstpointer b)
   return pa->pid < pb->pid ? -1 : pa->pid > pb->pid;
 }
 
+/* What the reader knows and the model does not keep: every metadata key
+ * in order, and the damage (read after the model's pass, which decodes
+ * every chunk and may find more). */
+static void
+copy_from_reader (WeftDocument *self, WeftReader *reader)
+{
+  const char *const *keys = weft_reader_get_metadata_keys (reader);
+
+  for (gsize i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      const char *value = weft_reader_get_metadata (reader, keys[i]);
+
+      if (value == NULL || g_hash_table_contains (self->metadata, keys[i]))
+        continue;
+      g_ptr_array_add (self->meta_keys, g_strdup (keys[i]));
+      g_hash_table_insert (self->metadata, g_strdup (keys[i]), g_strdup (value));
+    }
+  g_ptr_array_add (self->meta_keys, NULL);
+  self->damage = g_strdup (weft_reader_get_damage (reader));
+}
+
+static void
+fill_facts (WeftDocument *self)
+{
+  WeftModel *model = self->model;
+  WeftDocumentFacts *facts = &self->facts;
+  g_autoptr (GHashTable) on_cpu = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+
+  facts->time_zero = weft_model_get_time_zero (model);
+  facts->duration = weft_model_get_duration (model);
+  facts->n_events = weft_model_get_n_events (model);
+  facts->lost_events = weft_model_get_lost_events (model);
+  facts->n_processes = weft_model_get_n_processes (model);
+  facts->n_threads = weft_model_get_n_threads (model);
+  facts->n_cpu_lanes = weft_model_get_n_cpus (model);
+  facts->cpu_count = weft_model_get_cpu_count (model);
+  facts->sched = weft_model_has_sched (model);
+
+  for (guint i = 0; i < self->stats->n_threads; i++)
+    {
+      const WeftStatsThread *t = &self->stats->threads[i];
+      guint64 *sum = g_hash_table_lookup (on_cpu, GUINT_TO_POINTER (t->pid));
+
+      if (sum == NULL)
+        {
+          sum = g_new0 (guint64, 1);
+          g_hash_table_insert (on_cpu, GUINT_TO_POINTER (t->pid), sum);
+        }
+      *sum += t->on_cpu_ns;
+    }
+  for (guint i = 0; i < facts->n_processes; i++)
+    {
+      const WeftModelProcess *mp = weft_model_get_process (model, i);
+      const guint64 *sum = g_hash_table_lookup (on_cpu, GUINT_TO_POINTER (mp->pid));
+      WeftDocumentProcess p = {
+        .pid = mp->pid,
+        .name = weft_model_get_name (model, mp->name),
+        .n_threads = mp->n_threads,
+        .on_cpu_ns = sum != NULL ? *sum : 0,
+      };
+
+      g_array_append_val (self->processes, p);
+    }
+  g_array_sort (self->processes, compare_process);
+}
+
 typedef struct
 {
-  WeftDocumentProcess process;
-  guint64 name_time; /* when the name in process.name was given */
-} ProcessScan;
+  WeftDocumentProgress func;
+  gpointer data;
+} Forward;
 
-/* One pass over every stream: the bounds, the counts and the processes.
- * Progress is by encoded bytes, stream by stream. */
-static gboolean
-scan_streams (WeftDocument *self, GCancellable *cancellable, WeftDocumentProgress progress,
-              gpointer progress_data, GError **error)
+/* The model reports 0–1 of its own pass; the bar shows it after the open. */
+static void
+model_progress (double fraction, gpointer user_data)
 {
-  WeftReader *reader = self->reader;
-  guint n_streams = weft_reader_get_n_streams (reader);
-  g_autoptr (GHashTable) threads = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr (GHashTable) pids = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  g_autofree gint64 *thread_keys = g_new (gint64, MAX (n_streams, 1));
-  guint64 total_bytes = 0, done_bytes = 0;
-  WeftDocumentFacts *facts = &self->facts;
-  gboolean any_time = FALSE;
+  Forward *forward = user_data;
 
-  for (guint i = 0; i < n_streams; i++)
-    total_bytes += weft_reader_get_stream (reader, i)->encoded_bytes;
-
-  guint64 first = G_MAXUINT64, last = 0;
-
-  for (guint i = 0; i < n_streams; i++)
-    {
-      const WeftStreamInfo *info = weft_reader_get_stream (reader, i);
-      ProcessScan *scan = NULL;
-      WeftStreamIter iter;
-      WeftEvent event;
-      guint64 seen = 0;
-
-      if (info->kind == WEFT_STREAM_CPU)
-        facts->n_cpu_streams++;
-      else
-        {
-          thread_keys[i] = ((gint64) info->pid << 32) | info->tid;
-          if (g_hash_table_add (threads, &thread_keys[i]))
-            facts->n_threads++;
-          scan = g_hash_table_lookup (pids, GUINT_TO_POINTER (info->pid));
-          if (scan == NULL)
-            {
-              scan = g_new0 (ProcessScan, 1);
-              scan->process.pid = info->pid;
-              g_hash_table_insert (pids, GUINT_TO_POINTER (info->pid), scan);
-            }
-          scan->process.n_threads++;
-        }
-
-      weft_stream_iter_init (&iter, reader, i);
-      while (weft_stream_iter_next (&iter, &event))
-        {
-          if (++seen % CANCEL_CHECK_EVENTS == 0
-              && g_cancellable_set_error_if_cancelled (cancellable, error))
-            return FALSE;
-
-          if (event.kind == WEFT_EV_LOST)
-            facts->lost_events += event.id;
-          if (scan != NULL && event.kind == WEFT_EV_PROCESS_NAME
-              && event.time >= scan->name_time)
-            {
-              scan->process.name = g_string_chunk_insert_const (
-                  self->strings, weft_reader_get_string (reader, event.name));
-              scan->name_time = event.time;
-            }
-          if (!is_counted_event (event.kind))
-            continue;
-
-          facts->n_events++;
-          if (scan != NULL)
-            scan->process.n_events++;
-          first = MIN (first, event.time);
-          last = MAX (last, event.time);
-          any_time = TRUE;
-        }
-
-      done_bytes += info->encoded_bytes;
-      if (progress != NULL && total_bytes > 0)
-        progress ((double) done_bytes / (double) total_bytes, progress_data);
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-    }
-
-  if (any_time)
-    {
-      facts->time_zero = first;
-      facts->duration = last - first;
-    }
-
-  facts->n_processes = g_hash_table_size (pids);
-  {
-    GHashTableIter hi;
-    gpointer value;
-
-    g_hash_table_iter_init (&hi, pids);
-    while (g_hash_table_iter_next (&hi, NULL, &value))
-      {
-        ProcessScan *scan = value;
-
-        if (scan->process.name == NULL)
-          scan->process.name = "";
-        g_array_append_val (self->processes, scan->process);
-      }
-    g_array_sort (self->processes, compare_process);
-  }
-  return TRUE;
+  forward->func (OPEN_SHARE + (1.0 - OPEN_SHARE) * CLAMP (fraction, 0.0, 1.0), forward->data);
 }
 
 WeftDocument *
@@ -232,9 +192,10 @@ weft_document_load (GFile *file, GCancellable *cancellable, WeftDocumentProgress
                     gpointer progress_data, GError **error)
 {
   g_autoptr (WeftDocument) self = NULL;
+  g_autoptr (WeftReader) reader = NULL;
   g_autoptr (GFileInfo) info = NULL;
   g_autofree char *path = NULL;
-  const char *damage;
+  Forward forward = { progress, progress_data };
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -256,18 +217,23 @@ weft_document_load (GFile *file, GCancellable *cancellable, WeftDocumentProgress
 
   if (progress != NULL)
     progress (0.0, progress_data);
-  self->reader = weft_trace_file_open (path, cancellable, error);
-  if (self->reader == NULL)
+  reader = weft_trace_file_open (path, cancellable, error);
+  if (reader == NULL)
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
+  if (progress != NULL)
+    progress (OPEN_SHARE, progress_data);
 
-  if (!scan_streams (self, cancellable, progress, progress_data, error))
+  self->model = weft_model_new (reader, progress != NULL ? model_progress : NULL, &forward,
+                                cancellable, error);
+  if (self->model == NULL)
     return NULL;
+  copy_from_reader (self, reader);
+  g_clear_pointer (&reader, weft_reader_free);
 
-  /* Read after the scan: decoding may find damage the open did not. */
-  damage = weft_reader_get_damage (self->reader);
-  self->damage = g_strdup (damage);
+  self->stats = weft_stats_new_whole (self->model);
+  fill_facts (self);
   if (progress != NULL)
     progress (1.0, progress_data);
   return g_steal_pointer (&self);
@@ -426,11 +392,33 @@ weft_document_get_title (WeftDocument *self)
   return self->title;
 }
 
-WeftReader *
-weft_document_get_reader (WeftDocument *self)
+WeftModel *
+weft_document_get_model (WeftDocument *self)
 {
   g_return_val_if_fail (WEFT_IS_DOCUMENT (self), NULL);
-  return self->reader;
+  return self->model;
+}
+
+const WeftStats *
+weft_document_get_stats (WeftDocument *self)
+{
+  g_return_val_if_fail (WEFT_IS_DOCUMENT (self), NULL);
+  return self->stats;
+}
+
+const char *const *
+weft_document_get_metadata_keys (WeftDocument *self)
+{
+  g_return_val_if_fail (WEFT_IS_DOCUMENT (self), NULL);
+  return (const char *const *) self->meta_keys->pdata;
+}
+
+const char *
+weft_document_get_metadata (WeftDocument *self, const char *key)
+{
+  g_return_val_if_fail (WEFT_IS_DOCUMENT (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  return g_hash_table_lookup (self->metadata, key);
 }
 
 const WeftDocumentFacts *

@@ -154,6 +154,13 @@ weft_session_get_document (WeftSession *self)
   return self->document;
 }
 
+WeftModel *
+weft_session_get_model (WeftSession *self)
+{
+  g_return_val_if_fail (WEFT_IS_SESSION (self), NULL);
+  return self->document != NULL ? weft_document_get_model (self->document) : NULL;
+}
+
 guint64
 weft_session_get_duration (WeftSession *self)
 {

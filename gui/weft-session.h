@@ -28,6 +28,10 @@ WeftDocument *weft_session_get_document (WeftSession *self);
 /* Replaces the document and shows all of it (zoom to fit, no selection). */
 void weft_session_set_document (WeftSession *self, WeftDocument *document);
 
+/* The document's model (NULL without a document): what the timeline
+ * and the statistics read. */
+WeftModel *weft_session_get_model (WeftSession *self);
+
 /* The document's duration (0 without a document). */
 guint64 weft_session_get_duration (WeftSession *self);
 

@@ -126,14 +126,11 @@ add_count_card (WeftSummaryView *self, const char *name, guint64 n, const char *
 }
 
 static char *
-describe_sched (WeftReader *reader)
+describe_sched (WeftDocument *document)
 {
-  const char *sched = weft_reader_get_metadata (reader, "sched");
-  const char *reason = weft_reader_get_metadata (reader, "sched_reason");
+  const char *reason = weft_document_get_metadata (document, "sched_reason");
 
-  if (sched == NULL)
-    return NULL;
-  if (g_str_equal (sched, "true"))
+  if (weft_document_get_facts (document)->sched)
     return g_strdup (_("Recorded"));
   if (reason != NULL && *reason != '\0')
     /* Translators: the reason comes from the recorder, in English */
@@ -168,16 +165,15 @@ is_known_key (const char *key)
 }
 
 static void
-fill_recording (WeftSummaryView *self, WeftReader *reader)
+fill_recording (WeftSummaryView *self, WeftDocument *document)
 {
-  const char *const *keys = weft_reader_get_metadata_keys (reader);
-  g_autofree char *sched = describe_sched (reader);
-  const char *source = describe_source (weft_reader_get_metadata (reader, "source"));
-  gboolean any = FALSE;
+  const char *const *keys = weft_document_get_metadata_keys (document);
+  g_autofree char *sched = describe_sched (document);
+  const char *source = describe_source (weft_model_get_source (weft_document_get_model (document)));
 
   for (gsize i = 0; i < G_N_ELEMENTS (known_keys); i++)
     {
-      const char *value = weft_reader_get_metadata (reader, known_keys[i].key);
+      const char *value = weft_document_get_metadata (document, known_keys[i].key);
 
       if (value == NULL || *value == '\0')
         continue;
@@ -189,29 +185,24 @@ fill_recording (WeftSummaryView *self, WeftReader *reader)
         }
       else
         add_value_row (self, _(known_keys[i].title), value);
-      any = TRUE;
     }
-  if (sched != NULL)
-    add_value_row (self, _("Scheduler data"), sched);
+  add_value_row (self, _("Scheduler data"), sched);
   if (source != NULL)
     add_value_row (self, _("Format"), source);
-  any = any || sched != NULL || source != NULL;
 
   /* Keys this version does not know: show them as they are. */
-  for (gsize i = 0; keys != NULL && keys[i] != NULL; i++)
+  for (gsize i = 0; keys[i] != NULL; i++)
     if (!is_known_key (keys[i]))
-      {
-        add_value_row (self, keys[i], weft_reader_get_metadata (reader, keys[i]));
-        any = TRUE;
-      }
+      add_value_row (self, keys[i], weft_document_get_metadata (document, keys[i]));
 
-  gtk_widget_set_visible (GTK_WIDGET (self->recording_group), any);
+  gtk_widget_set_visible (GTK_WIDGET (self->recording_group), TRUE);
 }
 
 static void
 fill_processes (WeftSummaryView *self, WeftDocument *document)
 {
   guint n = weft_document_get_n_processes (document);
+  gboolean sched = weft_document_get_facts (document)->sched;
 
   for (guint i = 0; i < n && i < MAX_PROCESS_ROWS; i++)
     {
@@ -219,9 +210,9 @@ fill_processes (WeftSummaryView *self, WeftDocument *document)
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *title = NULL;
       g_autofree char *subtitle = NULL;
-      g_autofree char *count = weft_units_format_count (process->n_events);
+      g_autofree char *on_cpu = weft_units_format_duration (process->on_cpu_ns);
       g_autofree char *threads = NULL;
-      g_autofree char *events = NULL;
+      g_autofree char *busy = NULL;
       g_autofree char *detail = NULL;
       GtkWidget *label;
 
@@ -233,12 +224,10 @@ fill_processes (WeftSummaryView *self, WeftDocument *document)
       threads = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u thread", "%u threads",
                                               process->n_threads),
                                  process->n_threads);
-      /* Translators: the number is already formatted, as 1,234,567 */
-      events = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events",
-                                             (gulong) MIN (process->n_events, G_MAXULONG)),
-                                count);
-      /* Translators: a process's threads and events, as "3 threads, 120 events" */
-      detail = g_strdup_printf (_("%s, %s"), threads, events);
+      /* Translators: the time its threads ran, as "12.3 ms on a CPU" */
+      busy = g_strdup_printf (sched ? _("%s on a CPU") : _("%s on a CPU (estimated)"), on_cpu);
+      /* Translators: a process's threads and CPU time, as "3 threads, 12.3 ms on a CPU" */
+      detail = g_strdup_printf (_("%s, %s"), threads, busy);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       label = gtk_label_new (detail);
@@ -265,8 +254,7 @@ update (WeftSummaryView *self)
 {
   WeftDocument *document = self->session ? weft_session_get_document (self->session) : NULL;
   const WeftDocumentFacts *facts;
-  WeftReader *reader;
-  const char *cpu_count;
+  const WeftStats *stats;
   g_autofree char *duration = NULL;
 
   clear_rows (self);
@@ -277,25 +265,31 @@ update (WeftSummaryView *self)
     return;
 
   facts = weft_document_get_facts (document);
-  reader = weft_document_get_reader (document);
+  stats = weft_document_get_stats (document);
 
   duration = weft_units_format_duration (facts->duration);
   add_card (self, "duration", duration, _("Duration"));
   add_count_card (self, "events", facts->n_events, _("Events"));
   add_count_card (self, "threads", facts->n_threads, _("Threads"));
   add_count_card (self, "processes", facts->n_processes, _("Processes"));
-  cpu_count = weft_reader_get_metadata (reader, "cpu_count");
-  if (cpu_count != NULL && *cpu_count != '\0')
-    add_card (self, "cpus", cpu_count, _("CPUs"));
-  else if (facts->n_cpu_streams > 0)
-    add_count_card (self, "cpus", facts->n_cpu_streams, _("CPUs"));
+  if (facts->cpu_count > 0)
+    add_count_card (self, "cpus", (guint64) facts->cpu_count, _("CPUs"));
+  else if (facts->n_cpu_lanes > 0)
+    add_count_card (self, "cpus", facts->n_cpu_lanes, _("CPUs"));
   if (facts->lost_events > 0)
     {
       add_count_card (self, "lost", facts->lost_events, _("Lost Events"));
       gtk_widget_add_css_class (gtk_widget_get_last_child (GTK_WIDGET (self->cards)), "warning");
     }
 
-  fill_recording (self, reader);
+  /* The analysis's own sentence (English, as `weft stats` prints it). */
+  if (stats->verdict != NULL && *stats->verdict != '\0')
+    {
+      gtk_label_set_text (self->verdict_label, stats->verdict);
+      gtk_widget_set_visible (GTK_WIDGET (self->verdict_label), TRUE);
+    }
+
+  fill_recording (self, document);
   fill_processes (self, document);
 }
 

@@ -25,8 +25,20 @@ test_facts (void)
   g_assert_no_error (error);
   g_assert_true (weft_document_get_file (document) == file);
   g_assert_cmpstr (weft_document_get_title (document), ==, "facts.weft");
-  g_assert_nonnull (weft_document_get_reader (document));
+  g_assert_nonnull (weft_document_get_model (document));
   g_assert_null (weft_document_get_damage (document));
+
+  /* Every metadata key, in the file's order. */
+  {
+    static const char *const expected[] = { "command", "hostname", "start_time", "kernel",
+                                            "cpu_model", "cpu_count", "weft_version", "sched",
+                                            "sched_reason", "source", NULL };
+    const char *const *keys = weft_document_get_metadata_keys (document);
+
+    g_assert_cmpstrv (keys, expected);
+    g_assert_cmpstr (weft_document_get_metadata (document, "hostname"), ==, "testhost");
+    g_assert_null (weft_document_get_metadata (document, "nope"));
+  }
 
   facts = weft_document_get_facts (document);
   g_assert_cmpuint (facts->time_zero, ==, SAMPLE_T0);
@@ -35,19 +47,26 @@ test_facts (void)
   g_assert_cmpuint (facts->lost_events, ==, 0);
   g_assert_cmpuint (facts->n_threads, ==, SAMPLE_THREADS);
   g_assert_cmpuint (facts->n_processes, ==, SAMPLE_PROCESSES);
-  g_assert_cmpuint (facts->n_cpu_streams, ==, 0);
+  g_assert_cmpuint (facts->n_cpu_lanes, ==, 0);
+  g_assert_cmpint (facts->cpu_count, ==, 4);
+  g_assert_false (facts->sched);
+
+  /* The analysis came with it: without scheduler data, estimated. */
+  g_assert_nonnull (weft_document_get_stats (document));
+  g_assert_true (g_str_has_suffix (weft_document_get_stats (document)->verdict, "(estimated)"));
 
   g_assert_cmpuint (weft_document_get_n_processes (document), ==, 2);
   p = weft_document_get_process (document, 0);
   g_assert_cmpuint (p->pid, ==, 100);
   g_assert_cmpstr (p->name, ==, "bank");
   g_assert_cmpuint (p->n_threads, ==, 3);
-  g_assert_cmpuint (p->n_events, ==, 8);
+  /* Estimated: inside a span and not waiting; "main" and "transfer". */
+  g_assert_cmpuint (p->on_cpu_ns, ==, SAMPLE_DURATION + 500000);
   p = weft_document_get_process (document, 1);
   g_assert_cmpuint (p->pid, ==, 200);
   g_assert_cmpstr (p->name, ==, "worker");
   g_assert_cmpuint (p->n_threads, ==, 1);
-  g_assert_cmpuint (p->n_events, ==, 1);
+  g_assert_cmpuint (p->on_cpu_ns, ==, 0);
 }
 
 /* Scheduler streams and lost events count where they belong. */
@@ -76,7 +95,8 @@ test_cpus_and_lost (void)
   document = weft_document_load (file, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   facts = weft_document_get_facts (document);
-  g_assert_cmpuint (facts->n_cpu_streams, ==, 2);
+  g_assert_cmpuint (facts->n_cpu_lanes, ==, 2);
+  g_assert_true (facts->sched);
   g_assert_cmpuint (facts->n_threads, ==, 1);
   g_assert_cmpuint (facts->n_processes, ==, 1);
   g_assert_cmpuint (facts->lost_events, ==, 42);
@@ -84,6 +104,8 @@ test_cpus_and_lost (void)
   g_assert_cmpuint (facts->time_zero, ==, 100);
   g_assert_cmpuint (facts->duration, ==, 400);
   g_assert_cmpstr (weft_document_get_process (document, 0)->name, ==, "");
+  /* Measured: thread 7 ran on CPU 0 from 100 to 500. */
+  g_assert_cmpuint (weft_document_get_process (document, 0)->on_cpu_ns, ==, 400);
 }
 
 typedef struct

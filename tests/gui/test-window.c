@@ -145,8 +145,9 @@ test_open_good (void)
   g_assert_true (has_label (view, "bank"));
   g_assert_true (has_label (view, "worker"));
   g_assert_true (has_label (view, "PID 100"));
-  g_assert_true (has_label (view, "3 threads, 8 events"));
-  g_assert_true (has_label (view, "1 thread, 1 event"));
+  g_assert_true (has_label (view, "3 threads, 3.00 ms on a CPU (estimated)"));
+  g_assert_true (has_label (view, "1 thread, 0 ns on a CPU (estimated)"));
+  g_assert_true (has_label (view, weft_document_get_stats (weft_session_get_document (session))->verdict));
   g_assert_false (gtk_revealer_get_reveal_child (
       TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "damage_revealer")));
 
