@@ -227,6 +227,7 @@ after_fork_child (void)
   _weft_pool_reset (_weft_rt.pool, _weft_rt.region_size, _weft_rt.pid, _weft_rt.clock);
   _weft_rt.drainer.chunks = 0;
   _weft_rt.drainer.bytes = 0;
+  _weft_rt.drainer.error = 0;
   _weft_threads_after_fork ();
 }
 

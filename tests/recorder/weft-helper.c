@@ -135,15 +135,37 @@ names (void)
   return 0;
 }
 
+static volatile int stop_spinning;
+
+static void *
+spinner_main (void *data)
+{
+  long *spins = data;
+
+  while (!stop_spinning)
+    {
+      weft_span_begin ("spin");
+      weft_span_end ();
+      (*spins)++;
+    }
+  return NULL;
+}
+
 /* The child's events appear once, under its pid; the parent's before the
- * fork only in the parent. The child fills blocks, so it starts its own
- * drain thread. */
+ * fork only in the parent. Another thread records all along: it does not
+ * exist in the child. The child fills blocks, so it starts its own drain
+ * thread. */
 static int
 fork_scenario (long child_pairs)
 {
+  pthread_t spinner;
+  long spins = 0;
   pid_t child;
   int status;
 
+  pthread_create (&spinner, NULL, spinner_main, &spins);
+  while (__atomic_load_n (&spins, __ATOMIC_RELAXED) < 1000)
+    ;
   weft_span_begin ("parent-before");
   weft_span_end ();
   child = fork ();
@@ -164,7 +186,9 @@ fork_scenario (long child_pairs)
   waitpid (child, &status, 0);
   weft_span_begin ("parent-after");
   weft_span_end ();
-  printf ("child=%d\nchild_status=%d\n", (int) child, status);
+  stop_spinning = 1;
+  pthread_join (spinner, NULL);
+  printf ("child=%d\nchild_status=%d\nspins=%ld\n", (int) child, status, spins);
   return 0;
 }
 
