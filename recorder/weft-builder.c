@@ -22,8 +22,6 @@
 #define MIN_CHUNK_SIZE 64u
 /* Longer strings are cut (at a UTF-8 boundary) so one event always fits. */
 #define MAX_STRING (1u << 20)
-/* Room for a kind byte, a delta and the largest fixed fields of an event. */
-#define EVENT_FIXED_MAX (1 + 5 * WEFT_VARINT_MAX + 8)
 
 typedef struct
 {
@@ -505,13 +503,20 @@ reserve (WeftBuilder *b, Stream *s, size_t need)
   return 0;
 }
 
-/* Makes room for an event of event_size bytes that uses up to two
- * strings: starts a new chunk when the current one would pass the cap,
- * then writes the STRING_DEFs this chunk lacks. Returns the ids (0 for a
- * NULL string) or -1 on error. */
+/* The delta put_head() will write for time t. */
+static uint64_t
+event_delta (const Stream *s, uint64_t t)
+{
+  return !s->started || t <= s->last ? 0 : t - s->last;
+}
+
+/* Makes room for an event at t with fields bytes besides its kind, delta
+ * and up to two string ids: starts a new chunk when the current one would
+ * pass the cap, then writes the STRING_DEFs this chunk lacks. Returns the
+ * ids (0 for a NULL string) or -1 on error. */
 static int
-begin_event (WeftBuilder *b, Stream *s, size_t event_size, const char *str1, const char *str2,
-             uint32_t *id1, uint32_t *id2)
+begin_event (WeftBuilder *b, Stream *s, uint64_t t, size_t fields, const char *str1,
+             const char *str2, uint32_t *id1, uint32_t *id2)
 {
   const char *strs[2] = { str1, str2 };
   size_t lens[2] = { 0, 0 };
@@ -522,7 +527,7 @@ begin_event (WeftBuilder *b, Stream *s, size_t event_size, const char *str1, con
     return -1;
   for (int pass = 0; pass < 2; pass++)
     {
-      need = event_size;
+      need = 1 + varint_size (event_delta (s, t)) + fields;
       for (int k = 0; k < 2; k++)
         {
           if (strs[k] == NULL)
@@ -531,15 +536,16 @@ begin_event (WeftBuilder *b, Stream *s, size_t event_size, const char *str1, con
           slots[k] = string_slot (b, s, strs[k], lens[k]);
           if (slots[k] == NULL)
             return -1;
+          need += varint_size (slots[k]->id);
           if (slots[k]->gen != s->gen && (k == 0 || slots[1] != slots[0]))
             need += 2 + varint_size (slots[k]->id) + varint_size (lens[k]) + lens[k];
-          if (need >= WEFT_CHUNK_MAX_PAYLOAD - sizeof s->head)
-            {
-              fail (b, EFBIG);
-              return -1;
-            }
         }
-      if (s->len == 0 || s->len + need <= b->chunk_size)
+      if (need >= WEFT_CHUNK_MAX_PAYLOAD - sizeof s->head)
+        {
+          fail (b, EFBIG);
+          return -1;
+        }
+      if (s->len == 0 || sizeof s->head + s->len + need <= b->chunk_size)
         break;
       stream_flush (b, s); /* bumps gen: the strings must be defined again */
       if (b->error)
@@ -593,10 +599,13 @@ emit (WeftBuilder *b, WeftBuilderStream sh, uint64_t t, uint8_t kind, uint64_t p
       int has_pre, const char *name, const char *args, int n_post, const uint64_t *post)
 {
   Stream *s = stream_at (b, sh);
+  size_t fields = has_pre ? varint_size (pre) : 0;
   uint32_t id1, id2;
   uint8_t *p;
 
-  if (s == NULL || begin_event (b, s, EVENT_FIXED_MAX, name, args, &id1, &id2) < 0)
+  for (int i = 0; i < n_post; i++)
+    fields += varint_size (post[i]);
+  if (s == NULL || begin_event (b, s, t, fields, name, args, &id1, &id2) < 0)
     return;
   p = put_head (s, kind, t);
   if (has_pre)
@@ -643,7 +652,7 @@ weft_builder_counter (WeftBuilder *b, WeftBuilderStream sh, uint64_t t, const ch
   uint32_t id;
   uint8_t *p;
 
-  if (s == NULL || begin_event (b, s, EVENT_FIXED_MAX, name ? name : "", NULL, &id, NULL) < 0)
+  if (s == NULL || begin_event (b, s, t, 8, name ? name : "", NULL, &id, NULL) < 0)
     return;
   p = put_head (s, WEFT_EV_COUNTER, t);
   p = weft_varint_put (p, id);
@@ -739,7 +748,11 @@ weft_builder_switch (WeftBuilder *b, WeftBuilderStream sh, uint64_t t, int64_t p
   Stream *s = stream_at (b, sh);
   uint8_t *p;
 
-  if (s == NULL || begin_event (b, s, EVENT_FIXED_MAX, NULL, NULL, NULL, NULL) < 0)
+  if (s == NULL
+      || begin_event (b, s, t,
+                      varint_size (weft_zigzag_encode (prev_tid)) + 1
+                        + varint_size (weft_zigzag_encode (next_tid)),
+                      NULL, NULL, NULL, NULL) < 0)
     return;
   p = put_head (s, WEFT_EV_SCHED_SWITCH, t);
   p = weft_varint_put (p, weft_zigzag_encode (prev_tid));
@@ -755,7 +768,9 @@ weft_builder_raw_event (WeftBuilder *b, WeftBuilderStream sh, uint64_t t, uint8_
   Stream *s = stream_at (b, sh);
   uint8_t *p;
 
-  if (s == NULL || begin_event (b, s, EVENT_FIXED_MAX + (size_t) size, NULL, NULL, NULL, NULL) < 0)
+  if (s == NULL
+      || begin_event (b, s, t, (kind >= WEFT_EV_EXTENDED_FIRST ? varint_size (size) : 0) + size,
+                      NULL, NULL, NULL, NULL) < 0)
     return;
   p = put_head (s, kind, t);
   /* Fixed kinds are written verbatim (tests forge them); extended kinds
