@@ -9,12 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Orders records by their first u64 (a time). */
 static int
-compare_u64 (gconstpointer a, gconstpointer b)
+compare_u64 (gconstpointer a, gconstpointer b, gpointer data)
 {
   guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
 
   return x < y ? -1 : x > y;
+}
+
+/* Sorts n records (an empty array may be NULL). */
+static void
+sort_records (gpointer base, gsize n, gsize size, GCompareDataFunc compare, gpointer data)
+{
+  if (n > 1)
+    g_qsort_with_data (base, n, size, compare, data);
 }
 
 static int
@@ -47,7 +56,7 @@ thread_sort (WeftThreadData *t)
 
   for (gsize i = 0; i < t->spans.len; i++)
     order[i] = i;
-  g_qsort_with_data (order, t->spans.len, sizeof (guint32), compare_span_index, t->spans.data);
+  sort_records (order, t->spans.len, sizeof (guint32), compare_span_index, t->spans.data);
   for (gsize i = 0; i < t->spans.len; i++)
     {
       sorted[i] = t->spans.data[order[i]];
@@ -66,8 +75,8 @@ thread_sort (WeftThreadData *t)
         t->span_args.data[j - 1] = tmp;
       }
 
-  g_qsort_with_data (t->waits.data, t->waits.len, sizeof (WeftModelWait), compare_wait, NULL);
-  qsort (t->other_times.data, t->other_times.len, sizeof (guint64), compare_u64);
+  sort_records (t->waits.data, t->waits.len, sizeof (WeftModelWait), compare_wait, NULL);
+  sort_records (t->other_times.data, t->other_times.len, sizeof (guint64), compare_u64, NULL);
 
   /* Instants: sort pairs through an order array. */
   {
@@ -77,7 +86,7 @@ thread_sort (WeftThreadData *t)
         keys[2 * i] = t->instant_times.data[i];
         keys[2 * i + 1] = t->instant_names.data[i] | (guint64) i << 32;
       }
-    qsort (keys, t->instant_times.len, 2 * sizeof (guint64), compare_u64);
+    sort_records (keys, t->instant_times.len, 2 * sizeof (guint64), compare_u64, NULL);
     for (gsize i = 0; i < t->instant_times.len; i++)
       {
         t->instant_times.data[i] = keys[2 * i];
@@ -172,7 +181,7 @@ _weft_model_post_threads (WeftBuild *b)
       t->pub.n_other_times = t->other_times.len;
     }
 
-  qsort (m->lost.data, m->lost.len, sizeof (WeftModelLost), compare_u64);
+  sort_records (m->lost.data, m->lost.len, sizeof (WeftModelLost), compare_u64, NULL);
   WeftVecLost_shrink (&m->lost);
 }
 
@@ -305,7 +314,7 @@ _weft_model_post_tasks (WeftBuild *b)
       for (guint32 i = s + 1; i < e; i++)
         if (ev[order[i]].time < ev[order[i - 1]].time)
           {
-            g_qsort_with_data (order + s, e - s, sizeof (guint32), compare_task_event, ev);
+            sort_records (order + s, e - s, sizeof (guint32), compare_task_event, ev);
             break;
           }
       w.task.id = b->task_key_ids.data[k];
@@ -319,11 +328,12 @@ _weft_model_post_tasks (WeftBuild *b)
         task_close (&w, MAX (m->duration, m->task_times.data[m->task_times.len - 1]), FALSE);
     }
   WeftVecTaskEvent_clear (&b->task_events);
-  g_qsort_with_data (m->tasks.data, m->tasks.len, sizeof (WeftModelTask), compare_task_start,
+  sort_records (m->tasks.data, m->tasks.len, sizeof (WeftModelTask), compare_task_start,
                      m->task_times.data);
   WeftVecTask_shrink (&m->tasks);
   WeftVecU64_shrink (&m->task_times);
-  qsort (m->task_noop_times.data, m->task_noop_times.len, sizeof (guint64), compare_u64);
+  sort_records (m->task_noop_times.data, m->task_noop_times.len, sizeof (guint64), compare_u64,
+                NULL);
   WeftVecU64_shrink (&m->task_noop_times);
 }
 
@@ -369,7 +379,7 @@ _weft_model_post_flows (WeftBuild *b)
       guint32 s = starts[k], e = starts[k + 1];
       const WeftFlowEvent *pending = NULL;
 
-      g_qsort_with_data (order + s, e - s, sizeof (guint32), compare_flow_event, ev);
+      sort_records (order + s, e - s, sizeof (guint32), compare_flow_event, ev);
       for (guint32 i = s; i < e; i++)
         {
           const WeftFlowEvent *fe = &ev[order[i]];
@@ -390,7 +400,7 @@ _weft_model_post_flows (WeftBuild *b)
         }
     }
   WeftVecFlowEvent_clear (&b->flow_events);
-  g_qsort_with_data (m->flows.data, m->flows.len, sizeof (WeftModelFlow), compare_flow, NULL);
+  sort_records (m->flows.data, m->flows.len, sizeof (WeftModelFlow), compare_flow, NULL);
   WeftVecFlow_shrink (&m->flows);
 }
 
@@ -413,7 +423,7 @@ _weft_model_post_counters (WeftBuild *b)
               pairs[2 * k] = c->times.data[k];
               memcpy (&pairs[2 * k + 1], &c->values.data[k], sizeof (double));
             }
-          qsort (pairs, c->times.len, 2 * sizeof (guint64), compare_u64);
+          sort_records (pairs, c->times.len, 2 * sizeof (guint64), compare_u64, NULL);
           for (gsize k = 0; k < c->times.len; k++)
             {
               c->times.data[k] = pairs[2 * k];
@@ -474,7 +484,7 @@ _weft_model_post_processes (WeftBuild *b)
 
   for (guint i = 0; i < m->n_threads; i++)
     order[i] = i;
-  g_qsort_with_data (order, m->n_threads, sizeof (guint32), compare_thread_index, m->threads);
+  sort_records (order, m->n_threads, sizeof (guint32), compare_thread_index, m->threads);
   m->process_threads = order;
   m->processes = g_new0 (WeftModelProcess, MAX (m->n_threads, 1));
 

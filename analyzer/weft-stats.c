@@ -367,6 +367,7 @@ weft_stats_new (WeftModel *m, guint64 start, guint64 end)
         *out = locks[i];
         out->name = g_array_index (m->locks, WeftModelLock, i).label;
       }
+  /* Both arrays are allocated even when empty. */
   qsort (st->locks, st->n_locks, sizeof (WeftStatsLock), compare_lock);
   qsort (st->tasks, st->n_tasks, sizeof (WeftStatsTask), compare_task);
   weft_stats_sort_spans (st, WEFT_STATS_SORT_CUMTIME);

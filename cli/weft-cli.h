@@ -32,6 +32,7 @@ void weft_cli_error (const char *subject, const char *format, ...) G_GNUC_PRINTF
 gboolean weft_cli_parse (GOptionContext *context, int *argc, char ***argv);
 
 int weft_cmd_dump (int argc, char **argv);
+int weft_cmd_record (int argc, char **argv);
 int weft_cmd_export (int argc, char **argv);
 int weft_cmd_stats (int argc, char **argv);
 int weft_cmd_view (int argc, char **argv);

@@ -385,8 +385,8 @@ thread_seen (WeftSched *s, uint32_t pid, uint32_t tid, uint64_t time)
     return t;
   if (s->system_wide && !weft_sched_is_traced_process (s, pid))
     return NULL;
-  if (tid == 0 || is_hidden (s, tid))
-    return NULL; /* the idle task, or the recorder's */
+  if (tid == 0 || tid == UINT32_MAX || is_hidden (s, tid))
+    return NULL; /* the idle task, a dead one, or the recorder's */
   if (weft_proc_read_comm ((pid_t) pid, (pid_t) tid, name, sizeof name) < 0)
     name[0] = '\0';
   if (proc_find (s, pid) == NULL && proc_new (s, pid, tid == pid ? name : "") == NULL)
@@ -523,8 +523,13 @@ on_switch_cpu (WeftSched *s, const WeftPerfRecord *r)
 
   if (c == NULL)
     return;
-  prev = map_tid (s, r->spid, r->stid, r->time);
-  next = map_tid (s, r->ppid, r->ptid, r->time);
+  /* perf names a task that is already dead -1: the one that exited on
+   * this CPU, which is the one running there. */
+  if (r->stid == UINT32_MAX)
+    prev = c->current == CUR_NONE ? WEFT_TID_OTHER : c->current;
+  else
+    prev = map_tid (s, r->spid, r->stid, r->time);
+  next = r->ptid == UINT32_MAX ? WEFT_TID_OTHER : map_tid (s, r->ppid, r->ptid, r->time);
   t = prev > 0 ? thread_find (s, (uint32_t) prev) : NULL;
   state = t != NULL && t->exited ? WEFT_SWITCH_EXITED
           : (r->flags & WEFT_PREC_PREEMPT) ? WEFT_SWITCH_PREEMPTED : WEFT_SWITCH_BLOCKED;

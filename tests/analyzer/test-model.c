@@ -422,6 +422,141 @@ test_memory_per_event (void)
   g_assert_cmpuint (size, <=, 12 * weft_model_get_n_events (m) + 64 * 1024);
 }
 
+/* Random events of every kind with random arguments (ends without
+ * begins, huge ids, tids that appear only on CPUs, unknown states): the
+ * model and every statistic and output must hold up. */
+static void
+test_hostile_events (void)
+{
+  for (guint round = 0; round < 30; round++)
+    {
+      WeftBuilder *b = weft_builder_new_memory ();
+      WeftBuilderStream s[4], c[3];
+      g_autoptr (WeftModel) m = NULL;
+      guint64 t = 0;
+
+      if (g_test_rand_bit ())
+        weft_builder_set_metadata (b, "cpu_count", g_test_rand_bit () ? "3" : "0");
+      if (g_test_rand_bit ())
+        weft_builder_set_metadata (b, "system_wide", "true");
+      for (guint i = 0; i < 4; i++)
+        s[i] = weft_builder_thread (b, g_test_rand_int_range (0, 3), g_test_rand_int_range (0, 5));
+      for (guint i = 0; i < 3; i++)
+        c[i] = weft_builder_cpu (b, g_test_rand_int_range (0, 5));
+      for (guint k = 0; k < 2000; k++)
+        {
+          WeftBuilderStream st = s[g_test_rand_int_range (0, 4)];
+          guint64 id = g_test_rand_bit () ? (guint64) g_test_rand_int_range (0, 4) : G_MAXUINT64 - k;
+
+          t += g_test_rand_int_range (0, 100);
+          switch (g_test_rand_int_range (0, 22))
+            {
+            case 0: weft_builder_span_begin (b, st, t, "s"); break;
+            case 1: weft_builder_span_end (b, st, t); break;
+            case 2: weft_builder_instant (b, st, t, "i"); break;
+            case 3: weft_builder_counter (b, st, t, "c", g_test_rand_double ()); break;
+            case 4: weft_builder_task_begin (b, st, t, id, k % 2 ? "x" : ""); break;
+            case 5: weft_builder_task_suspend (b, st, t, id); break;
+            case 6: weft_builder_task_resume (b, st, t, id); break;
+            case 7: weft_builder_task_end (b, st, t, id); break;
+            case 8: weft_builder_flow_begin (b, st, t, id); break;
+            case 9: weft_builder_flow_end (b, st, t, id); break;
+            case 10: weft_builder_lock_wait (b, st, t, id); break;
+            case 11: weft_builder_lock_acquired (b, st, t, id); break;
+            case 12: weft_builder_lock_released (b, st, t, id); break;
+            case 13: weft_builder_cond_wait (b, st, t, id, id + 1); break;
+            case 14: weft_builder_cond_woken (b, st, t, id); break;
+            case 15: weft_builder_lock_name (b, st, t, id, "L\n\x01"); break;
+            case 16: weft_builder_thread_start (b, st, t, 0); break;
+            case 17: weft_builder_thread_exit (b, st, t); break;
+            case 18: weft_builder_lost (b, st, t, g_test_rand_int_range (0, 1000)); break;
+            case 19: weft_builder_span_begin_args (b, st, t, "a", "k=v"); break;
+            default:
+              {
+                gint64 tids[] = { 0, -1, -7, 1, 2, 3, 4, G_MAXINT64, 4294967295 };
+                weft_builder_switch (b, c[g_test_rand_int_range (0, 3)], t,
+                                     tids[g_test_rand_int_range (0, 9)],
+                                     g_test_rand_int_range (0, 4),
+                                     tids[g_test_rand_int_range (0, 9)]);
+              }
+            }
+        }
+      m = stats_util_model (b);
+      for (guint r = 0; r < 5; r++)
+        {
+          guint64 d = weft_model_get_duration (m);
+          guint64 a = r == 0 ? 0 : (guint64) g_test_rand_int_range (0, (gint32) d + 1);
+          guint64 e = r == 0 ? d : a + (guint64) g_test_rand_int_range (0, (gint32) d + 1);
+          g_autoptr (WeftStats) st = weft_stats_new (m, a, e);
+          g_autofree char *json = weft_stats_to_json (st, 0);
+          g_autofree char *text = weft_stats_to_text (st, "x", 5);
+          g_autofree char *csv = weft_stats_to_csv (st, WEFT_STATS_CSV_THREADS, 0);
+          guint64 busy = 0, on_cpu = 0;
+
+          g_assert_nonnull (st->verdict);
+          g_assert_true (g_utf8_validate (json, -1, NULL));
+          for (guint i = 0; i < st->n_cpu_list; i++)
+            busy += st->cpu_list[i].busy_ns;
+          for (guint i = 0; i < st->n_threads; i++)
+            on_cpu += st->threads[i].on_cpu_ns;
+          if (st->sched)
+            g_assert_cmpuint (busy, ==, on_cpu);
+          if (r == 0)
+            g_assert_cmpuint (st->events, ==, weft_model_get_n_events (m));
+        }
+    }
+}
+
+/* Flipped bytes anywhere: whatever the reader keeps, the model and the
+ * statistics of it hold up. */
+static void
+test_damaged_bytes (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 1, 1), w = weft_builder_thread (b, 1, 2);
+  WeftBuilderStream c = weft_builder_cpu (b, 0);
+  uint8_t *data;
+  size_t size;
+
+  weft_builder_set_chunk_size (b, 128);
+  for (guint64 i = 0; i < 300; i++)
+    {
+      guint64 t = T0 + i * 100;
+      weft_builder_span_begin (b, s, t, "a");
+      weft_builder_task_begin (b, w, t, i % 5, "t");
+      weft_builder_lock_wait (b, w, t + 10, 0x10);
+      weft_builder_lock_acquired (b, w, t + 20, 0x10);
+      weft_builder_task_end (b, w, t + 30, i % 5);
+      weft_builder_span_end (b, s, t + 50);
+      weft_builder_switch (b, c, t, 2, i % 4, 1);
+      weft_builder_switch (b, c, t + 50, 1, i % 4, 2);
+    }
+  g_assert_cmpint (weft_builder_finish_memory (b, &data, &size), ==, 0);
+
+  for (guint round = 0; round < 300; round++)
+    {
+      g_autofree uint8_t *copy = g_memdup2 (data, size);
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (WeftReader) reader = NULL;
+      g_autoptr (WeftModel) m = NULL;
+      g_autoptr (WeftStats) st = NULL;
+      g_autofree char *json = NULL;
+
+      for (guint k = 0; k < 1 + round % 8; k++)
+        copy[g_test_rand_int_range (0, (gint32) size)] ^= 1 << g_test_rand_int_range (0, 8);
+      bytes = g_bytes_new (copy, size);
+      reader = weft_reader_new_from_bytes (bytes, NULL);
+      if (reader == NULL)
+        continue;
+      m = weft_model_new (reader, NULL, NULL, NULL, NULL);
+      g_assert_nonnull (m);
+      st = weft_stats_new (m, weft_model_get_duration (m) / 3, weft_model_get_duration (m));
+      json = weft_stats_to_json (st, 0);
+      g_assert_nonnull (json);
+    }
+  free (data);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -435,5 +570,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/model/metadata", test_metadata);
   g_test_add_func ("/weft/model/progress-and-cancel", test_progress_and_cancel);
   g_test_add_func ("/weft/model/memory-per-event", test_memory_per_event);
+  g_test_add_func ("/weft/model/hostile-events", test_hostile_events);
+  g_test_add_func ("/weft/model/damaged-bytes", test_damaged_bytes);
   return g_test_run ();
 }
