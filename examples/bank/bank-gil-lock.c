@@ -52,14 +52,16 @@ deadline_after (struct timespec *ts, long ns)
     }
 }
 
-void
-bank_gil_take (BankGil *gil, int me)
+/* waiting: a wait for the GIL was recorded already (by bank_gil_yield) */
+static void
+take (BankGil *gil, int me, bool waiting)
 {
   pthread_mutex_lock (&gil->mutex);
 
   if (gil->locked)
     {
-      weft_lock_wait (gil);
+      if (!waiting)
+        weft_lock_wait (gil);
       while (gil->locked)
         {
           unsigned long saved = gil->switch_number;
@@ -97,19 +99,36 @@ bank_gil_take (BankGil *gil, int me)
 }
 
 void
-bank_gil_drop (BankGil *gil, int me)
+bank_gil_take (BankGil *gil, int me)
+{
+  take (gil, me, false);
+}
+
+/* requeue: the caller will take the GIL again at once, so it is waiting
+ * for it from this moment; recorded before the signal, since the woken
+ * thread often preempts this one right there */
+static void
+drop (BankGil *gil, bool requeue)
 {
   pthread_mutex_lock (&gil->mutex);
   gil->locked = false;
   weft_lock_released (gil);
+  if (requeue)
+    weft_lock_wait (gil);
   pthread_cond_signal (&gil->cond);
   pthread_mutex_unlock (&gil->mutex);
 }
 
 void
+bank_gil_drop (BankGil *gil, int me)
+{
+  drop (gil, false);
+}
+
+void
 bank_gil_yield (BankGil *gil, int me)
 {
-  bank_gil_drop (gil, me);
+  drop (gil, true);
 
   /* forced switching: a waiter asked, so it gets the GIL before we may
    * queue again (without this the dropping thread, still on its CPU,
@@ -119,5 +138,5 @@ bank_gil_yield (BankGil *gil, int me)
     pthread_cond_wait (&gil->switch_cond, &gil->switch_mutex);
   pthread_mutex_unlock (&gil->switch_mutex);
 
-  bank_gil_take (gil, me);
+  take (gil, me, true);
 }

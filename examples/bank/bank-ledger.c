@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <weft.h>
+
 #include "bank-ledger.h"
 #include "bank.h"
 
@@ -121,8 +123,8 @@ bank_ledger_transfer (BankLedger *ledger, int from, int to, int64_t amount)
   return true;
 }
 
-bool
-bank_ledger_check (const BankLedger *ledger, const char *mode)
+static bool
+check (const BankLedger *ledger, const char *mode)
 {
   int64_t sum = bank_ledger_sum (ledger);
   int64_t expected = bank_ledger_expected (ledger);
@@ -148,4 +150,15 @@ bank_ledger_check (const BankLedger *ledger, const char *mode)
         return false;
       }
   return true;
+}
+
+bool
+bank_ledger_check (const BankLedger *ledger, const char *mode)
+{
+  bool ok;
+
+  weft_span_begin ("self_check");
+  ok = check (ledger, mode);
+  weft_span_end ();
+  return ok;
 }

@@ -388,6 +388,8 @@ record (const ModeCase *mc, TraceCounts *counts)
   g_assert_nonnull (strstr (run.out, "money conserved"));
 
   count_trace (counts, trace);
+  /* the final self-check, once, in the main process */
+  g_assert_cmpuint (count_of (counts->spans, "self_check"), ==, 1);
   g_unlink (trace);
   g_rmdir (dir);
   summary = g_steal_pointer (&run.out);
@@ -489,7 +491,6 @@ test_trace_processes (void)
 
   g_assert_cmpuint (count_of (c.spans, "fraud_check"), ==, summary_count (summary, "fraud checks"));
   g_assert_cmpuint (count_of (c.spans, "start_workers"), ==, 1);
-  g_assert_cmpuint (count_of (c.spans, "wait_workers"), ==, 1);
   g_assert_cmpuint (count_of (c.spans, "report"), ==, 1);
   g_assert_cmpuint (count_of (c.spans, "hand_in"), ==, 3);
   /* one arrow from each worker's hand-in to the report, all closed */
