@@ -272,8 +272,8 @@ percent (char *buf, gsize size, double fraction)
   return buf;
 }
 
-/* A name from the trace made safe for a terminal table: valid UTF-8,
- * control characters shown as '?'. */
+/* A name from the trace made safe for a terminal table: valid UTF-8, on
+ * one line (white space as spaces, other control characters as '?'). */
 static char *
 printable (const char *s)
 {
@@ -283,7 +283,9 @@ printable (const char *s)
     return g_strdup ("-");
   copy = g_utf8_make_valid (s, -1);
   for (char *p = copy; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
+    if (*p == '\n' || *p == '\t' || *p == '\r')
+      *p = ' ';
+    else if ((guchar) *p < 0x20 || *p == 0x7f)
       *p = '?';
   return copy;
 }
