@@ -174,6 +174,8 @@ _weft_pool_block_alloc (WeftPool *pool)
 
   if (index == WEFT_POOL_NONE)
     index = bump (&pool->block_bump, pool->n_blocks);
+  else
+    __atomic_fetch_sub (&pool->free_blocks, 1, __ATOMIC_RELAXED);
   return index;
 }
 
@@ -183,6 +185,25 @@ _weft_pool_block_free (WeftPool *pool, uint32_t index)
   __atomic_store_n (&_weft_pool_block (pool, index)->state, WEFT_BLOCK_FREE, __ATOMIC_RELEASE);
   stack_push (&pool->block_free, (uint8_t *) pool + pool->blocks_offset, sizeof (WeftPoolBlock),
               offsetof (WeftPoolBlock, next_free), index);
+  __atomic_fetch_add (&pool->free_blocks, 1, __ATOMIC_RELAXED);
+}
+
+void
+_weft_pool_reserve (WeftPool *pool, uint32_t n)
+{
+  while ((int32_t) __atomic_load_n (&pool->free_blocks, __ATOMIC_RELAXED) < (int32_t) n)
+    {
+      uint32_t index = bump (&pool->block_bump, pool->n_blocks);
+      volatile uint8_t *p;
+
+      if (index == WEFT_POOL_NONE)
+        return;
+      /* One write per page faults it in here rather than in the writer. */
+      p = _weft_pool_payload (pool, index);
+      for (uint32_t off = 0; off < pool->block_size; off += PAGE)
+        p[off] = 0;
+      _weft_pool_block_free (pool, index);
+    }
 }
 
 uint32_t

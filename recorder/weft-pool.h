@@ -90,7 +90,8 @@ typedef struct
   uint32_t block_bump;     /* blocks ever handed out fresh (atomic) */
   uint8_t pad1[60];
   uint64_t block_free;     /* tag << 32 | (index + 1); 0: empty (atomic) */
-  uint8_t pad2[56];
+  uint32_t free_blocks;    /* blocks on that stack (atomic, approximate) */
+  uint8_t pad2[52];
   uint32_t stream_bump;    /* (atomic) */
   uint32_t stream_counter; /* last per-process stream number (atomic) */
   uint8_t pad3[56];
@@ -180,6 +181,11 @@ void _weft_pool_block_free (WeftPool *pool, uint32_t index);
 
 uint32_t _weft_pool_stream_alloc (WeftPool *pool);
 void _weft_pool_stream_free (WeftPool *pool, uint32_t index);
+
+/* Keeps at least n blocks on the free stack with their pages already
+ * faulted in (the drainer calls it), so that recording threads take page
+ * faults only when the drainer falls behind. */
+void _weft_pool_reserve (WeftPool *pool, uint32_t n);
 
 /* Blocks handed out so far (the drainer scans [0, this)). */
 uint32_t _weft_pool_blocks_used (WeftPool *pool);

@@ -30,6 +30,7 @@
 #define DEFAULT_CAP (1ull << 30)
 #define CLOCK_PERIOD_NS 100000000ull /* a sync pair every 100 ms while events flow */
 #define CLOCK_IDLE_NS 1000000000ull  /* and every second anyway */
+#define RESERVE_BLOCKS 4             /* free blocks kept faulted in */
 
 WeftRuntime _weft_rt = { .fd = -1 };
 
@@ -102,6 +103,7 @@ drain_main (void *data)
     {
       uint64_t now;
 
+      _weft_pool_reserve (_weft_rt.pool, RESERVE_BLOCKS);
       _weft_pool_wait (_weft_rt.pool, &seen, 100);
       _weft_session_lock_drain ();
       if (_weft_rt.exiting)
