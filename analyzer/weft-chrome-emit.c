@@ -539,11 +539,21 @@ emit_metadata (Emit *e, guint64 switches)
   g_autofree char *notes = NULL, *skipped = NULL, *cpus = NULL;
   guint64 total = 0;
 
+  g_autoptr (GHashTable) said = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i + 1 < im->metadata->len; i += 2)
+    g_hash_table_add (said, g_ptr_array_index (im->metadata, i));
   for (guint i = 0; i + 1 < im->metadata->len; i += 2)
     {
       const char *key = g_ptr_array_index (im->metadata, i);
       const char *value = g_ptr_array_index (im->metadata, i + 1);
 
+      if (g_str_has_prefix (key, "chrome:"))
+        {
+          key += strlen ("chrome:");
+          if (g_hash_table_contains (said, key))
+            continue;
+        }
       if (strcmp (key, "cpu_count") == 0)
         cpu_count = value;
       else if (strcmp (key, "sched_reason") == 0)

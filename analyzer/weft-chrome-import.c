@@ -644,6 +644,12 @@ commit_event (Parser *p, Event *ev)
       return;
     }
 
+  /* process metadata names no thread: creating one would add a lane */
+  if (ph == 'M' && strcmp (_weft_chrome_strings_get (&im->strings, ev->name), "thread_name") != 0)
+    {
+      add_metadata_event (p, ev, pid, G_MAXUINT32);
+      return;
+    }
   thread = _weft_chrome_import_thread (im, pid, tid);
   t = g_ptr_array_index (im->threads, thread);
   if (ev->tid.type == ID_STR && !t->named && t->name == 0)
@@ -959,10 +965,11 @@ parse_metadata_object (Parser *p, gboolean chrome)
       tok = _weft_json_next (p->j);
       text = _weft_json_text (p->j, &len);
       target = key->str;
+      /* Chrome's own metadata fills in what otherData does not say */
       if (chrome)
-        target = strcmp (key->str, "num-cpus") == 0    ? "cpu_count"
-                 : strcmp (key->str, "cpu-brand") == 0 ? "cpu_model"
-                 : strcmp (key->str, "command_line") == 0 ? "command"
+        target = strcmp (key->str, "num-cpus") == 0    ? "chrome:cpu_count"
+                 : strcmp (key->str, "cpu-brand") == 0 ? "chrome:cpu_model"
+                 : strcmp (key->str, "command_line") == 0 ? "chrome:command"
                                                           : NULL;
       if (target != NULL && (tok == WEFT_JSON_STRING || tok == WEFT_JSON_NUMBER))
         add_metadata (p->im, target, text, MIN (len, 64 * 1024));

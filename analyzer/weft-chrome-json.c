@@ -338,12 +338,15 @@ hex4 (const guint8 *p)
 }
 
 /* Decodes one escape at s (s[0] == '\\') into out; returns the bytes used,
- * 0 when it is invalid, -1 when more input is needed than [s, end). */
+ * 0 when it is invalid, -1 when more input is needed than [s, end) (only
+ * when more can come: `more`). */
 static int
-decode_escape (const guint8 *s, const guint8 *end, GString *out)
+decode_escape (const guint8 *s, const guint8 *end, GString *out, gboolean more)
 {
+  int need_more = more ? -1 : 0;
+
   if (end - s < 2)
-    return -1;
+    return need_more;
   switch (s[1])
     {
     case '"': g_string_append_c (out, '"'); return 2;
@@ -359,19 +362,26 @@ decode_escape (const guint8 *s, const guint8 *end, GString *out)
         int hi, lo;
 
         if (end - s < 6)
-          return -1;
+          return need_more;
         hi = hex4 (s + 2);
         if (hi < 0)
           return 0;
         if (hi >= 0xd800 && hi < 0xdc00)
           {
             /* a high surrogate wants its low half in the next escape */
-            if (end - s < 12)
+            if (end - s < 8 && more)
               return -1;
-            if (s[6] == '\\' && s[7] == 'u' && (lo = hex4 (s + 8)) >= 0xdc00 && lo < 0xe000)
+            if (end - s >= 8 && s[6] == '\\' && s[7] == 'u')
               {
-                put_utf8 (out, 0x10000 + (((gunichar) hi - 0xd800) << 10) + ((gunichar) lo - 0xdc00));
-                return 12;
+                if (end - s < 12)
+                  return need_more;
+                lo = hex4 (s + 8);
+                if (lo >= 0xdc00 && lo < 0xe000)
+                  {
+                    put_utf8 (out, 0x10000 + (((gunichar) hi - 0xd800) << 10)
+                                       + ((gunichar) lo - 0xdc00));
+                    return 12;
+                  }
               }
             put_utf8 (out, 0xfffd);
             return 6;
@@ -472,7 +482,7 @@ found:
           g_string_append_len (j->scratch, (const char *) plain, q - plain);
           if (q >= s)
             break;
-          used = decode_escape (q, s, j->scratch);
+          used = decode_escape (q, s, j->scratch, FALSE);
           if (used <= 0)
             return fail_at (j, j->base + (guint64) (q - j->buf), "invalid escape in a string");
           q += used;
@@ -804,7 +814,7 @@ _weft_json_stream_string (WeftJson *j, WeftJsonSink sink, gpointer user_data)
           return FALSE;
         }
       g_string_truncate (piece, 0);
-      while ((used = decode_escape (j->p, j->end, piece)) < 0)
+      while ((used = decode_escape (j->p, j->end, piece, !j->eof)) < 0)
         if (!refill (j))
           {
             if (j->error == NULL)

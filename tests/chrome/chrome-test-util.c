@@ -6,7 +6,7 @@
 WeftReader *
 chrome_test_import_fixture (const char *name)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "chrome", "data", name, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) bytes = weft_chrome_import_file (path, NULL, &error);
   WeftReader *reader;
