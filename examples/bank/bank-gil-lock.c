@@ -29,6 +29,9 @@ bank_gil_init (BankGil *gil)
   gil->drop_requests = 0;
   atomic_init (&gil->drop_request, 0);
   weft_lock_name (gil, "GIL");
+  /* what `weft record`'s hooks see: the condition waits behind the GIL */
+  weft_lock_name (&gil->cond, "GIL: wait for a drop");
+  weft_lock_name (&gil->switch_cond, "GIL: wait for a hand-over");
 }
 
 void

@@ -257,6 +257,7 @@ bank_run_threads (const BankOptions *opts)
   pthread_condattr_init (&cattr);
   pthread_condattr_setclock (&cattr, CLOCK_MONOTONIC);
   pthread_cond_init (&bank.stop_cond, &cattr);
+  weft_lock_name (&bank.stop_cond, "audit: sleep");
   pthread_condattr_destroy (&cattr);
   bank.deadline = bank_now_ns () + (uint64_t) (opts->seconds * 1e9);
 
