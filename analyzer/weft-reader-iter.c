@@ -70,9 +70,9 @@ _weft_reader_intern (WeftReader *reader, const char *str, gsize len)
 {
   guint32 id;
 
-  g_mutex_lock (&reader->lock);
+  pthread_mutex_lock (&reader->lock);
   id = intern_locked (reader, str, len);
-  g_mutex_unlock (&reader->lock);
+  pthread_mutex_unlock (&reader->lock);
   return id;
 }
 
@@ -136,14 +136,14 @@ lookup_slow (WeftReader *reader, ReaderStream *st, guint64 local)
 
   if (local == 0)
     return 0;
-  g_mutex_lock (&reader->lock);
+  pthread_mutex_lock (&reader->lock);
   if (local < st->dense->len && st->dense->ids[local] != 0)
     id = st->dense->ids[local] - 1;
   else if (st->sparse != NULL && g_hash_table_lookup_extended (st->sparse, &local, NULL, &v))
     id = GPOINTER_TO_UINT (v);
   else
     id = reader->unknown_string; /* defined in a lost chunk, or never */
-  g_mutex_unlock (&reader->lock);
+  pthread_mutex_unlock (&reader->lock);
   return id;
 }
 
@@ -316,11 +316,11 @@ string_def (WeftStreamIter *iter, const guint8 **pp, const guint8 *end)
   if (!weft_varint_get (&p, end, &id) || !weft_varint_get (&p, end, &len)
       || len > (guint64) (end - p))
     return FALSE;
-  g_mutex_lock (&reader->lock);
+  pthread_mutex_lock (&reader->lock);
   global = intern_locked (reader, (const char *) p, len);
   define_locked (reader, st, id, global);
   iter->reserved[0] = st->dense;
-  g_mutex_unlock (&reader->lock);
+  pthread_mutex_unlock (&reader->lock);
   *pp = p + len;
   return TRUE;
 }

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <pthread.h>
+
 #include "weft-reader.h"
 
 G_BEGIN_DECLS
@@ -56,7 +58,9 @@ struct _WeftReader
   GBytes *bytes;
   const guint8 *data;
   gsize size;
-  GMutex lock; /* strings, string maps, damage */
+  /* Strings, string maps, damage. A pthread mutex rather than GMutex so
+   * ThreadSanitizer can follow it (GLib's is a bare futex). */
+  pthread_mutex_t lock;
 
   GHashTable *meta;    /* key -> value, owned */
   GPtrArray *meta_keys; /* NULL-terminated, first-seen order */

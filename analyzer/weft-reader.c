@@ -126,13 +126,13 @@ _weft_reader_add_damage (WeftReader *reader, guint64 offset, guint64 bytes, gboo
   DamageRecord d = { offset, bytes, chunk, NULL };
   va_list args;
 
-  g_mutex_lock (&reader->lock);
+  pthread_mutex_lock (&reader->lock);
   /* An iterator run twice over one bad chunk reports it once. Walk damage
    * has distinct offsets; only iteration passes a repeatable offset. */
   if (g_hash_table_contains (reader->damaged_at, &d.offset)
       || reader->damage->len >= 1000 /* enough to say what happened */)
     {
-      g_mutex_unlock (&reader->lock);
+      pthread_mutex_unlock (&reader->lock);
       return;
     }
   g_hash_table_add (reader->damaged_at, g_memdup2 (&d.offset, sizeof d.offset));
@@ -142,7 +142,7 @@ _weft_reader_add_damage (WeftReader *reader, guint64 offset, guint64 bytes, gboo
   g_array_append_val (reader->damage, d);
   reader->damaged_bytes += bytes;
   damage_summarise (reader);
-  g_mutex_unlock (&reader->lock);
+  pthread_mutex_unlock (&reader->lock);
 }
 
 const char *
@@ -151,9 +151,9 @@ weft_reader_get_damage (WeftReader *reader)
   const char *text;
 
   g_return_val_if_fail (reader != NULL, NULL);
-  g_mutex_lock (&reader->lock);
+  pthread_mutex_lock (&reader->lock);
   text = reader->damage_text;
-  g_mutex_unlock (&reader->lock);
+  pthread_mutex_unlock (&reader->lock);
   return text;
 }
 
@@ -163,9 +163,9 @@ weft_reader_get_damaged_bytes (WeftReader *reader)
   guint64 n;
 
   g_return_val_if_fail (reader != NULL, 0);
-  g_mutex_lock (&reader->lock);
+  pthread_mutex_lock (&reader->lock);
   n = reader->damaged_bytes;
-  g_mutex_unlock (&reader->lock);
+  pthread_mutex_unlock (&reader->lock);
   return n;
 }
 
@@ -507,10 +507,10 @@ read_chunks (WeftReader *reader, GArray *found)
   reader->streams = (ReaderStream *) (void *) g_array_free (g_steal_pointer (&streams), FALSE);
 
   /* The walk's damage was summarised before the intact chunks were counted. */
-  g_mutex_lock (&reader->lock);
+  pthread_mutex_lock (&reader->lock);
   if (reader->damage->len > 0)
     damage_summarise (reader);
-  g_mutex_unlock (&reader->lock);
+  pthread_mutex_unlock (&reader->lock);
 
   _weft_reader_clock_init (reader, (WeftClockSync *) (void *) pairs->data, pairs->len);
   if (tsc_streams && reader->n_segs == 0)
@@ -527,7 +527,7 @@ reader_new (GBytes *bytes)
 
   reader->bytes = bytes;
   reader->data = g_bytes_get_data (bytes, &reader->size);
-  g_mutex_init (&reader->lock);
+  pthread_mutex_init (&reader->lock, NULL);
   reader->meta = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   reader->meta_keys = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (reader->meta_keys, NULL);
@@ -701,7 +701,7 @@ weft_reader_free (WeftReader *reader)
   g_ptr_array_unref (reader->old_texts);
   g_hash_table_unref (reader->meta);
   g_ptr_array_unref (reader->meta_keys);
-  g_mutex_clear (&reader->lock);
+  pthread_mutex_destroy (&reader->lock);
   g_bytes_unref (reader->bytes);
   g_free (reader);
 }

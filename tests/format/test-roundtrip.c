@@ -339,6 +339,76 @@ test_file_mode (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  WeftReader *reader;
+  guint stream;
+  GString *text;
+} ThreadJob;
+
+static gpointer
+iterate_job (gpointer data)
+{
+  ThreadJob *job = data;
+  WeftStreamIter iter;
+  WeftEvent ev;
+
+  weft_stream_iter_init (&iter, job->reader, job->stream);
+  while (weft_stream_iter_next (&iter, &ev))
+    g_string_append_printf (job->text, "%" G_GUINT64_FORMAT " %s\n", ev.time,
+                            weft_reader_get_string (job->reader, ev.name));
+  return NULL;
+}
+
+/* Different streams decoded from different threads at once: the string
+ * table and the per-stream maps grow while others read them. */
+static void
+test_threads (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  g_autoptr (WeftReader) reader = NULL;
+  ThreadJob jobs[4];
+  GThread *threads[4];
+
+  weft_builder_set_chunk_size (b, 256);
+  for (guint i = 0; i < 4; i++)
+    {
+      WeftBuilderStream s = weft_builder_thread (b, 9, i);
+      for (guint k = 0; k < 5000; k++)
+        {
+          char name[32];
+          /* Shared names, and names only this stream uses. */
+          g_snprintf (name, sizeof name, k % 2 ? "shared-%u" : "own-%u-%u", k % 97, i);
+          weft_builder_instant (b, s, k * 10, name);
+        }
+    }
+  reader = finish_and_open (b, NULL);
+  for (guint i = 0; i < 4; i++)
+    {
+      jobs[i] = (ThreadJob) { reader, i, g_string_new (NULL) };
+      threads[i] = g_thread_new ("iterate", iterate_job, &jobs[i]);
+    }
+  for (guint i = 0; i < 4; i++)
+    g_thread_join (threads[i]);
+  for (guint i = 0; i < 4; i++)
+    {
+      ThreadJob again = { reader, i, g_string_new (NULL) };
+      g_autoptr (GString) want = g_string_new (NULL);
+
+      iterate_job (&again);
+      for (guint k = 0; k < 5000; k++)
+        {
+          g_string_append_printf (want, "%u ", k * 10);
+          g_string_append_printf (want, k % 2 ? "shared-%u\n" : "own-%u-%u\n", k % 97, i);
+        }
+      g_assert_cmpstr (jobs[i].text->str, ==, want->str);
+      g_assert_cmpstr (again.text->str, ==, want->str);
+      g_string_free (jobs[i].text, TRUE);
+      g_string_free (again.text, TRUE);
+    }
+  g_assert_null (weft_reader_get_damage (reader));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -347,5 +417,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/format/roundtrip/strings-global", test_strings_global);
   g_test_add_func ("/weft/format/roundtrip/many-chunks", test_many_chunks);
   g_test_add_func ("/weft/format/roundtrip/file-mode", test_file_mode);
+  g_test_add_func ("/weft/format/roundtrip/threads", test_threads);
   return g_test_run ();
 }
