@@ -148,24 +148,29 @@ lock_for (WeftBuild *b, guint32 pid, guint64 address, gboolean cond)
   return index;
 }
 
-/* The last lock a stream used: most waits repeat one lock. */
+/* The locks a stream used lately, direct-mapped by address: programs
+ * wait on a handful of locks over and over. */
+#define LOCK_CACHE_SIZE 16
+
 typedef struct
 {
-  guint64 address;
-  guint32 index;
-  gboolean cond;
+  guint64 address[LOCK_CACHE_SIZE];
+  guint32 index[LOCK_CACHE_SIZE]; /* lock index + 1, 0 when empty */
+  guint8 cond[LOCK_CACHE_SIZE];
 } LockCache;
 
 static inline guint32
 lock_cached (WeftBuild *b, LockCache *cache, guint32 pid, guint64 address, gboolean cond)
 {
-  if (cache->index == WEFT_MODEL_NONE || cache->address != address || cache->cond != cond)
+  guint slot = (guint) ((address >> 3) ^ (address >> 9)) & (LOCK_CACHE_SIZE - 1);
+
+  if (cache->index[slot] == 0 || cache->address[slot] != address || cache->cond[slot] != cond)
     {
-      cache->index = lock_for (b, pid, address, cond);
-      cache->address = address;
-      cache->cond = cond;
+      cache->index[slot] = lock_for (b, pid, address, cond) + 1;
+      cache->address[slot] = address;
+      cache->cond[slot] = (guint8) cond;
     }
-  return cache->index;
+  return cache->index[slot] - 1;
 }
 
 /* Opens a wait; a second wait for the same lock ends the first there. */
@@ -298,7 +303,7 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, guint32 i
   guint32 pid = info->pid;
   guint64 events = 0, n = 0, last = ev->time, countdown = CHECK_EVERY;
   guint32 counter_name = G_MAXUINT32, counter_index = 0;
-  LockCache locks = { .index = WEFT_MODEL_NONE };
+  LockCache locks = { { 0 } };
 
   if (t->seen && ev->time - zero < t->last_event)
     t->unsorted = TRUE;

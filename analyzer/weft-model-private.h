@@ -135,10 +135,6 @@ guint32 _weft_model_intern (WeftModel *model, const char *str);
 /* weft-model-build.c */
 gboolean _weft_model_build (WeftModel *model, WeftReader *reader, WeftModelProgressFunc progress,
                             gpointer user_data, GCancellable *cancellable, GError **error);
-guint32 _weft_model_thread_for_tid (WeftModel *model, guint32 pid, guint32 tid);
-
-/* weft-model-post.c: tasks, flows, counters and processes, once read. */
-typedef struct _WeftModelTemp WeftModelTemp;
 
 /* weft-model-sched.c */
 void _weft_model_sched_totals_init (WeftModel *model, WeftSchedTotals *totals);
