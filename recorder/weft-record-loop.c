@@ -38,7 +38,7 @@ feed_below (WeftRecordSession *s, uint64_t limit)
     return;
   /* libweft's drain thread names itself a moment after its fork: that
    * name is in the rings already when the fork is fed. */
-  for (size_t i = 0; i < s->pending.len; i++)
+  for (size_t i = s->pending.sorted; i < s->pending.len; i++)
     if (s->pending.recs[i].type == WEFT_PREC_COMM
         && strcmp (s->pending.recs[i].comm, WEFT_SCHED_RUNTIME_THREAD) == 0)
       weft_sched_hide_thread (s->sched, s->pending.recs[i].tid);

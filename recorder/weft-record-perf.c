@@ -46,6 +46,7 @@ void
 weft_perf_record_vec_clear (WeftPerfRecordVec *v)
 {
   free (v->recs);
+  free (v->scratch);
   memset (v, 0, sizeof *v);
 }
 
@@ -63,7 +64,45 @@ record_cmp (const void *a, const void *b)
 void
 weft_perf_record_vec_sort (WeftPerfRecordVec *v)
 {
-  qsort (v->recs, v->len, sizeof *v->recs, record_cmp);
+  size_t tail = v->len - v->sorted, i, j, k;
+
+  if (tail == 0)
+    return;
+  /* Sorting only what is new: a record is sorted once, not at every
+   * call while it waits for the watermark. */
+  qsort (v->recs + v->sorted, tail, sizeof *v->recs, record_cmp);
+  if (v->sorted == 0 || record_cmp (&v->recs[v->sorted - 1], &v->recs[v->sorted]) <= 0)
+    {
+      v->sorted = v->len;
+      return;
+    }
+  if (tail > v->scratch_cap)
+    {
+      WeftPerfRecord *p = realloc (v->scratch, tail * sizeof *p);
+
+      if (p == NULL)
+        {
+          /* Out of memory: the slow way needs none. */
+          qsort (v->recs, v->len, sizeof *v->recs, record_cmp);
+          v->sorted = v->len;
+          return;
+        }
+      v->scratch = p;
+      v->scratch_cap = tail;
+    }
+  /* Merge from the back: the new run waits in scratch. */
+  memcpy (v->scratch, v->recs + v->sorted, tail * sizeof *v->recs);
+  i = v->sorted;
+  j = tail;
+  k = v->len;
+  while (j > 0)
+    {
+      if (i > 0 && record_cmp (&v->recs[i - 1], &v->scratch[j - 1]) > 0)
+        v->recs[--k] = v->recs[--i];
+      else
+        v->recs[--k] = v->scratch[--j];
+    }
+  v->sorted = v->len;
 }
 
 void
@@ -71,11 +110,12 @@ weft_perf_record_vec_consume (WeftPerfRecordVec *v, size_t n)
 {
   if (n >= v->len)
     {
-      v->len = 0;
+      v->len = v->sorted = 0;
       return;
     }
   memmove (v->recs, v->recs + n, (v->len - n) * sizeof *v->recs);
   v->len -= n;
+  v->sorted = v->sorted > n ? v->sorted - n : 0;
 }
 
 /* --- events and rings --- */

@@ -58,17 +58,21 @@ typedef struct
 {
   WeftPerfRecord *recs;
   size_t len, cap;
+  size_t sorted;            /* recs[0, sorted) are in order */
   uint32_t next_seq;
+  WeftPerfRecord *scratch;  /* for merging */
+  size_t scratch_cap;
 } WeftPerfRecordVec;
 
 /* Appends a zeroed record stamped with the next seq; NULL when out of memory. */
 WeftPerfRecord *weft_perf_record_vec_push (WeftPerfRecordVec *v);
 void weft_perf_record_vec_clear (WeftPerfRecordVec *v);
 
-/* Sorts by time, ties in arrival order. */
+/* Sorts by time, ties in arrival order: the records added since the
+ * last sort are sorted and merged into the others. */
 void weft_perf_record_vec_sort (WeftPerfRecordVec *v);
 
-/* Removes the first n records. */
+/* Removes the first n records (n <= the sorted ones after a sort). */
 void weft_perf_record_vec_consume (WeftPerfRecordVec *v, size_t n);
 
 typedef struct WeftPerf WeftPerf;

@@ -21,9 +21,13 @@
 /* Without perf, the process tree is read from /proc this often. */
 #define WEFT_RECORD_DISCOVER_NS 100000000ull
 
-/* Per-CPU ring size in pages: 512 KiB, what perf_event_mlock_kb lets an
- * unprivileged user lock per CPU; about 16,000 switch records. */
-#define WEFT_RECORD_RING_PAGES 128
+/* Per-CPU ring size in bytes: 2 MiB holds 65,000 switch records, 130 ms
+ * of a program switching 500,000 times a second (two threads handing a
+ * condition variable back and forth), so a recorder kept off the CPU for
+ * a while loses nothing. Shrunk for many CPUs (32 MiB in all at most),
+ * and by weft_perf_open() when the locked-memory limit refuses it. */
+#define WEFT_RECORD_RING_BYTES (2u << 20)
+#define WEFT_RECORD_RINGS_BYTES (32u << 20)
 
 typedef struct
 {
@@ -48,6 +52,9 @@ typedef struct
 } WeftRecordSession;
 
 uint64_t _weft_record_now (void);
+
+/* Pages per CPU ring (see WEFT_RECORD_RING_BYTES). */
+size_t _weft_record_ring_pages (void);
 
 /* Runs until the command exits (or the attached process does, or a
  * stop), then feeds every remaining record. */

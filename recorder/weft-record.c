@@ -144,6 +144,18 @@ write_metadata (WeftRecordSession *s)
 
 /* --- perf --- */
 
+size_t
+_weft_record_ring_pages (void)
+{
+  int cpus[WEFT_PROC_MAX_CPUS];
+  size_t n = weft_proc_online_cpus (cpus, WEFT_PROC_MAX_CPUS);
+  size_t bytes = WEFT_RECORD_RING_BYTES, page = (size_t) sysconf (_SC_PAGESIZE);
+
+  while (n > 0 && bytes * n > WEFT_RECORD_RINGS_BYTES && bytes > 64 * page)
+    bytes /= 2;
+  return bytes / page;
+}
+
 static void
 perf_refused (WeftRecordSession *s, WeftPerfMode mode, int error, const char *why)
 {
@@ -184,7 +196,7 @@ open_perf (WeftRecordSession *s, const pid_t *tids, size_t n_tids)
 
       if (tids != NULL)
         {
-          s->perf = weft_perf_open ((WeftPerfMode) m, tids, n_tids, 0, WEFT_RECORD_RING_PAGES,
+          s->perf = weft_perf_open ((WeftPerfMode) m, tids, n_tids, 0, _weft_record_ring_pages (),
                                     why, sizeof why);
           ok = s->perf != NULL;
         }
@@ -210,7 +222,7 @@ open_perf_on_child (WeftRecordSession *s, pid_t child)
 
   if (s->mode == WEFT_SCHED_NONE)
     return;
-  s->perf = weft_perf_open (m, &child, 1, 1, WEFT_RECORD_RING_PAGES, why, sizeof why);
+  s->perf = weft_perf_open (m, &child, 1, 1, _weft_record_ring_pages (), why, sizeof why);
   if (s->perf != NULL)
     return;
   perf_refused (s, m, errno, why);
