@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "weft-span-list.h"
 #include "weft-units.h"
 
 struct _WeftSummaryView
@@ -16,6 +17,7 @@ struct _WeftSummaryView
   GtkWidget *scroller;
   GtkBox *cards;
   GtkLabel *verdict_label;
+  WeftSpanList *span_list;
   AdwPreferencesGroup *recording_group;
   AdwPreferencesGroup *processes_group;
 
@@ -369,11 +371,13 @@ weft_summary_view_class_init (WeftSummaryViewClass *klass)
       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (WEFT_TYPE_SPAN_LIST);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/weft/Weft/weft-summary-view.ui");
   gtk_widget_class_bind_template_child (widget_class, WeftSummaryView, scroller);
   gtk_widget_class_bind_template_child (widget_class, WeftSummaryView, cards);
   gtk_widget_class_bind_template_child (widget_class, WeftSummaryView, verdict_label);
+  gtk_widget_class_bind_template_child (widget_class, WeftSummaryView, span_list);
   gtk_widget_class_bind_template_child (widget_class, WeftSummaryView, recording_group);
   gtk_widget_class_bind_template_child (widget_class, WeftSummaryView, processes_group);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -414,6 +418,7 @@ weft_summary_view_set_session (WeftSummaryView *self, WeftSession *session)
   if (session != NULL)
     g_signal_connect_object (session, "notify::document", G_CALLBACK (on_document_changed),
                              self, G_CONNECT_SWAPPED);
+  weft_span_list_set_session (self->span_list, session);
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

@@ -203,7 +203,8 @@ show_document (WeftWindow *self, WeftDocument *document)
   if (damage != NULL)
     {
       g_autofree char *text = g_strdup_printf (
-          _("This trace is damaged: what could be read is shown, the rest was skipped (%s)."),
+          /* Translators: the reader's note (English), as "1 of 11 chunks damaged …" */
+          _("This trace is damaged and only partly shown: %s"),
           damage);
 
       gtk_label_set_text (self->damage_label, text);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib/gstdio.h>
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "weft-builder.h"
@@ -194,6 +195,36 @@ has_label (GtkWidget *widget, const char *text)
     if (has_label (child, text))
       return TRUE;
   return FALSE;
+}
+
+/* The titles of the AdwPreferencesRows under widget, in order. */
+static inline void
+collect_row_titles (GtkWidget *widget, GPtrArray *titles)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (ADW_IS_PREFERENCES_ROW (child))
+        g_ptr_array_add (titles, (gpointer) adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)));
+      collect_row_titles (child, titles);
+    }
+}
+
+/* The first descendant of root of this type. */
+static inline GtkWidget *
+find_type (GtkWidget *root, GType type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_type (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static gboolean

@@ -10,7 +10,9 @@
 
 #include "gui-util.h"
 #include "weft-application.h"
+#include "weft-preferences-window.h"
 #include "weft-recent.h"
+#include "weft-span-list.h"
 #include "weft-trace-file.h"
 #include "weft-window.h"
 
@@ -359,6 +361,22 @@ search_text_is (gpointer data)
                     g_object_get_data (G_OBJECT (window), "expected")) == 0;
 }
 
+/* The span list's group title and row titles, as shown. */
+static GPtrArray *
+span_rows (WeftWindow *window, const char **group_title)
+{
+  GtkWidget *view = TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "summary_view");
+  GtkWidget *list = find_type (view, WEFT_TYPE_SPAN_LIST);
+  GtkWidget *group = find_type (list, ADW_TYPE_PREFERENCES_GROUP);
+  GPtrArray *titles = g_ptr_array_new ();
+
+  g_assert_nonnull (group);
+  g_assert_true (gtk_widget_get_visible (group));
+  *group_title = adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group));
+  collect_row_titles (list, titles);
+  return titles;
+}
+
 static void
 test_search (void)
 {
@@ -366,6 +384,18 @@ test_search (void)
   WeftWindow *window = open_path (path);
   GtkSearchBar *bar = TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "search_bar");
   GtkEditable *entry = TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "search_entry");
+
+  const char *group_title;
+  g_autoptr (GPtrArray) rows = span_rows (window, &group_title);
+
+  /* (The group title reads as shown: its label parses the markup.)
+   * Before a search: the top spans by time with nested ones, "main"
+   * (2.5 ms) before "transfer" (0.5 ms). */
+  g_assert_cmpstr (group_title, ==, "Spans");
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (rows->pdata[0], ==, "main");
+  g_assert_cmpstr (rows->pdata[1], ==, "transfer");
+  g_clear_pointer (&rows, g_ptr_array_unref);
 
   g_assert_false (gtk_search_bar_get_search_mode (bar));
   g_assert_true (gtk_widget_get_sensitive (TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "search_button")));
@@ -375,6 +405,29 @@ test_search (void)
   gtk_editable_set_text (entry, "transfer");
   g_object_set_data (G_OBJECT (window), "expected", (gpointer) "transfer");
   run_until (search_text_is, window);
+  rows = span_rows (window, &group_title);
+  g_assert_cmpstr (group_title, ==, "Spans Matching “transfer”");
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (rows->pdata[0], ==, "<b>transfer</b>");
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* Case does not matter; the match keeps the name's own case. */
+  gtk_editable_set_text (entry, "AI");
+  g_object_set_data (G_OBJECT (window), "expected", (gpointer) "AI");
+  run_until (search_text_is, window);
+  rows = span_rows (window, &group_title);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (rows->pdata[0], ==, "m<b>ai</b>n");
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  gtk_editable_set_text (entry, "<none>");
+  g_object_set_data (G_OBJECT (window), "expected", (gpointer) "<none>");
+  run_until (search_text_is, window);
+  rows = span_rows (window, &group_title);
+  g_assert_cmpstr (group_title, ==, "Spans Matching “<none>”");
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (rows->pdata[0], ==, "No span has this in its name");
+  g_clear_pointer (&rows, g_ptr_array_unref);
 
   /* Closing the bar ends the search. */
   gtk_search_bar_set_search_mode (bar, FALSE);
@@ -452,6 +505,110 @@ test_size_saved (void)
   g_settings_reset (settings, "window-height");
 }
 
+static WeftPreferencesWindow *
+find_preferences (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (WEFT_IS_PREFERENCES_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static void
+test_preferences (void)
+{
+  GSettings *settings = weft_application_get_settings (app);
+  g_autofree char *path = sample_trace_write (tmpdir, "not-remembered.weft", 0);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+  WeftWindow *window = new_window ();
+  WeftPreferencesWindow *prefs;
+  GtkWidget *checks[3];
+  GtkWidget *toggle;
+  GList *items;
+  guint n = 0;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  prefs = find_preferences ();
+  g_assert_nonnull (prefs);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (prefs)) == GTK_WINDOW (window));
+  run_idle ();
+
+  /* Three radio buttons on app.theme, "system" on. */
+  {
+    GtkWidget *w = GTK_WIDGET (prefs);
+    GList *stack = g_list_prepend (NULL, w);
+
+    while (stack != NULL)
+      {
+        GtkWidget *top = stack->data;
+
+        stack = g_list_delete_link (stack, stack);
+        if (GTK_IS_CHECK_BUTTON (top) && n < 3)
+          checks[n++] = top;
+        for (GtkWidget *c = gtk_widget_get_last_child (top); c; c = gtk_widget_get_prev_sibling (c))
+          stack = g_list_prepend (stack, c);
+      }
+  }
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[0])));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[2])));
+  gtk_widget_activate (checks[2]);
+  run_idle ();
+  g_assert_cmpstr (g_settings_get_string (settings, "theme"), ==, "dark");
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[0])));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[2])));
+  g_settings_reset (settings, "theme");
+
+  /* The history switch stops recent files from being recorded. */
+  toggle = find_type (GTK_WIDGET (prefs), GTK_TYPE_SWITCH);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (toggle)));
+  gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "remember-recent"));
+  weft_window_load (window, file);
+  run_until (not_loading, window);
+  run_idle ();
+  items = weft_recent_get_items (0);
+  for (GList *l = items; l != NULL; l = l->next)
+    g_assert_cmpstr (gtk_recent_info_get_uri (l->data), !=, uri);
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+  g_settings_reset (settings, "remember-recent");
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_forget_recent (void)
+{
+  g_autofree char *path = sample_trace_write (tmpdir, "forgotten.weft", 0);
+  WeftWindow *window = open_path (path);
+  WeftWindow *other;
+  GList *items;
+
+  run_idle ();
+  items = weft_recent_get_items (0);
+  g_assert_nonnull (items);
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+
+  weft_recent_clear ();
+  run_idle ();
+  g_assert_null (weft_recent_get_items (0));
+
+  /* The menu says so rather than showing nothing. */
+  other = new_window ();
+  {
+    GMenuModel *menu = TEMPLATE_CHILD (other, WEFT_TYPE_WINDOW, "recent_menu");
+    g_autofree char *label = NULL;
+
+    g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+    g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+    g_assert_cmpstr (label, ==, "No Recent Traces");
+  }
+  gtk_window_destroy (GTK_WINDOW (other));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_theme (void)
 {
@@ -511,6 +668,8 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/gui/window/recent", test_recent);
   g_test_add_func ("/weft/gui/window/size-saved", test_size_saved);
   g_test_add_func ("/weft/gui/window/theme", test_theme);
+  g_test_add_func ("/weft/gui/window/preferences", test_preferences);
+  g_test_add_func ("/weft/gui/window/forget-recent", test_forget_recent);
   status = g_test_run ();
 
   g_object_unref (app);
