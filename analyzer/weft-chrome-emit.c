@@ -258,6 +258,12 @@ weft_event (Emit *e, const WeftChromeRec *r, guint64 t)
     case WEFT_EV_LOST:
       weft_builder_lost (e->b, e->s, t, (uint64_t) r->v);
       break;
+    case WEFT_EV_LOCK_ACQUIRED:
+      weft_builder_lock_acquired (e->b, e->s, t, (uint64_t) r->v);
+      break;
+    case WEFT_EV_LOCK_RELEASED:
+      weft_builder_lock_released (e->b, e->s, t, (uint64_t) r->v);
+      break;
     default:
       break;
     }

@@ -183,7 +183,6 @@ typedef struct
 {
   guint32 pid, tid;
   GArray *open;           /* Open, innermost last */
-  guint32 thread_name, process_name; /* as last written */
 } Stream;
 
 typedef struct
@@ -210,6 +209,7 @@ typedef struct
   GHashTable *tasks;      /* TaskKey -> Task */
   GHashTable *lock_names; /* address -> string id */
   GHashTable *names;      /* tid -> thread name, for the ftrace pass */
+  GHashTable *thread_names, *process_names; /* as last written */
 } Export;
 
 static guint
@@ -478,14 +478,19 @@ weft_instant (Export *x, Stream *st, const WeftEvent *ev, const char *name, cons
   end_event (x);
 }
 
+/* Names go out when they change for the thread (several streams may
+ * carry one thread's names). */
 static void
-name_event (Export *x, Stream *st, const char *what, guint32 *last, guint32 name)
+name_event (Export *x, Stream *st, const char *what, GHashTable *last, guint32 name)
 {
+  gpointer key = GSIZE_TO_POINTER (((gsize) st->pid << 32) | st->tid);
   GString *b;
 
-  if (*last == name)
+  if (last == x->process_names)
+    key = GUINT_TO_POINTER (st->pid);
+  if (g_hash_table_lookup (last, key) == GUINT_TO_POINTER (name))
     return;
-  *last = name;
+  g_hash_table_insert (last, key, GUINT_TO_POINTER (name));
   b = begin_event (x, 'M', st, 0, FALSE);
   field (b, "name", what);
   g_string_append (b, ",\"args\":{\"name\":");
@@ -508,10 +513,10 @@ thread_event (Export *x, Stream *st, const WeftEvent *ev)
     {
     case WEFT_EV_THREAD_NAME:
       g_hash_table_insert (x->names, GUINT_TO_POINTER (st->tid), (gpointer) S (x, ev->name));
-      name_event (x, st, "thread_name", &st->thread_name, ev->name);
+      name_event (x, st, "thread_name", x->thread_names, ev->name);
       return;
     case WEFT_EV_PROCESS_NAME:
-      name_event (x, st, "process_name", &st->process_name, ev->name);
+      name_event (x, st, "process_name", x->process_names, ev->name);
       return;
     case WEFT_EV_LOCK_NAME:
       g_hash_table_insert (x->lock_names, g_memdup2 (&ev->id, sizeof ev->id),
@@ -543,9 +548,14 @@ thread_event (Export *x, Stream *st, const WeftEvent *ev)
 
           if (top->kind == (ev->kind == WEFT_EV_LOCK_ACQUIRED ? OPEN_LOCK : OPEN_COND)
               && top->addr == ev->id)
-            close_to (x, st, st->open->len - 1, ev->time);
+            {
+              close_to (x, st, st->open->len - 1, ev->time);
+              return;
+            }
         }
-      return;
+      if (ev->kind == WEFT_EV_COND_WOKEN)
+        return;
+      break; /* an acquisition without a wait: an instant below */
     case WEFT_EV_TASK_BEGIN:
     case WEFT_EV_TASK_SUSPEND:
     case WEFT_EV_TASK_RESUME:
@@ -606,8 +616,17 @@ thread_event (Export *x, Stream *st, const WeftEvent *ev)
     case WEFT_EV_LOST:
       weft_instant (x, st, ev, "lost", "count");
       break;
+    case WEFT_EV_LOCK_ACQUIRED:
+    case WEFT_EV_LOCK_RELEASED:
+      b = begin_event (x, 'i', st, ev->time, TRUE);
+      g_string_append_printf (b, ",\"s\":\"t\",\"cat\":\"weft.lock\",\"name\":\"%s\",\"id\":\"0x%" PRIx64
+                                 "\"",
+                              ev->kind == WEFT_EV_LOCK_ACQUIRED ? "lock_acquired" : "lock_released",
+                              ev->id);
+      end_event (x);
+      break;
     default:
-      break; /* lock releases, switches, reserved kinds */
+      break; /* switches, reserved kinds */
     }
 }
 
@@ -644,6 +663,8 @@ weft_chrome_export (WeftReader *reader, guint64 start, guint64 end, WeftChromeWr
   x.tasks = g_hash_table_new_full (task_hash, task_equal, g_free, g_free);
   x.lock_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   x.names = g_hash_table_new (NULL, NULL);
+  x.thread_names = g_hash_table_new (NULL, NULL);
+  x.process_names = g_hash_table_new (NULL, NULL);
   write_other_data (&x);
 
   _weft_chrome_merge_init (&m, reader, WEFT_STREAM_THREAD);
@@ -694,6 +715,8 @@ weft_chrome_export (WeftReader *reader, guint64 start, guint64 end, WeftChromeWr
   g_hash_table_unref (x.tasks);
   g_hash_table_unref (x.lock_names);
   g_hash_table_unref (x.names);
+  g_hash_table_unref (x.thread_names);
+  g_hash_table_unref (x.process_names);
   return ok;
 }
 

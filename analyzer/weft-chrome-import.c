@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "weft-chrome-import-private.h"
+#include "weft-format.h"
 
 G_DEFINE_QUARK (weft-chrome-error-quark, weft_chrome_error)
 
@@ -706,6 +707,22 @@ commit_event (Parser *p, Event *ev)
     case 'i': case 'I': case 'R':
       if (ev->cat == im->s_weft && add_weft_instant (p, ev, thread))
         break;
+      if (ev->cat == im->s_weft_lock && ev->id.type == ID_NUM && ev->name != 0)
+        {
+          const char *what = _weft_chrome_strings_get (&im->strings, ev->name);
+          int kind = strcmp (what, "lock_acquired") == 0   ? WEFT_EV_LOCK_ACQUIRED
+                     : strcmp (what, "lock_released") == 0 ? WEFT_EV_LOCK_RELEASED
+                                                           : 0;
+
+          if (kind != 0)
+            {
+              r = _weft_chrome_import_add (im, NULL, thread, REC_WEFT, ev->ts);
+              r->extra = (guint32) kind;
+              r->v = (gint64) ev->id.num;
+              im->events++;
+              break;
+            }
+        }
       r = _weft_chrome_import_add (im, NULL, thread, REC_INSTANT, ev->ts);
       r->name = ev->name != 0 ? ev->name : im->s_no_name;
       im->events++;

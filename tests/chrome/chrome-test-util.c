@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "chrome-test-util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 WeftReader *
@@ -205,4 +206,108 @@ char *
 chrome_test_dump_cpu (WeftReader *reader, guint32 cpu)
 {
   return dump_one (reader, WEFT_STREAM_CPU, 0, cpu);
+}
+
+#define T0 G_GUINT64_CONSTANT (1000000000)
+
+GBytes *
+chrome_test_sample (gboolean system_wide)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream main_s, worker, io, child, cpu0, cpu1;
+  uint8_t *data = NULL;
+  size_t size = 0;
+
+  weft_builder_set_metadata (b, "command", "sample --x");
+  weft_builder_set_metadata (b, "cpu_count", "2");
+  weft_builder_set_metadata (b, "source", "weft");
+  weft_builder_set_metadata (b, "sched", "true");
+  weft_builder_set_metadata (b, "system_wide", system_wide ? "true" : "false");
+
+  main_s = weft_builder_thread (b, 100, 100);
+  weft_builder_thread_start (b, main_s, T0, 0);
+  weft_builder_thread_name (b, main_s, T0, "main");
+  weft_builder_process_name (b, main_s, T0, "app");
+  weft_builder_span_begin (b, main_s, T0 + 10, "main");
+  weft_builder_span_begin_args (b, main_s, T0 + 123, "load", "{\"file\":\"a.txt\"}");
+  weft_builder_counter (b, main_s, T0 + 150, "queue", 3.5);
+  weft_builder_span_end (b, main_s, T0 + 400);
+  weft_builder_instant (b, main_s, T0 + 450, "checkpoint");
+  weft_builder_lock_name (b, main_s, T0 + 460, 0x1000, "ledger");
+  weft_builder_lock_wait (b, main_s, T0 + 500, 0x1000);
+  weft_builder_lock_acquired (b, main_s, T0 + 700, 0x1000);
+  weft_builder_lock_released (b, main_s, T0 + 800, 0x1000);
+  weft_builder_flow_begin (b, main_s, T0 + 850, 7);
+  weft_builder_task_begin (b, main_s, T0 + 900, 5, "fetch");
+  weft_builder_task_suspend (b, main_s, T0 + 950, 5);
+  weft_builder_process_fork (b, main_s, T0 + 960, 200);
+  weft_builder_span_end (b, main_s, T0 + 2000);
+  weft_builder_thread_exit (b, main_s, T0 + 2100);
+
+  worker = weft_builder_thread (b, 100, 101);
+  weft_builder_thread_start (b, worker, T0 + 20, 100);
+  weft_builder_thread_name (b, worker, T0 + 20, "worker");
+  weft_builder_span_begin (b, worker, T0 + 1000, "work");
+  weft_builder_flow_end (b, worker, T0 + 1050, 7);
+  weft_builder_task_resume (b, worker, T0 + 1100, 5);
+  weft_builder_cond_wait (b, worker, T0 + 1200, 0x2000, 0x1000);
+  weft_builder_cond_woken (b, worker, T0 + 1300, 0x2000);
+  weft_builder_task_end (b, worker, T0 + 1400, 5);
+  weft_builder_span_end (b, worker, T0 + 1500);
+  weft_builder_lost (b, worker, T0 + 1600, 3);
+  weft_builder_thread_exit (b, worker, T0 + 1700);
+
+  io = weft_builder_thread (b, 100, 102);
+  weft_builder_thread_name (b, io, T0 + 30, "io thread=1");
+  weft_builder_span_begin (b, io, T0 + 300, "read \"quoted\"");
+  weft_builder_span_end (b, io, T0 + 600);
+
+  child = weft_builder_thread (b, 200, 200);
+  weft_builder_process_exec (b, child, T0 + 970, "child");
+  weft_builder_process_exit (b, child, T0 + 1800, 256);
+
+  cpu0 = weft_builder_cpu (b, 0);
+  weft_builder_switch (b, cpu0, T0, WEFT_TID_IDLE, WEFT_SWITCH_PREEMPTED, 100);
+  weft_builder_switch (b, cpu0, T0 + 500, 100, WEFT_SWITCH_BLOCKED, WEFT_TID_OTHER);
+  weft_builder_switch (b, cpu0, T0 + 700, WEFT_TID_OTHER, WEFT_SWITCH_UNKNOWN, 100);
+  weft_builder_switch (b, cpu0, T0 + 2000, 100, WEFT_SWITCH_EXITED, WEFT_TID_IDLE);
+  cpu1 = weft_builder_cpu (b, 1);
+  weft_builder_switch (b, cpu1, T0 + 1000, WEFT_TID_IDLE, WEFT_SWITCH_PREEMPTED, 101);
+  weft_builder_switch (b, cpu1, T0 + 1200, 101, WEFT_SWITCH_BLOCKED, 102);
+  weft_builder_switch (b, cpu1, T0 + 1300, 102, WEFT_SWITCH_PREEMPTED, 101);
+  weft_builder_switch (b, cpu1, T0 + 1700, 101, WEFT_SWITCH_EXITED, WEFT_TID_IDLE);
+
+  g_assert_cmpint (weft_builder_finish_memory (b, &data, &size), ==, 0);
+  return g_bytes_new_with_free_func (data, size, free, data);
+}
+
+WeftReader *
+chrome_test_sample_reader (gboolean system_wide)
+{
+  g_autoptr (GBytes) bytes = chrome_test_sample (system_wide);
+  g_autoptr (GError) error = NULL;
+  WeftReader *reader = weft_reader_new_from_bytes (bytes, &error);
+
+  g_assert_no_error (error);
+  return reader;
+}
+
+static gboolean
+to_string (const char *data, gsize len, gpointer user_data, GError **error)
+{
+  g_string_append_len (user_data, data, (gssize) len);
+  return TRUE;
+}
+
+char *
+chrome_test_export (WeftReader *reader, guint64 start, guint64 end, GError **error)
+{
+  GString *out = g_string_new (NULL);
+
+  if (!weft_chrome_export (reader, start, end, to_string, out, NULL, error))
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
 }

@@ -9,6 +9,8 @@
 #include <glib.h>
 
 #include "weft-chrome-import.h"
+#include "weft-builder.h"
+#include "weft-chrome-export.h"
 #include "weft-reader.h"
 
 /* Imports tests/chrome/data/NAME; fails the test on error. */
@@ -25,6 +27,16 @@ char *chrome_test_dump_cpu (WeftReader *reader, guint32 cpu);
 
 /* The metadata value, "" when absent. */
 const char *chrome_test_meta (WeftReader *reader, const char *key);
+
+/* A small trace with every kind of event on three threads and two CPUs,
+ * built with the trace builder (times from 1 s of CLOCK_MONOTONIC). The
+ * caller frees the bytes. */
+GBytes *chrome_test_sample (gboolean system_wide);
+/* The sample, opened. */
+WeftReader *chrome_test_sample_reader (gboolean system_wide);
+
+/* Exports reader to a string (NULL on error). */
+char *chrome_test_export (WeftReader *reader, guint64 start, guint64 end, GError **error);
 
 /* Asserts that two strings are equal, printing both when not. */
 #define chrome_assert_text(a, b) g_assert_cmpstr ((a), ==, (b))
