@@ -1,24 +1,87 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * weft-lod-private.h: the index's storage, shared by weft-lod*.c.
+ *
+ * Every lane is a time-sorted run of items (CPU slices, a thread's slices,
+ * the spans of one row, task segments, counter samples). Its index keeps,
+ * at every block of items, the prefix sums of what columns report (busy
+ * time, running time, coverage…), so a cumulative value at any time t is a
+ * block's prefix plus a scan of fewer than one block; and a pyramid of
+ * per-block summaries (fanout 8): the id that took most of the block (for
+ * "dominant"), or the largest value (longest span, counter min/max).
  */
 #pragma once
 
 #include "weft-lod.h"
-#include "weft-model-private.h"
 
 G_BEGIN_DECLS
 
-struct _WeftLod
-{
-  gatomicrefcount ref_count;
-  WeftModel *model;
+/* Items per block: the scan a cumulative value costs at most, against the
+ * memory of one prefix entry per block. The scheduler's lanes cost the
+ * model 16 bytes per switch already, so their blocks are larger. */
+#define WEFT_LOD_SPAN_BLOCK 64
+#define WEFT_LOD_SCHED_BLOCK 256
+#define WEFT_LOD_WAIT_BLOCK 64
+#define WEFT_LOD_TASK_BLOCK 64
+#define WEFT_LOD_COUNTER_BLOCK 64
+#define WEFT_LOD_FANOUT 8
+#define WEFT_LOD_MAX_LEVELS 24
 
-  /* Task rows. */
-  WeftLodTaskRow *task_rows;
-  guint n_task_rows;
-  guint32 *task_row_tasks; /* storage of every row's task list */
-};
+/* Columns whose items are fewer than this are summed item by item (exact
+ * dominant); wider ones use the pyramid. */
+#define WEFT_LOD_EXACT_ITEMS 128
+
+/* ---- windows ---- */
+
+/* A column boundary: the real time ti + tf, 0 <= tf < 1. */
+typedef struct
+{
+  guint64 ti;
+  double tf;
+} WeftLodEdge;
+
+static inline gboolean
+_weft_lod_window_ok (const WeftLodWindow *w)
+{
+  return w != NULL && w->n_columns > 0 && w->end > w->start;
+}
+
+static inline WeftLodEdge
+_weft_lod_edge (const WeftLodWindow *w, guint i)
+{
+  unsigned __int128 p = (unsigned __int128) (w->end - w->start) * i;
+  WeftLodEdge e;
+
+  e.ti = w->start + (guint64) (p / w->n_columns);
+  e.tf = (double) (guint64) (p % w->n_columns) / (double) w->n_columns;
+  return e;
+}
+
+/* The smallest whole ns >= the edge: items starting before the edge are
+ * those starting before this. */
+static inline guint64
+_weft_lod_edge_ceil (WeftLodEdge e)
+{
+  return e.ti + (e.tf > 0.0 ? 1 : 0);
+}
+
+/* Length of [s, min(e, edge)) (0 when the edge is before s), in ns. */
+static inline double
+_weft_lod_part (guint64 s, guint64 e, WeftLodEdge edge)
+{
+  if (edge.ti < s)
+    return 0.0;
+  if (edge.ti >= e)
+    return (double) (e - s);
+  return (double) (edge.ti - s) + edge.tf;
+}
+
+/* Column width in ns. */
+static inline double
+_weft_lod_width (const WeftLodWindow *w)
+{
+  return (double) (w->end - w->start) / (double) w->n_columns;
+}
 
 /* Column position of time t in window (may fall outside [0, n]). */
 static inline double
@@ -27,13 +90,282 @@ _weft_lod_x (const WeftLodWindow *w, double t)
   return (t - (double) w->start) * (double) w->n_columns / (double) (w->end - w->start);
 }
 
-static inline gboolean
-_weft_lod_window_ok (const WeftLodWindow *w)
+/* A cumulative value: whole ns and a fraction, so that differences of
+ * large values keep sub-ns precision. */
+typedef struct
 {
-  return w != NULL && w->n_columns > 0 && w->end > w->start;
+  gint64 i;
+  double f;
+} WeftLodCum;
+
+static inline double
+_weft_lod_cum_diff (WeftLodCum b, WeftLodCum a)
+{
+  return (double) (b.i - a.i) + (b.f - a.f);
 }
+
+static inline float
+_weft_lod_fraction (double ns, double width)
+{
+  double f = ns / width;
+  return (float) (f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f);
+}
+
+/* ---- the dominant id ---- */
+
+/* Who took most of a block: an id and its time there. */
+typedef struct
+{
+  guint32 id;
+  float ns;
+} WeftLodDom;
+
+#define WEFT_LOD_CANDIDATES 16
+
+/* A column's running tally of ids, for its dominant one. When full, the
+ * least of them gives way to a larger newcomer (a heavy-hitters sketch:
+ * exact unless more than 16 ids compete). */
+typedef struct
+{
+  guint32 id[WEFT_LOD_CANDIDATES];
+  double ns[WEFT_LOD_CANDIDATES];
+  guint n;
+} WeftLodCandidates;
+
+void _weft_lod_candidates_add (WeftLodCandidates *c, guint32 id, double ns);
+guint32 _weft_lod_candidates_best (const WeftLodCandidates *c, double *ns);
+
+/* ---- pyramids ---- */
+
+/* The shape of a pyramid over n leaves (the blocks): level 0 holds the
+ * leaves, each level above one node per WEFT_LOD_FANOUT below. */
+typedef struct
+{
+  guint n_levels;
+  guint64 offset[WEFT_LOD_MAX_LEVELS];
+  guint64 len[WEFT_LOD_MAX_LEVELS];
+  guint64 total;
+} WeftLodLevels;
+
+void _weft_lod_levels_init (WeftLodLevels *l, guint64 n_leaves);
+
+/* dom has l->total nodes, level 0 filled: fills the levels above. */
+void _weft_lod_dom_finish (const WeftLodLevels *l, WeftLodDom *dom);
+/* Adds the summaries of leaves [lo, hi) to c, O(FANOUT · levels). */
+void _weft_lod_dom_range (const WeftLodLevels *l, const WeftLodDom *dom, guint64 lo, guint64 hi,
+                          WeftLodCandidates *c);
+
+/* Max pyramids over float (lengths, bucket counts) and double (counters). */
+void _weft_lod_maxf_finish (const WeftLodLevels *l, float *max);
+/* The first leaf >= from whose value is >= threshold, or G_MAXUINT64. */
+guint64 _weft_lod_maxf_find (const WeftLodLevels *l, const float *max, guint64 from,
+                             double threshold);
+float _weft_lod_maxf_range (const WeftLodLevels *l, const float *max, guint64 lo, guint64 hi);
+/* For min, store negated values. */
+void _weft_lod_maxd_finish (const WeftLodLevels *l, double *max);
+double _weft_lod_maxd_range (const WeftLodLevels *l, const double *max, guint64 lo, guint64 hi);
+
+/* Number of items of sorted (by key) that are < key, searched forward from
+ * hint (galloping: O(log distance)). get(i) gives item i's key. */
+#define WEFT_LOD_LOWER_BOUND(result, n, hint, key, get)                                      \
+  G_STMT_START                                                                               \
+  {                                                                                          \
+    guint64 _lo = (hint), _hi, _step = 1, _n = (n);                                          \
+    if (_lo > _n || (_lo > 0 && !((get (_lo - 1)) < (key))))                                 \
+      _lo = 0;                                                                               \
+    _hi = _lo;                                                                               \
+    while (_hi < _n && (get (_hi)) < (key))                                                  \
+      {                                                                                      \
+        _lo = _hi + 1;                                                                       \
+        _hi = _hi + _step;                                                                   \
+        _step *= 2;                                                                          \
+      }                                                                                      \
+    if (_hi > _n)                                                                            \
+      _hi = _n;                                                                              \
+    while (_lo < _hi)                                                                        \
+      {                                                                                      \
+        guint64 _mid = _lo + (_hi - _lo) / 2;                                                \
+        if ((get (_mid)) < (key))                                                            \
+          _lo = _mid + 1;                                                                    \
+        else                                                                                 \
+          _hi = _mid;                                                                        \
+      }                                                                                      \
+    (result) = _lo;                                                                          \
+  }                                                                                          \
+  G_STMT_END
+
+/* ---- per-lane indices ---- */
+
+typedef struct
+{
+  guint64 busy;  /* ns of traced threads before the block's first slice */
+  guint64 other; /* ns of untraced threads */
+  guint64 count; /* non-idle slices */
+} WeftLodCpuBlock;
+
+typedef struct
+{
+  WeftLodCpuBlock *blocks; /* one per WEFT_LOD_SCHED_BLOCK slices, + 1 */
+  WeftLodLevels levels;
+  WeftLodDom *dom; /* traced thread that ran longest */
+} WeftLodCpuIndex;
+
+typedef struct
+{
+  guint64 running; /* before the block's first slice of the thread */
+  guint64 runnable;
+  guint64 blocked;
+} WeftLodStateBlock;
+
+/* What a wait holds, from the scheduler. */
+typedef struct
+{
+  guint32 running;  /* ns on a CPU inside it (saturated at 2^32 - 1) */
+  guint32 runnable; /* ns runnable inside it */
+  guint32 blocked;  /* ns blocked inside it */
+} WeftLodWaitSplit;
+
+typedef struct
+{
+  guint64 len[2]; /* lock, cond: ns of waits before the block */
+  guint64 running[2];
+  guint64 runnable[2];
+  guint64 blocked[2];
+} WeftLodWaitBlock;
+
+typedef struct
+{
+  guint64 depth_start; /* first entry of this row in the thread's order */
+  guint64 n;           /* spans in the row */
+  guint64 *cover;      /* per WEFT_LOD_SPAN_BLOCK spans + 1: ns covered before the block */
+  WeftLodLevels levels;
+  WeftLodDom *dom;     /* name covering most */
+  float *longest;      /* longest span, rounded up */
+} WeftLodSpanRow;
+
+typedef struct
+{
+  /* Scheduler. */
+  WeftLodStateBlock *state_blocks; /* per WEFT_LOD_SCHED_BLOCK slices + 1 */
+  WeftLodLevels state_levels;
+  WeftLodDom *state_dom; /* CPU lane */
+  /* Waits. */
+  WeftLodWaitSplit *wait_split; /* per wait */
+  WeftLodWaitBlock *wait_blocks; /* per WEFT_LOD_WAIT_BLOCK waits + 1 */
+  /* Span rows: the spans of depth d are order[rows[d].depth_start …]
+   * (order is NULL when every span is at depth 0: the identity). */
+  guint32 *order;
+  WeftLodSpanRow *rows;
+  guint n_rows;
+} WeftLodThreadIndex;
+
+typedef struct
+{
+  guint64 active; /* before the block's first segment */
+  guint64 suspended;
+  guint32 task;   /* position in the row of the task of the block's first segment */
+  guint32 reserved;
+} WeftLodTaskBlock;
+
+typedef struct
+{
+  guint64 *seg_start;        /* per task of the row + 1: its first segment's number */
+  WeftLodTaskBlock *blocks;  /* per WEFT_LOD_TASK_BLOCK segments + 1 */
+  guint64 n_segments;
+  WeftLodLevels levels;
+  WeftLodDom *dom; /* task */
+} WeftLodTaskIndex;
+
+typedef struct
+{
+  WeftLodLevels levels;
+  double *max; /* per WEFT_LOD_COUNTER_BLOCK samples */
+  double *neg_min;
+} WeftLodCounterIndex;
+
+struct _WeftLod
+{
+  gatomicrefcount ref_count;
+  WeftModel *model;
+  guint64 duration;
+
+  /* CPU lanes, and where each lane's slices start globally. */
+  guint n_cpus;
+  guint64 *cpu_first;
+  WeftLodCpuIndex *cpus;
+
+  WeftLodThreadIndex *threads;
+  guint n_threads;
+
+  /* Task rows. */
+  WeftLodTaskRow *task_rows;
+  WeftLodTaskIndex *task_index;
+  guint n_task_rows;
+  guint32 *task_row_tasks; /* storage of every row's task list */
+
+  WeftLodCounterIndex *counters;
+  guint n_counters;
+
+  /* The parallelism strip's buckets: n_buckets equal slices of
+   * [0, duration], most threads running in each (a max pyramid), and
+   * without scheduler data the estimated running time before each. */
+  guint64 n_buckets;
+  double bucket_ns;
+  WeftLodLevels bucket_levels;
+  float *bucket_max;
+  double *bucket_cum; /* n_buckets + 1, only without scheduler data */
+
+  gsize memory;
+};
+
+/* The CPU lane and lane-local slice of a global slice index. cpu_first
+ * has n_cpus + 1 entries, the last the number of slices. */
+static inline gboolean
+_weft_lod_slice (const WeftLod *lod, guint64 global, guint *lane, guint64 *slice)
+{
+  guint lo = 0, hi = lod->n_cpus + 1;
+
+  /* Entries <= global: the last is the lane holding it (an empty lane
+   * shares its entry with the next one, which wins). */
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (lod->cpu_first[mid] <= global)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == 0 || lo > lod->n_cpus)
+    return FALSE;
+  *lane = lo - 1;
+  *slice = global - lod->cpu_first[lo - 1];
+  return TRUE;
+}
+
+/* weft-lod-cpu.c */
+void _weft_lod_cpu_build (WeftLod *lod, guint lane);
+void _weft_lod_cpu_clear (WeftLodCpuIndex *index);
+gsize _weft_lod_cpu_size (WeftLod *lod, guint lane);
+
+/* weft-lod-parallel.c */
+gboolean _weft_lod_parallel_build (WeftLod *lod, GCancellable *cancellable);
+void _weft_lod_parallel_clear (WeftLod *lod);
+
+/* weft-lod-state.c */
+void _weft_lod_state_build (WeftLod *lod, guint thread);
+void _weft_lod_state_clear (WeftLodThreadIndex *index);
+
+/* weft-lod-spans.c */
+void _weft_lod_spans_build (WeftLod *lod, guint thread);
+void _weft_lod_spans_clear (WeftLodThreadIndex *index);
 
 /* weft-lod-tasks.c */
 void _weft_lod_build_task_rows (WeftLod *lod);
+void _weft_lod_task_build (WeftLod *lod, guint row);
+void _weft_lod_tasks_clear (WeftLod *lod);
+
+/* weft-lod-counters.c */
+void _weft_lod_counter_build (WeftLod *lod, guint counter);
+void _weft_lod_counters_clear (WeftLod *lod);
 
 G_END_DECLS

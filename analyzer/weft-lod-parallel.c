@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-lod-parallel.c: the parallelism strip. With scheduler data its mean
+ * is the sum of the CPU lanes' busy fractions (exact); the most threads
+ * running at once is exact in a column holding few switches, else the
+ * maximum over equal time buckets, built by one sweep over every lane in
+ * time order. Without scheduler data both come from the buckets, filled
+ * with the estimate of SPEC §5 (a thread runs while inside a span and not
+ * waiting, capped at the CPU count).
+ */
+#include "weft-lod-private.h"
+
+#include <math.h>
+
+/* Switches a column may hold and still be swept exactly for its max. */
+#define EXACT_SWITCHES 4096
+
+static guint64
+pow2_at_least (guint64 v)
+{
+  guint64 p = 1;
+
+  while (p < v)
+    p *= 2;
+  return p;
+}
+
+static inline guint64
+bucket_of (const WeftLod *lod, double t)
+{
+  double b = floor (t / lod->bucket_ns);
+
+  if (b < 0)
+    return 0;
+  return MIN ((guint64) b, lod->n_buckets - 1);
+}
+
+/* Running count r held over [t1, t2). */
+static void
+bucket_hold (WeftLod *lod, guint64 t1, guint64 t2, guint r)
+{
+  guint64 b1, b2;
+
+  if (t2 <= t1)
+    return;
+  /* The buckets [t1, t2) reaches into: the last is the one before the
+   * bucket boundary at or after t2. */
+  b1 = bucket_of (lod, (double) t1);
+  b2 = (guint64) MAX (ceil ((double) t2 / lod->bucket_ns) - 1.0, 0.0);
+  b2 = MIN (MAX (b2, b1), lod->n_buckets - 1);
+  for (guint64 b = b1; b <= b2; b++)
+    {
+      lod->bucket_max[b] = MAX (lod->bucket_max[b], (float) r);
+      if (lod->bucket_cum != NULL && r > 0)
+        {
+          double lo = MAX ((double) t1, (double) b * lod->bucket_ns);
+          double hi = MIN ((double) t2, (double) (b + 1) * lod->bucket_ns);
+          if (hi > lo)
+            lod->bucket_cum[b + 1] += r * (hi - lo);
+        }
+    }
+}
+
+typedef struct
+{
+  guint64 time;
+  guint32 lane;
+} Next;
+
+static void
+sift_down (Next *heap, guint n, guint i)
+{
+  Next e = heap[i];
+
+  for (;;)
+    {
+      guint child = 2 * i + 1;
+      if (child >= n)
+        break;
+      if (child + 1 < n && heap[child + 1].time < heap[child].time)
+        child++;
+      if (heap[child].time >= e.time)
+        break;
+      heap[i] = heap[child];
+      i = child;
+    }
+  heap[i] = e;
+}
+
+static inline gboolean
+is_traced (const WeftLod *lod, guint32 who)
+{
+  return WEFT_MODEL_SLICE_THREAD (who) < lod->n_threads;
+}
+
+static gboolean
+sweep_sched (WeftLod *lod, GCancellable *cancellable)
+{
+  WeftModel *m = lod->model;
+  g_autofree Next *heap = g_new (Next, MAX (lod->n_cpus, 1));
+  g_autofree guint64 *pos = g_new0 (guint64, MAX (lod->n_cpus, 1));
+  guint n_heap = 0, running = 0;
+  guint64 last = 0, steps = 0;
+
+  for (guint c = 0; c < lod->n_cpus; c++)
+    if (weft_model_get_cpu (m, c)->n_slices > 0)
+      heap[n_heap++] = (Next) { weft_model_get_cpu (m, c)->starts[0], c };
+  for (guint i = n_heap / 2; i-- > 0;)
+    sift_down (heap, n_heap, i);
+  while (n_heap > 0)
+    {
+      const WeftModelCpu *cpu = weft_model_get_cpu (m, heap[0].lane);
+      guint64 t = heap[0].time, k = pos[heap[0].lane];
+
+      if (t > last)
+        {
+          bucket_hold (lod, last, t, running);
+          last = t;
+        }
+      if (k > 0 && is_traced (lod, cpu->who[k - 1]))
+        running--;
+      if (is_traced (lod, cpu->who[k]))
+        running++;
+      pos[heap[0].lane] = ++k;
+      if (k < cpu->n_slices)
+        heap[0].time = cpu->starts[k];
+      else
+        heap[0] = heap[--n_heap];
+      if (n_heap > 0)
+        sift_down (heap, n_heap, 0);
+      if (G_UNLIKELY (++steps % 1000000 == 0) && g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+    }
+  bucket_hold (lod, last, lod->duration + 1, running);
+  return TRUE;
+}
+
+/* ---- the estimate without scheduler data ---- */
+
+/* A thread's estimated running intervals in time order: its outermost
+ * spans (merged) minus its waits, as weft-stats-estimate.c counts them. */
+typedef struct
+{
+  const WeftModelThread *t;
+  guint64 i, j;   /* next span, next wait */
+  guint64 cs, ce; /* rest of the current busy interval */
+  gboolean have;
+} RunGen;
+
+static gboolean
+run_next (RunGen *g, guint64 *s_out, guint64 *e_out)
+{
+  const WeftModelThread *t = g->t;
+
+  for (;;)
+    {
+      guint64 pe;
+
+      if (!g->have)
+        {
+          guint64 s, e;
+
+          if (g->i >= t->n_spans)
+            return FALSE;
+          s = t->spans[g->i].start;
+          e = t->spans[g->i].end;
+          for (g->i++; g->i < t->n_spans && t->spans[g->i].start <= e; g->i++)
+            e = MAX (e, t->spans[g->i].end);
+          if (e <= s)
+            continue;
+          g->cs = s;
+          g->ce = e;
+          g->have = TRUE;
+        }
+      for (; g->j < t->n_waits && t->waits[g->j].start <= g->cs; g->j++)
+        g->cs = MAX (g->cs, t->waits[g->j].end);
+      if (g->cs >= g->ce)
+        {
+          g->have = FALSE;
+          continue;
+        }
+      pe = g->ce;
+      if (g->j < t->n_waits && t->waits[g->j].start < pe)
+        pe = t->waits[g->j].start;
+      *s_out = g->cs;
+      *e_out = pe;
+      g->cs = pe;
+      if (g->cs >= g->ce)
+        g->have = FALSE;
+      return TRUE;
+    }
+}
+
+typedef struct
+{
+  guint64 time;
+  guint32 thread;
+  guint32 is_end;
+} Edge;
+
+static inline gboolean
+edge_less (const Edge *x, const Edge *y)
+{
+  if (x->time != y->time)
+    return x->time < y->time;
+  return x->is_end > y->is_end;
+}
+
+static void
+edge_sift_down (Edge *heap, guint n, guint i)
+{
+  Edge e = heap[i];
+
+  for (;;)
+    {
+      guint child = 2 * i + 1;
+      if (child >= n)
+        break;
+      if (child + 1 < n && edge_less (&heap[child + 1], &heap[child]))
+        child++;
+      if (!edge_less (&heap[child], &e))
+        break;
+      heap[i] = heap[child];
+      i = child;
+    }
+  heap[i] = e;
+}
+
+static gboolean
+sweep_estimate (WeftLod *lod, GCancellable *cancellable)
+{
+  guint n = lod->n_threads;
+  int cpus = weft_model_get_cpu_count (lod->model);
+  guint cap = cpus > 0 ? (guint) cpus : G_MAXUINT;
+  g_autofree RunGen *gens = g_new0 (RunGen, MAX (n, 1));
+  g_autofree guint64 *piece_end = g_new0 (guint64, MAX (n, 1));
+  g_autofree Edge *heap = g_new (Edge, MAX (n, 1));
+  guint n_heap = 0, running = 0;
+  guint64 last = 0, steps = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 s, e;
+
+      gens[i].t = weft_model_get_thread (lod->model, i);
+      if (run_next (&gens[i], &s, &e))
+        {
+          piece_end[i] = e;
+          heap[n_heap++] = (Edge) { s, i, FALSE };
+        }
+    }
+  for (guint i = n_heap / 2; i-- > 0;)
+    edge_sift_down (heap, n_heap, i);
+  while (n_heap > 0)
+    {
+      Edge *top = &heap[0];
+      guint64 s, e;
+
+      if (top->time > last)
+        {
+          bucket_hold (lod, last, top->time, MIN (running, cap));
+          last = top->time;
+        }
+      if (!top->is_end)
+        {
+          running++;
+          top->time = piece_end[top->thread];
+          top->is_end = TRUE;
+        }
+      else
+        {
+          running--;
+          if (run_next (&gens[top->thread], &s, &e))
+            {
+              piece_end[top->thread] = e;
+              top->time = s;
+              top->is_end = FALSE;
+            }
+          else
+            *top = heap[--n_heap];
+        }
+      if (n_heap > 0)
+        edge_sift_down (heap, n_heap, 0);
+      if (G_UNLIKELY (++steps % 1000000 == 0) && g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_weft_lod_parallel_build (WeftLod *lod, GCancellable *cancellable)
+{
+  WeftModel *m = lod->model;
+  gboolean sched = weft_model_has_sched (m);
+  guint64 items = 0;
+
+  /* About 64 switches (or outermost spans) a bucket, within bounds that
+   * keep a small trace precise and a huge one within its memory. */
+  if (sched)
+    for (guint c = 0; c < lod->n_cpus; c++)
+      items += weft_model_get_cpu (m, c)->n_slices;
+  else
+    for (guint i = 0; i < lod->n_threads; i++)
+      items += weft_model_get_thread (m, i)->n_spans;
+  lod->n_buckets = CLAMP (pow2_at_least (items / 64), 4096, 1 << 21);
+  lod->bucket_ns = (double) (lod->duration + 1) / (double) lod->n_buckets;
+  _weft_lod_levels_init (&lod->bucket_levels, lod->n_buckets);
+  lod->bucket_max = g_new0 (float, lod->bucket_levels.total);
+  if (!sched)
+    lod->bucket_cum = g_new0 (double, lod->n_buckets + 1);
+
+  if (!(sched ? sweep_sched (lod, cancellable) : sweep_estimate (lod, cancellable)))
+    return FALSE;
+  _weft_lod_maxf_finish (&lod->bucket_levels, lod->bucket_max);
+  if (lod->bucket_cum != NULL)
+    for (guint64 b = 0; b < lod->n_buckets; b++)
+      lod->bucket_cum[b + 1] += lod->bucket_cum[b];
+  return TRUE;
+}
+
+void
+_weft_lod_parallel_clear (WeftLod *lod)
+{
+  g_clear_pointer (&lod->bucket_max, g_free);
+  g_clear_pointer (&lod->bucket_cum, g_free);
+}
+
+/* Estimated running time before t (buckets, linear inside one). */
+static double
+estimate_cum (const WeftLod *lod, double t)
+{
+  guint64 b;
+  double in;
+
+  if (t <= 0)
+    return 0.0;
+  b = bucket_of (lod, t);
+  in = CLAMP ((t - (double) b * lod->bucket_ns) / lod->bucket_ns, 0.0, 1.0);
+  return lod->bucket_cum[b] + in * (lod->bucket_cum[b + 1] - lod->bucket_cum[b]);
+}
+
+/* Most traced threads running at once in [a, b), sweeping the lanes'
+ * switches inside it; FALSE when there are too many. pos and end are
+ * per-lane scratch (pos kept between columns as a search hint). */
+static gboolean
+exact_max (const WeftLod *lod, guint64 *pos, guint64 *end, WeftLodEdge a, WeftLodEdge b,
+           guint32 *max)
+{
+  WeftModel *m = lod->model;
+  guint64 ka = _weft_lod_edge_ceil (a), kb = _weft_lod_edge_ceil (b), total = 0, prev_t = 0;
+  guint running = 0, best = 0;
+  gboolean first = TRUE;
+
+  for (guint c = 0; c < lod->n_cpus; c++)
+    {
+      const WeftModelCpu *cpu = weft_model_get_cpu (m, c);
+#define START_OF(i) (cpu->starts[i])
+      WEFT_LOD_LOWER_BOUND (pos[c], cpu->n_slices, pos[c], ka, START_OF);
+      WEFT_LOD_LOWER_BOUND (end[c], cpu->n_slices, pos[c], kb, START_OF);
+#undef START_OF
+      total += end[c] - pos[c];
+      if (pos[c] > 0 && is_traced (lod, cpu->who[pos[c] - 1]))
+        running++;
+    }
+  if (total > EXACT_SWITCHES)
+    return FALSE;
+  /* Switches in time order (few lanes: a linear pick is enough); pos
+   * walks up to end, where the next column starts. A count counts when it
+   * held for some time inside the column. */
+  for (;;)
+    {
+      guint next = G_MAXUINT;
+      guint64 t = G_MAXUINT64;
+
+      for (guint c = 0; c < lod->n_cpus; c++)
+        if (pos[c] < end[c] && weft_model_get_cpu (m, c)->starts[pos[c]] < t)
+          {
+            t = weft_model_get_cpu (m, c)->starts[pos[c]];
+            next = c;
+          }
+      if (next == G_MAXUINT)
+        break;
+      if (first ? !(a.tf == 0.0 && t == a.ti) : t > prev_t)
+        best = MAX (best, running);
+      first = FALSE;
+      {
+        const WeftModelCpu *cpu = weft_model_get_cpu (m, next);
+        guint64 k = pos[next]++;
+
+        if (k > 0 && is_traced (lod, cpu->who[k - 1]))
+          running--;
+        if (is_traced (lod, cpu->who[k]))
+          running++;
+      }
+      prev_t = t;
+    }
+  /* What holds from the last switch to b. */
+  *max = MAX (best, running);
+  return TRUE;
+}
+
+void
+weft_lod_parallelism (WeftLod *lod, const WeftLodWindow *w, WeftLodParallelColumn *out)
+{
+  double width;
+
+  if (!_weft_lod_window_ok (w))
+    return;
+  width = _weft_lod_width (w);
+  memset (out, 0, w->n_columns * sizeof *out);
+
+  if (weft_model_has_sched (lod->model))
+    {
+      g_autofree WeftLodCpuColumn *lane = g_new (WeftLodCpuColumn, w->n_columns);
+      g_autofree guint64 *pos = g_new0 (guint64, MAX (lod->n_cpus, 1));
+      g_autofree guint64 *end = g_new0 (guint64, MAX (lod->n_cpus, 1));
+
+      for (guint c = 0; c < lod->n_cpus; c++)
+        {
+          weft_lod_cpu_columns (lod, c, w, lane);
+          for (guint i = 0; i < w->n_columns; i++)
+            out[i].mean += lane[i].busy;
+        }
+      for (guint i = 0; i < w->n_columns; i++)
+        {
+          WeftLodEdge a = _weft_lod_edge (w, i), b = _weft_lod_edge (w, i + 1);
+
+          if (!exact_max (lod, pos, end, a, b, &out[i].max))
+            out[i].max = (guint32) _weft_lod_maxf_range (
+              &lod->bucket_levels, lod->bucket_max, bucket_of (lod, (double) a.ti + a.tf),
+              bucket_of (lod, (double) b.ti + b.tf) + 1);
+          /* A column with any running has at least one at once. */
+          if (out[i].mean > 0 && out[i].max == 0)
+            out[i].max = 1;
+        }
+      return;
+    }
+
+  {
+    double prev = estimate_cum (lod, (double) w->start);
+
+    for (guint i = 0; i < w->n_columns; i++)
+      {
+        WeftLodEdge a = _weft_lod_edge (w, i), b = _weft_lod_edge (w, i + 1);
+        double ta = (double) a.ti + a.tf, tb = (double) b.ti + b.tf;
+        double cur = estimate_cum (lod, tb);
+
+        out[i].mean = (float) MAX (0.0, (cur - prev) / width);
+        if (tb > 0 && ta <= (double) lod->duration)
+          out[i].max = (guint32) _weft_lod_maxf_range (&lod->bucket_levels, lod->bucket_max,
+                                                       bucket_of (lod, ta),
+                                                       bucket_of (lod, tb) + 1);
+        prev = cur;
+      }
+  }
+}

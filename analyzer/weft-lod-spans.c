@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-lod-spans.c: span rows, one per (thread, depth). The spans of a
+ * depth never overlap, so a row is sorted by start and by end. Each row
+ * keeps the time its spans cover before every WEFT_LOD_SPAN_BLOCK-th span,
+ * and pyramids of the longest span (to jump to the next span wide enough
+ * to draw on its own) and of the name covering most (for merged columns).
+ */
+#include "weft-lod-private.h"
+
+#include <math.h>
+
+#define B WEFT_LOD_SPAN_BLOCK
+
+static inline const WeftModelSpan *
+row_span (const WeftModelThread *th, const WeftLodThreadIndex *index, const WeftLodSpanRow *row,
+          guint64 i)
+{
+  return &th->spans[index->order != NULL ? index->order[row->depth_start + i] : i];
+}
+
+static inline guint64
+row_span_index (const WeftLodThreadIndex *index, const WeftLodSpanRow *row, guint64 i)
+{
+  return index->order != NULL ? index->order[row->depth_start + i] : i;
+}
+
+static inline guint64
+span_len (const WeftModelSpan *s)
+{
+  return s->end > s->start ? s->end - s->start : 0;
+}
+
+/* A float no smaller than v: the pyramid may only overstate a length. */
+static inline float
+float_up (guint64 v)
+{
+  float f = (float) v;
+
+  if ((double) f < (double) v)
+    f = nextafterf (f, G_MAXFLOAT);
+  return f;
+}
+
+static void
+row_build (const WeftModelThread *th, WeftLodThreadIndex *index, WeftLodSpanRow *row)
+{
+  guint64 n = row->n, n_blocks = (n + B - 1) / B, acc = 0;
+  WeftLodCandidates cand = { 0 };
+  float longest = 0.0f;
+
+  row->cover = g_new (guint64, n_blocks + 1);
+  _weft_lod_levels_init (&row->levels, n_blocks);
+  row->dom = g_new (WeftLodDom, MAX (row->levels.total, 1));
+  row->longest = g_new (float, MAX (row->levels.total, 1));
+  for (guint64 i = 0; i < n; i++)
+    {
+      const WeftModelSpan *s = row_span (th, index, row, i);
+      guint64 len = span_len (s);
+
+      if (i % B == 0)
+        {
+          row->cover[i / B] = acc;
+          memset (&cand, 0, sizeof cand);
+          longest = 0.0f;
+        }
+      acc += len;
+      /* Zero-length spans still name their block. */
+      _weft_lod_candidates_add (&cand, s->name, (double) len + 1e-3);
+      longest = MAX (longest, float_up (len));
+      if (i % B == B - 1 || i + 1 == n)
+        {
+          double ns;
+          row->dom[i / B].id = _weft_lod_candidates_best (&cand, &ns);
+          row->dom[i / B].ns = (float) ns;
+          row->longest[i / B] = longest;
+        }
+    }
+  row->cover[n_blocks] = acc;
+  _weft_lod_dom_finish (&row->levels, row->dom);
+  _weft_lod_maxf_finish (&row->levels, row->longest);
+}
+
+void
+_weft_lod_spans_build (WeftLod *lod, guint thread)
+{
+  const WeftModelThread *th = weft_model_get_thread (lod->model, thread);
+  WeftLodThreadIndex *index = &lod->threads[thread];
+  guint64 n = th->n_spans;
+  guint depths = th->max_depth;
+  g_autofree guint64 *fill = NULL;
+
+  if (n == 0 || depths == 0)
+    return;
+  /* A depth beyond max_depth would be a model bug; it is kept at the last
+   * row rather than trusted as an index. */
+  index->rows = g_new0 (WeftLodSpanRow, depths);
+  index->n_rows = depths;
+  for (guint64 i = 0; i < n; i++)
+    index->rows[MIN (WEFT_MODEL_SPAN_DEPTH (&th->spans[i]), depths - 1)].n++;
+  if (depths > 1)
+    {
+      /* Spans grouped by depth, each group in start order. */
+      fill = g_new (guint64, depths);
+      for (guint d = 0, pos = 0; d < depths; d++)
+        {
+          index->rows[d].depth_start = pos;
+          fill[d] = pos;
+          pos += index->rows[d].n;
+        }
+      index->order = g_new (guint32, n);
+      for (guint64 i = 0; i < n; i++)
+        index->order[fill[MIN (WEFT_MODEL_SPAN_DEPTH (&th->spans[i]), depths - 1)]++] = i;
+    }
+  for (guint d = 0; d < depths; d++)
+    row_build (th, index, &index->rows[d]);
+}
+
+void
+_weft_lod_spans_clear (WeftLodThreadIndex *index)
+{
+  for (guint d = 0; d < index->n_rows; d++)
+    {
+      g_free (index->rows[d].cover);
+      g_free (index->rows[d].dom);
+      g_free (index->rows[d].longest);
+    }
+  g_clear_pointer (&index->rows, g_free);
+  g_clear_pointer (&index->order, g_free);
+  index->n_rows = 0;
+}
+
+typedef struct
+{
+  guint64 at;
+  guint64 acc;
+} CoverCursor;
+
+#define START_OF(i) (row_span (th, index, row, (i))->start)
+
+/* Time the row's spans cover before edge e. */
+static WeftLodCum
+cover_at (const WeftModelThread *th, const WeftLodThreadIndex *index, const WeftLodSpanRow *row,
+          CoverCursor *c, WeftLodEdge e)
+{
+  guint64 key = _weft_lod_edge_ceil (e), k;
+  WeftLodCum cum = { 0, 0.0 };
+  const WeftModelSpan *s;
+
+  WEFT_LOD_LOWER_BOUND (k, row->n, c->at, key, START_OF);
+  if (k == 0)
+    return cum;
+  if (k - 1 < c->at || k - 1 - c->at > B)
+    {
+      c->at = (k - 1) / B * B;
+      c->acc = row->cover[(k - 1) / B];
+    }
+  for (; c->at < k - 1; c->at++)
+    c->acc += span_len (row_span (th, index, row, c->at));
+  s = row_span (th, index, row, k - 1);
+  cum.i = (gint64) c->acc;
+  cum.f = _weft_lod_part (s->start, MAX (s->end, s->start), e);
+  return cum;
+}
+
+static guint32
+row_dominant (const WeftModelThread *th, const WeftLodThreadIndex *index,
+              const WeftLodSpanRow *row, guint64 first, guint64 last, WeftLodEdge a,
+              WeftLodEdge b)
+{
+  WeftLodCandidates cand = { 0 };
+
+  if (last - first < WEFT_LOD_EXACT_ITEMS)
+    for (guint64 j = first; j <= last; j++)
+      {
+        const WeftModelSpan *s = row_span (th, index, row, j);
+        guint64 e = MAX (s->end, s->start);
+        double ov = _weft_lod_part (s->start, e, b) - _weft_lod_part (s->start, e, a);
+        _weft_lod_candidates_add (&cand, s->name, MAX (ov, 0.0) + 1e-3);
+      }
+  else
+    {
+      guint64 bf = first / B, bl = last / B;
+      const WeftLodDom *leaf = row->dom;
+
+      _weft_lod_candidates_add (&cand, leaf[bf].id,
+                                leaf[bf].ns * (double) (MIN (last + 1, (bf + 1) * B) - first) / B);
+      if (bl > bf)
+        _weft_lod_candidates_add (&cand, leaf[bl].id,
+                                  leaf[bl].ns * (double) (last + 1 - bl * B) / B);
+      if (bl > bf + 1)
+        _weft_lod_dom_range (&row->levels, row->dom, bf + 1, bl, &cand);
+    }
+  return _weft_lod_candidates_best (&cand, NULL);
+}
+
+/* The first span >= from at least threshold ns long, or row->n. */
+static guint64
+next_long (const WeftModelThread *th, const WeftLodThreadIndex *index, const WeftLodSpanRow *row,
+           guint64 from, double threshold)
+{
+  while (from < row->n)
+    {
+      guint64 block_end = MIN ((from / B + 1) * B, row->n), blk;
+
+      for (; from < block_end; from++)
+        if ((double) span_len (row_span (th, index, row, from)) >= threshold)
+          return from;
+      if (from >= row->n)
+        break;
+      blk = _weft_lod_maxf_find (&row->levels, row->longest, from / B, threshold);
+      if (blk == G_MAXUINT64)
+        break;
+      from = blk * B;
+    }
+  return row->n;
+}
+
+static inline WeftLodEdge
+time_edge (double t)
+{
+  double fl = floor (t);
+
+  return (WeftLodEdge) { (guint64) fl, t - fl };
+}
+
+/* Merges spans [i, j) (all narrower than the threshold) column by column. */
+static void
+emit_run (const WeftModelThread *th, const WeftLodThreadIndex *index, const WeftLodSpanRow *row,
+          const WeftLodWindow *w, guint64 i, guint64 j, CoverCursor *cc, GArray *items)
+{
+  const WeftModelSpan *first_span = row_span (th, index, row, i);
+  const WeftModelSpan *last_span = row_span (th, index, row, j - 1);
+  double run_start = (double) first_span->start;
+  double run_end = (double) MAX (last_span->end, last_span->start);
+  double x_start = MAX (0.0, _weft_lod_x (w, run_start));
+  double x_end = MIN ((double) w->n_columns, _weft_lod_x (w, run_end));
+  double width = _weft_lod_width (w);
+  guint64 hint = i;
+  guint c0 = (guint) floor (x_start);
+  guint c1 = x_end > x_start ? (guint) ceil (x_end) : c0 + 1;
+
+  c1 = MIN (c1, w->n_columns);
+  for (guint col = c0; col < c1; col++)
+    {
+      WeftLodEdge a = _weft_lod_edge (w, col), b = _weft_lod_edge (w, col + 1);
+      double ta = MAX ((double) a.ti + a.tf, run_start);
+      double tb = MIN ((double) b.ti + b.tf, run_end);
+      guint64 ka, kb, first, last;
+      WeftLodItem item = { 0 };
+      WeftLodCum ca, cb;
+      WeftLodEdge ea, eb;
+
+      if (col + 1 == w->n_columns)
+        tb = MIN ((double) w->end, run_end);
+      /* Spans of the run overlapping the column: from the one in progress
+       * at its left edge to the last starting before its right edge. */
+      WEFT_LOD_LOWER_BOUND (ka, j, hint, _weft_lod_edge_ceil (a), START_OF);
+      WEFT_LOD_LOWER_BOUND (kb, j, ka, _weft_lod_edge_ceil (b), START_OF);
+      first = ka > 0 && row_span (th, index, row, ka - 1)->end > a.ti ? ka - 1 : ka;
+      first = MAX (first, i);
+      hint = ka;
+      if (kb == 0 || kb - 1 < first || kb - 1 < i)
+        continue;
+      last = kb - 1;
+
+      ea = time_edge (ta);
+      eb = time_edge (tb);
+      ca = cover_at (th, index, row, cc, ea);
+      cb = cover_at (th, index, row, cc, eb);
+      item.kind = WEFT_LOD_ITEM_MERGED;
+      item.x0 = MAX ((double) col, _weft_lod_x (w, (double) row_span (th, index, row, first)->start));
+      item.x1 = MIN ((double) col + 1,
+                     _weft_lod_x (w, (double) MAX (row_span (th, index, row, last)->end,
+                                                   row_span (th, index, row, last)->start)));
+      item.x1 = MAX (item.x1, item.x0);
+      item.start = MAX (row_span (th, index, row, first)->start, (guint64) MAX (ta, 0.0));
+      item.end = MIN (MAX (row_span (th, index, row, last)->end,
+                           row_span (th, index, row, last)->start),
+                      (guint64) ceil (tb));
+      item.span = row_span_index (index, row, first);
+      item.count = (guint32) MIN (last - first + 1, G_MAXUINT32);
+      item.name = row_dominant (th, index, row, first, last, a, b);
+      if (item.x1 > item.x0)
+        item.coverage = MIN (1.0f, (float) (_weft_lod_cum_diff (cb, ca)
+                                            / ((item.x1 - item.x0) * width)));
+      g_array_append_val (items, item);
+    }
+}
+
+void
+weft_lod_span_row (WeftLod *lod, guint thread, guint depth, const WeftLodWindow *w,
+                   double min_px, GArray *items)
+{
+  const WeftModelThread *th;
+  const WeftLodThreadIndex *index;
+  const WeftLodSpanRow *row;
+  CoverCursor cc = { 0 };
+  double threshold;
+  guint64 i;
+
+  g_array_set_size (items, 0);
+  if (!_weft_lod_window_ok (w))
+    return;
+  g_return_if_fail (thread < lod->n_threads);
+  th = weft_model_get_thread (lod->model, thread);
+  index = &lod->threads[thread];
+  if (depth >= index->n_rows)
+    return;
+  row = &index->rows[depth];
+  if (row->n == 0)
+    return;
+  /* Narrower than a pixel, a span would break the 4-per-column bound. */
+  threshold = MAX (min_px, 1.0) * _weft_lod_width (w);
+  cc.acc = row->cover[0];
+
+  /* The span in progress at the window's start, or the first after it. */
+  WEFT_LOD_LOWER_BOUND (i, row->n, 0, w->start + 1, START_OF);
+  if (i > 0 && row_span (th, index, row, i - 1)->end > w->start)
+    i--;
+  while (i < row->n)
+    {
+      const WeftModelSpan *s = row_span (th, index, row, i);
+      guint64 j;
+
+      if (s->start >= w->end)
+        break;
+      if ((double) span_len (s) >= threshold)
+        {
+          WeftLodItem item = {
+            .x0 = MAX (0.0, _weft_lod_x (w, (double) s->start)),
+            .x1 = MIN ((double) w->n_columns, _weft_lod_x (w, (double) s->end)),
+            .start = s->start,
+            .end = s->end,
+            .span = row_span_index (index, row, i),
+            .name = s->name,
+            .count = 1,
+            .coverage = 1.0f,
+            .kind = WEFT_LOD_ITEM_SPAN,
+          };
+          g_array_append_val (items, item);
+          i++;
+          continue;
+        }
+      j = next_long (th, index, row, i + 1, threshold);
+      /* Only the part of the run inside the window. */
+      {
+        guint64 j_in;
+        WEFT_LOD_LOWER_BOUND (j_in, j, i, w->end, START_OF);
+        emit_run (th, index, row, w, i, MAX (j_in, i + 1), &cc, items);
+      }
+      i = j;
+    }
+}
+
+gboolean
+weft_lod_span_at (WeftLod *lod, guint thread, guint depth, guint64 t, guint64 slop,
+                  guint64 *span)
+{
+  const WeftModelThread *th;
+  const WeftLodThreadIndex *index;
+  const WeftLodSpanRow *row;
+  guint64 k, best = G_MAXUINT64, best_d = G_MAXUINT64;
+
+  g_return_val_if_fail (thread < lod->n_threads, FALSE);
+  th = weft_model_get_thread (lod->model, thread);
+  index = &lod->threads[thread];
+  if (depth >= index->n_rows)
+    return FALSE;
+  row = &index->rows[depth];
+  /* Spans starting at or before t. */
+  WEFT_LOD_LOWER_BOUND (k, row->n, 0, t + 1, START_OF);
+  if (k > 0)
+    {
+      const WeftModelSpan *s = row_span (th, index, row, k - 1);
+      /* A zero-length span is hit at its own nanosecond. */
+      guint64 e = MAX (s->end, s->start + 1);
+      guint64 d = t < e ? 0 : t - e + 1;
+
+      if (d <= slop)
+        {
+          best = k - 1;
+          best_d = d;
+        }
+    }
+  if (k < row->n && best_d > 0)
+    {
+      guint64 d = row_span (th, index, row, k)->start - t;
+      if (d <= slop && d < best_d)
+        best = k;
+    }
+  if (best == G_MAXUINT64)
+    return FALSE;
+  *span = row_span_index (index, row, best);
+  return TRUE;
+}

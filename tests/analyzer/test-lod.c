@@ -1,0 +1,918 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Level-of-detail queries: exact occupancy per column on synthetic traces
+ * with known answers, the 4-primitives-per-column bound on traces with
+ * many sub-pixel slices and spans (checked against a direct computation),
+ * thread states, the parallelism strip, task rows, counters, hit tests,
+ * odd windows, empty traces, progress and cancellation.
+ */
+#include <math.h>
+
+#include "stats-util.h"
+#include "weft-lod.h"
+
+static WeftLod *
+lod_util (WeftBuilder *b)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WeftModel) m = stats_util_model (b);
+  WeftLod *lod = weft_lod_new (m, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (lod);
+  return lod;
+}
+
+static guint
+thread_index (WeftLod *lod, guint32 tid)
+{
+  WeftModel *m = weft_lod_get_model (lod);
+
+  for (guint i = 0; i < weft_model_get_n_threads (m); i++)
+    if (weft_model_get_thread (m, i)->tid == tid)
+      return i;
+  g_error ("no thread %u", tid);
+  return 0;
+}
+
+/* Column i's edges as long double (the reference's own arithmetic). */
+static long double
+edge (const WeftLodWindow *w, guint i)
+{
+  return (long double) w->start + (long double) (w->end - w->start) * i / w->n_columns;
+}
+
+static long double
+overlap (long double s, long double e, long double a, long double b)
+{
+  long double lo = s > a ? s : a, hi = e < b ? e : b;
+
+  return hi > lo ? hi - lo : 0.0L;
+}
+
+/* ---- CPU lanes ---- */
+
+static void
+test_cpu_half (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream cpu = weft_builder_cpu (b, 0);
+  g_autoptr (WeftLod) lod = NULL;
+  guint ns[] = { 1, 10, 100, 1000 };
+
+  weft_builder_set_metadata (b, "cpu_count", "1");
+  /* Busy the first half of every 1000 ns, 1000 times; another thread
+   * preempts at the middle of each busy half. */
+  for (guint i = 0; i < 1000; i++)
+    {
+      guint64 t = T0 + i * 1000;
+      weft_builder_switch (b, cpu, t, WEFT_TID_IDLE, WEFT_SWITCH_BLOCKED, 11);
+      weft_builder_switch (b, cpu, t + 250, 11, WEFT_SWITCH_PREEMPTED, 12);
+      weft_builder_switch (b, cpu, t + 500, 12, WEFT_SWITCH_BLOCKED, WEFT_TID_IDLE);
+    }
+  weft_builder_switch (b, cpu, T0 + 1000000, WEFT_TID_IDLE, WEFT_SWITCH_BLOCKED, WEFT_TID_IDLE);
+  lod = lod_util (b);
+
+  for (guint k = 0; k < G_N_ELEMENTS (ns); k++)
+    {
+      /* Columns of whole periods: busy exactly half of each. */
+      WeftLodWindow w = { 0, 1000000, ns[k] };
+      g_autofree WeftLodCpuColumn *c = g_new (WeftLodCpuColumn, w.n_columns);
+
+      weft_lod_cpu_columns (lod, 0, &w, c);
+      for (guint i = 0; i < w.n_columns; i++)
+        {
+          g_assert_cmpfloat_with_epsilon (c[i].busy, 0.5, 1e-6);
+          g_assert_cmpfloat (c[i].other, ==, 0.0);
+          g_assert_cmpuint (c[i].count, ==, 2 * (1000 / ns[k]));
+          g_assert_cmpuint (c[i].thread, !=, WEFT_MODEL_NONE);
+        }
+    }
+  {
+    /* Deep: 1000 columns over one period, then sub-ns columns. */
+    WeftLodWindow w = { 3000, 4000, 1000 }, deep = { 3249, 3251, 8 };
+    WeftLodCpuColumn c[1000];
+
+    weft_lod_cpu_columns (lod, 0, &w, c);
+    for (guint i = 0; i < 1000; i++)
+      {
+        g_assert_cmpfloat (c[i].busy, ==, i < 500 ? 1.0 : 0.0);
+        g_assert_cmpuint (c[i].count, ==, i < 500 ? 1 : 0);
+        g_assert_cmpuint (c[i].thread, ==,
+                          i < 250   ? thread_index (lod, 11)
+                          : i < 500 ? thread_index (lod, 12)
+                                    : WEFT_MODEL_NONE);
+      }
+    weft_lod_cpu_columns (lod, 0, &deep, c);
+    for (guint i = 0; i < 8; i++)
+      {
+        g_assert_cmpfloat (c[i].busy, ==, 1.0);
+        g_assert_cmpuint (c[i].thread, ==, thread_index (lod, i < 4 ? 11 : 12));
+      }
+  }
+}
+
+/* Many sub-pixel slices of three threads, idle and untraced work on two
+ * cores: every column equals a direct computation. */
+static void
+test_cpu_random (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (42);
+  g_autoptr (WeftLod) lod = NULL;
+  WeftModel *m;
+  gint64 who[] = { WEFT_TID_IDLE, 11, 12, 13, WEFT_TID_OTHER };
+  WeftLodWindow windows[] = {
+    { 0, 2000000, 100 }, { 0, 2000000, 1920 }, { 123457, 345679, 333 },
+    { 1000000, 1003000, 1000 }, { 1500000, 2600000, 77 }, { 0, 1, 3 },
+  };
+
+  weft_builder_set_metadata (b, "cpu_count", "2");
+  weft_builder_set_metadata (b, "system_wide", "true");
+  for (guint c = 0; c < 2; c++)
+    {
+      WeftBuilderStream s = weft_builder_cpu (b, c);
+      guint64 t = T0 + c;
+      gint64 prev = WEFT_TID_IDLE;
+
+      while (t < T0 + 2000000)
+        {
+          gint64 next = who[g_rand_int_range (rand, 0, G_N_ELEMENTS (who))];
+          weft_builder_switch (b, s, t, prev, g_rand_boolean (rand) ? WEFT_SWITCH_PREEMPTED
+                                                                    : WEFT_SWITCH_BLOCKED,
+                               next);
+          prev = next;
+          /* Mostly tiny slices, now and then a long one. */
+          t += g_rand_int_range (rand, 0, 8) == 0 ? g_rand_int_range (rand, 1, 20000)
+                                                  : g_rand_int_range (rand, 0, 60);
+        }
+    }
+  lod = lod_util (b);
+  m = weft_lod_get_model (lod);
+
+  for (guint k = 0; k < G_N_ELEMENTS (windows); k++)
+    for (guint lane = 0; lane < 2; lane++)
+      {
+        const WeftLodWindow *w = &windows[k];
+        const WeftModelCpu *cpu = weft_model_get_cpu (m, lane);
+        g_autofree WeftLodCpuColumn *c = g_new (WeftLodCpuColumn, w->n_columns);
+
+        weft_lod_cpu_columns (lod, lane, w, c);
+        for (guint i = 0; i < w->n_columns; i++)
+          {
+            long double a = edge (w, i), bb = edge (w, i + 1), busy = 0, other = 0;
+            long double per[4] = { 0 };
+            guint count = 0, n_items = 0;
+
+            for (guint64 j = 0; j < cpu->n_slices; j++)
+              {
+                guint64 s = cpu->starts[j], e = weft_model_get_slice_end (m, lane, j);
+                guint32 t = WEFT_MODEL_SLICE_THREAD (cpu->who[j]);
+                long double ov = overlap (s, e, a, bb);
+
+                if (s >= bb || e <= a)
+                  continue;
+                n_items++;
+                if (t == WEFT_MODEL_SLICE_IDLE)
+                  continue;
+                count++;
+                if (t == WEFT_MODEL_SLICE_OTHER)
+                  other += ov;
+                else
+                  {
+                    busy += ov;
+                    per[t] += ov;
+                  }
+              }
+            g_assert_cmpfloat_with_epsilon (c[i].busy, (double) (busy / (bb - a)), 1e-6);
+            g_assert_cmpfloat_with_epsilon (c[i].other, (double) (other / (bb - a)), 1e-6);
+            g_assert_cmpuint (c[i].count, ==, count);
+            if (busy == 0)
+              g_assert_cmpuint (c[i].thread, ==, WEFT_MODEL_NONE);
+            else
+              {
+                guint best = 0;
+                for (guint t = 1; t < 4; t++)
+                  if (per[t] > per[best])
+                    best = t;
+                g_assert_cmpuint (c[i].thread, <, 4);
+                /* Exact when the column holds few slices; otherwise the
+                 * pyramid's pick ran at least a quarter of the busiest. */
+                if (n_items < 100)
+                  g_assert_true (per[c[i].thread] == per[best]);
+                else
+                  g_assert_cmpfloat ((double) per[c[i].thread], >=, (double) per[best] / 4);
+              }
+          }
+      }
+}
+
+static void
+test_cpu_slice_at (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream cpu = weft_builder_cpu (b, 0);
+  g_autoptr (WeftLod) lod = NULL;
+  guint64 slice = 99;
+
+  weft_builder_switch (b, cpu, T0, WEFT_TID_IDLE, WEFT_SWITCH_BLOCKED, 11);      /* 0: [0, 100) */
+  weft_builder_switch (b, cpu, T0 + 100, 11, WEFT_SWITCH_BLOCKED, WEFT_TID_IDLE); /* 1: idle */
+  weft_builder_switch (b, cpu, T0 + 300, WEFT_TID_IDLE, WEFT_SWITCH_BLOCKED, 12); /* 2: [300, 400) */
+  weft_builder_switch (b, cpu, T0 + 400, 12, WEFT_SWITCH_BLOCKED, WEFT_TID_IDLE); /* 3: idle */
+  lod = lod_util (b);
+
+  g_assert_true (weft_lod_cpu_slice_at (lod, 0, 50, 0, &slice));
+  g_assert_cmpuint (slice, ==, 0);
+  g_assert_true (weft_lod_cpu_slice_at (lod, 0, 300, 0, &slice));
+  g_assert_cmpuint (slice, ==, 2);
+  g_assert_false (weft_lod_cpu_slice_at (lod, 0, 200, 0, &slice));
+  g_assert_false (weft_lod_cpu_slice_at (lod, 0, 200, 50, &slice));
+  g_assert_true (weft_lod_cpu_slice_at (lod, 0, 120, 30, &slice));
+  g_assert_cmpuint (slice, ==, 0);
+  g_assert_true (weft_lod_cpu_slice_at (lod, 0, 280, 30, &slice));
+  g_assert_cmpuint (slice, ==, 2);
+  g_assert_false (weft_lod_cpu_slice_at (lod, 0, 400, 0, &slice));
+}
+
+/* ---- thread states ---- */
+
+static void
+test_states (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream cpu = weft_builder_cpu (b, 0);
+  WeftBuilderStream th = weft_builder_thread (b, 10, 11);
+  g_autoptr (WeftLod) lod = NULL;
+  WeftLodWindow w = { 0, 800, 8 };
+  WeftLodStateColumn c[8];
+  guint t;
+  guint32 on;
+  /* running, runnable, blocked, lock, cond per 100 ns column */
+  const float expect[8][5] = {
+    { 1, 0, 0, 0, 0 },     { 0, 0.5, 0, 0.5, 0 }, { 1, 0, 0, 0, 0 }, { 0, 0, 0, 1, 0 },
+    { 0, 0, 0.5, 0.5, 0 }, { 1, 0, 0, 0, 0 },     { 0, 0, 0.2, 0, 0.8 }, { 0, 0, 1, 0, 0 },
+  };
+
+  weft_builder_set_metadata (b, "cpu_count", "1");
+  weft_builder_thread_start (b, th, T0, 0);
+  weft_builder_lock_wait (b, th, T0 + 150, 0x10);
+  weft_builder_lock_acquired (b, th, T0 + 250, 0x10);
+  weft_builder_lock_wait (b, th, T0 + 300, 0x10);
+  weft_builder_lock_acquired (b, th, T0 + 450, 0x10);
+  weft_builder_cond_wait (b, th, T0 + 620, 0x20, 0x10);
+  weft_builder_cond_woken (b, th, T0 + 700, 0x20);
+  weft_builder_thread_exit (b, th, T0 + 800);
+  weft_builder_switch (b, cpu, T0, WEFT_TID_IDLE, WEFT_SWITCH_BLOCKED, 11);
+  weft_builder_switch (b, cpu, T0 + 100, 11, WEFT_SWITCH_PREEMPTED, 12);
+  weft_builder_switch (b, cpu, T0 + 200, 12, WEFT_SWITCH_PREEMPTED, 11);
+  weft_builder_switch (b, cpu, T0 + 300, 11, WEFT_SWITCH_BLOCKED, WEFT_TID_IDLE);
+  weft_builder_switch (b, cpu, T0 + 500, WEFT_TID_IDLE, WEFT_SWITCH_BLOCKED, 11);
+  weft_builder_switch (b, cpu, T0 + 600, 11, WEFT_SWITCH_BLOCKED, WEFT_TID_IDLE);
+  weft_builder_switch (b, cpu, T0 + 900, WEFT_TID_IDLE, WEFT_SWITCH_BLOCKED, 12);
+  lod = lod_util (b);
+  t = thread_index (lod, 11);
+
+  weft_lod_thread_states (lod, t, &w, c);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_test_message ("column %u", i);
+      g_assert_cmpfloat_with_epsilon (c[i].running, expect[i][0], 1e-6);
+      g_assert_cmpfloat_with_epsilon (c[i].runnable, expect[i][1], 1e-6);
+      g_assert_cmpfloat_with_epsilon (c[i].blocked, expect[i][2], 1e-6);
+      g_assert_cmpfloat_with_epsilon (c[i].lock_wait, expect[i][3], 1e-6);
+      g_assert_cmpfloat_with_epsilon (c[i].cond_wait, expect[i][4], 1e-6);
+      g_assert_cmpuint (c[i].cpu, ==, expect[i][0] > 0 ? 0 : WEFT_MODEL_NONE);
+    }
+
+  /* One column over all: the same time in total. */
+  w = (WeftLodWindow) { 0, 800, 1 };
+  weft_lod_thread_states (lod, t, &w, c);
+  g_assert_cmpfloat_with_epsilon (c[0].running, 3 / 8.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (c[0].runnable, 0.5 / 8, 1e-6);
+  g_assert_cmpfloat_with_epsilon (c[0].blocked, 1.7 / 8, 1e-6);
+  g_assert_cmpfloat_with_epsilon (c[0].lock_wait, 2 / 8.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (c[0].cond_wait, 0.8 / 8, 1e-6);
+
+  g_assert_cmpint (weft_lod_thread_state_at (lod, t, 50, &on), ==, WEFT_LOD_STATE_RUNNING);
+  g_assert_cmpuint (on, ==, 0);
+  g_assert_cmpint (weft_lod_thread_state_at (lod, t, 120, &on), ==, WEFT_LOD_STATE_RUNNABLE);
+  g_assert_cmpuint (on, ==, WEFT_MODEL_NONE);
+  g_assert_cmpint (weft_lod_thread_state_at (lod, t, 160, &on), ==, WEFT_LOD_STATE_LOCK_WAIT);
+  g_assert_cmpint (weft_lod_thread_state_at (lod, t, 220, &on), ==, WEFT_LOD_STATE_RUNNING);
+  g_assert_cmpint (weft_lod_thread_state_at (lod, t, 460, &on), ==, WEFT_LOD_STATE_BLOCKED);
+  g_assert_cmpint (weft_lod_thread_state_at (lod, t, 650, &on), ==, WEFT_LOD_STATE_COND_WAIT);
+  g_assert_cmpint (weft_lod_thread_state_at (lod, t, 850, &on), ==, WEFT_LOD_STATE_NONE);
+}
+
+/* Without scheduler data a state strip knows only the waits. */
+static void
+test_states_no_sched (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream th = weft_builder_thread (b, 10, 11);
+  g_autoptr (WeftLod) lod = NULL;
+  WeftLodWindow w = { 0, 100, 2 };
+  WeftLodStateColumn c[2];
+
+  weft_builder_span_begin (b, th, T0, "work");
+  weft_builder_lock_wait (b, th, T0 + 25, 0x10);
+  weft_builder_lock_acquired (b, th, T0 + 75, 0x10);
+  weft_builder_span_end (b, th, T0 + 100);
+  lod = lod_util (b);
+
+  weft_lod_thread_states (lod, 0, &w, c);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpfloat (c[i].running + c[i].runnable + c[i].blocked, ==, 0.0);
+      g_assert_cmpfloat_with_epsilon (c[i].lock_wait, 0.5, 1e-6);
+      g_assert_cmpuint (c[i].cpu, ==, WEFT_MODEL_NONE);
+    }
+}
+
+/* ---- the parallelism strip ---- */
+
+static void
+test_parallel (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream c0 = weft_builder_cpu (b, 0), c1 = weft_builder_cpu (b, 1);
+  g_autoptr (WeftLod) lod = NULL;
+  WeftLodWindow w = { 0, 200, 4 }, one = { 0, 200, 1 }, deep = { 40, 60, 20 };
+  WeftLodParallelColumn p[20];
+  const float mean[4] = { 1, 2, 1, 1 };
+
+  weft_builder_set_metadata (b, "cpu_count", "2");
+  weft_builder_switch (b, c0, T0, WEFT_TID_IDLE, WEFT_SWITCH_BLOCKED, 11);
+  weft_builder_switch (b, c0, T0 + 100, 11, WEFT_SWITCH_BLOCKED, WEFT_TID_IDLE);
+  weft_builder_switch (b, c1, T0 + 50, WEFT_TID_IDLE, WEFT_SWITCH_BLOCKED, 12);
+  weft_builder_switch (b, c1, T0 + 150, 12, WEFT_SWITCH_BLOCKED, 13);
+  weft_builder_switch (b, c1, T0 + 200, 13, WEFT_SWITCH_BLOCKED, WEFT_TID_IDLE);
+  lod = lod_util (b);
+
+  weft_lod_parallelism (lod, &w, p);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (p[i].mean, mean[i], 1e-6);
+      g_assert_cmpuint (p[i].max, ==, (guint) mean[i]);
+    }
+  weft_lod_parallelism (lod, &one, p);
+  g_assert_cmpfloat_with_epsilon (p[0].mean, 1.25, 1e-6);
+  g_assert_cmpuint (p[0].max, ==, 2);
+  weft_lod_parallelism (lod, &deep, p);
+  for (guint i = 0; i < 20; i++)
+    g_assert_cmpuint (p[i].max, ==, i < 10 ? 1 : 2);
+}
+
+static void
+test_parallel_estimate (void)
+{
+  for (guint cpus = 1; cpus <= 2; cpus++)
+    {
+      WeftBuilder *b = weft_builder_new_memory ();
+      WeftBuilderStream a = weft_builder_thread (b, 10, 11), t = weft_builder_thread (b, 10, 12);
+      g_autoptr (WeftLod) lod = NULL;
+      WeftLodWindow w = { 0, 200, 4 };
+      WeftLodParallelColumn p[4];
+      char count[4];
+
+      g_snprintf (count, sizeof count, "%u", cpus);
+      weft_builder_set_metadata (b, "cpu_count", count);
+      weft_builder_span_begin (b, a, T0, "a");
+      weft_builder_span_end (b, a, T0 + 100);
+      weft_builder_span_begin (b, t, T0 + 50, "b");
+      weft_builder_lock_wait (b, t, T0 + 60, 0x10);
+      weft_builder_lock_acquired (b, t, T0 + 80, 0x10);
+      weft_builder_span_end (b, t, T0 + 150);
+      weft_builder_instant (b, t, T0 + 200, "end");
+      lod = lod_util (b);
+      g_assert_false (weft_model_has_sched (weft_lod_get_model (lod)));
+
+      weft_lod_parallelism (lod, &w, p);
+      g_assert_cmpfloat_with_epsilon (p[0].mean, 1.0, 1e-3);
+      g_assert_cmpfloat_with_epsilon (p[1].mean, cpus == 1 ? 1.0 : 1.6, 1e-3);
+      g_assert_cmpfloat_with_epsilon (p[2].mean, 1.0, 1e-3);
+      g_assert_cmpfloat_with_epsilon (p[3].mean, 0.0, 1e-3);
+      g_assert_cmpuint (p[1].max, ==, cpus);
+      g_assert_cmpuint (p[2].max, >=, 1);
+    }
+}
+
+/* ---- span rows ---- */
+
+/* Checks a row's items against the spans: order, real spans at least a
+ * pixel wide, at most 4 items touching a column, and the covered time of
+ * every column. */
+static void
+check_row (WeftLod *lod, guint thread, guint depth, const WeftLodWindow *w, double min_px,
+           GArray *items)
+{
+  const WeftModelThread *th = weft_model_get_thread (weft_lod_get_model (lod), thread);
+  g_autofree long double *want = g_new0 (long double, w->n_columns);
+  g_autofree long double *got = g_new0 (long double, w->n_columns);
+  g_autofree guint *touch = g_new0 (guint, w->n_columns);
+  long double width = (long double) (w->end - w->start) / w->n_columns;
+  guint n_real = 0, want_real = 0;
+
+  for (guint64 j = 0; j < th->n_spans; j++)
+    {
+      const WeftModelSpan *s = &th->spans[j];
+
+      if (WEFT_MODEL_SPAN_DEPTH (s) != depth || s->end <= w->start || s->start >= w->end)
+        continue;
+      if ((long double) (s->end - s->start) >= width * min_px)
+        want_real++;
+      for (guint i = 0; i < w->n_columns; i++)
+        want[i] += overlap (s->start, s->end, edge (w, i), edge (w, i + 1)) / width;
+    }
+  for (guint k = 0; k < items->len; k++)
+    {
+      const WeftLodItem *it = &g_array_index (items, WeftLodItem, k);
+
+      g_assert_cmpfloat (it->x0, >=, 0.0);
+      g_assert_cmpfloat (it->x1, <=, w->n_columns);
+      g_assert_cmpfloat (it->x0, <=, it->x1);
+      if (k > 0)
+        g_assert_cmpfloat (it->x0, >=, g_array_index (items, WeftLodItem, k - 1).x1 - 1e-9);
+      if (it->kind == WEFT_LOD_ITEM_SPAN)
+        {
+          const WeftModelSpan *s = &th->spans[it->span];
+          g_assert_cmpuint (s->start, ==, it->start);
+          g_assert_cmpuint (s->end, ==, it->end);
+          g_assert_cmpuint (s->name, ==, it->name);
+          g_assert_cmpuint (WEFT_MODEL_SPAN_DEPTH (s), ==, depth);
+          g_assert_cmpfloat ((double) (s->end - s->start), >=, (double) width * min_px * 0.999999);
+          n_real++;
+        }
+      else
+        {
+          g_assert_cmpuint (it->count, >=, 1);
+          g_assert_cmpuint ((guint) floor (it->x0), ==,
+                            it->x1 > it->x0 ? (guint) ceil (it->x1) - 1 : (guint) floor (it->x0));
+        }
+      for (guint i = (guint) floor (it->x0); i < w->n_columns && i < MAX (it->x1, it->x0 + 1e-9);
+           i++)
+        {
+          long double lo = MAX ((long double) i, (long double) it->x0);
+          long double hi = MIN ((long double) i + 1, (long double) it->x1);
+          touch[i]++;
+          if (hi > lo)
+            got[i] += (hi - lo) * it->coverage;
+        }
+    }
+  g_assert_cmpuint (n_real, ==, want_real);
+  for (guint i = 0; i < w->n_columns; i++)
+    {
+      g_assert_cmpuint (touch[i], <=, 4);
+      g_assert_cmpfloat_with_epsilon ((double) got[i], (double) want[i], 1e-6);
+    }
+}
+
+static void
+test_span_rows (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream th = weft_builder_thread (b, 10, 11);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr (WeftLod) lod = NULL;
+  g_autoptr (GArray) items = g_array_new (FALSE, FALSE, sizeof (WeftLodItem));
+  const char *names[] = { "parse", "eval", "gc", "io" };
+  guint64 t = T0;
+  WeftLodWindow windows[] = {
+    { 0, 10000000, 100 }, { 0, 10000000, 1920 }, { 2345678, 2456789, 640 },
+    { 5000000, 5002000, 1000 }, { 9000000, 12000000, 50 },
+  };
+
+  /* Outer spans of random length, each with many short children. */
+  while (t < T0 + 10000000)
+    {
+      guint64 end = t + g_rand_int_range (rand, 10, 200000);
+      guint64 c = t;
+
+      weft_builder_span_begin (b, th, t, names[g_rand_int_range (rand, 0, 4)]);
+      while ((c += g_rand_int_range (rand, 0, 300)) < end)
+        {
+          guint64 ce = MIN (end, c + (g_rand_int_range (rand, 0, 20) == 0
+                                        ? g_rand_int_range (rand, 1, 50000)
+                                        : g_rand_int_range (rand, 0, 100)));
+          weft_builder_span_begin (b, th, c, names[g_rand_int_range (rand, 0, 4)]);
+          weft_builder_span_end (b, th, ce);
+          c = ce;
+        }
+      weft_builder_span_end (b, th, end);
+      t = end + g_rand_int_range (rand, 0, 100000);
+    }
+  lod = lod_util (b);
+
+  for (guint k = 0; k < G_N_ELEMENTS (windows); k++)
+    for (guint depth = 0; depth < 2; depth++)
+      {
+        g_test_message ("window %u depth %u", k, depth);
+        weft_lod_span_row (lod, 0, depth, &windows[k], 1.0, items);
+        check_row (lod, 0, depth, &windows[k], 1.0, items);
+      }
+  /* No depth 2. */
+  weft_lod_span_row (lod, 0, 2, &windows[0], 1.0, items);
+  g_assert_cmpuint (items->len, ==, 0);
+}
+
+static void
+test_span_merged (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream th = weft_builder_thread (b, 10, 11);
+  g_autoptr (WeftLod) lod = NULL;
+  g_autoptr (GArray) items = g_array_new (FALSE, FALSE, sizeof (WeftLodItem));
+  WeftLodWindow w = { 0, 1000, 10 };
+  const WeftLodItem *it;
+
+  /* Column 0: ten 5-ns "a" spans (half covered); columns 1-3: one span
+   * "big" of 300 ns; column 4: a 10 ns "b" and a 30 ns "c". */
+  for (guint i = 0; i < 10; i++)
+    {
+      weft_builder_span_begin (b, th, T0 + i * 10, "a");
+      weft_builder_span_end (b, th, T0 + i * 10 + 5);
+    }
+  weft_builder_span_begin (b, th, T0 + 100, "big");
+  weft_builder_span_end (b, th, T0 + 400);
+  weft_builder_span_begin (b, th, T0 + 400, "b");
+  weft_builder_span_end (b, th, T0 + 410);
+  weft_builder_span_begin (b, th, T0 + 450, "c");
+  weft_builder_span_end (b, th, T0 + 480);
+  weft_builder_instant (b, th, T0 + 1000, "end");
+  lod = lod_util (b);
+
+  weft_lod_span_row (lod, 0, 0, &w, 1.0, items);
+  g_assert_cmpuint (items->len, ==, 3);
+  it = &g_array_index (items, WeftLodItem, 0);
+  g_assert_cmpuint (it->kind, ==, WEFT_LOD_ITEM_MERGED);
+  g_assert_cmpuint (it->count, ==, 10);
+  g_assert_cmpfloat_with_epsilon (it->x0, 0.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (it->x1, 0.95, 1e-9);
+  g_assert_cmpfloat_with_epsilon (it->coverage, 50 / 95.0, 1e-6);
+  g_assert_cmpstr (weft_model_get_name (weft_lod_get_model (lod), it->name), ==, "a");
+  g_assert_cmpuint (it->start, ==, 0);
+  g_assert_cmpuint (it->end, ==, 95);
+  g_assert_cmpuint (it->span, ==, 0);
+  it = &g_array_index (items, WeftLodItem, 1);
+  g_assert_cmpuint (it->kind, ==, WEFT_LOD_ITEM_SPAN);
+  g_assert_cmpuint (it->span, ==, 10);
+  g_assert_cmpfloat_with_epsilon (it->x0, 1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (it->x1, 4.0, 1e-9);
+  it = &g_array_index (items, WeftLodItem, 2);
+  g_assert_cmpuint (it->kind, ==, WEFT_LOD_ITEM_MERGED);
+  g_assert_cmpuint (it->count, ==, 2);
+  g_assert_cmpfloat_with_epsilon (it->coverage, 40 / 80.0, 1e-6);
+  g_assert_cmpstr (weft_model_get_name (weft_lod_get_model (lod), it->name), ==, "c");
+
+  /* min_px 5: the big span (3 px) is merged too. */
+  weft_lod_span_row (lod, 0, 0, &w, 5.0, items);
+  g_assert_cmpuint (items->len, ==, 5);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpuint (g_array_index (items, WeftLodItem, i).kind, ==, WEFT_LOD_ITEM_MERGED);
+  check_row (lod, 0, 0, &w, 5.0, items);
+
+  /* Zoomed in, every span is real. */
+  w = (WeftLodWindow) { 0, 100, 100 };
+  weft_lod_span_row (lod, 0, 0, &w, 1.0, items);
+  g_assert_cmpuint (items->len, ==, 10);
+  for (guint i = 0; i < 10; i++)
+    g_assert_cmpuint (g_array_index (items, WeftLodItem, i).kind, ==, WEFT_LOD_ITEM_SPAN);
+}
+
+static void
+test_span_at (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream th = weft_builder_thread (b, 10, 11);
+  g_autoptr (WeftLod) lod = NULL;
+  guint64 span = 99;
+
+  weft_builder_span_begin (b, th, T0, "outer");       /* 0 */
+  weft_builder_span_begin (b, th, T0 + 10, "x");      /* 1 */
+  weft_builder_span_end (b, th, T0 + 20);
+  weft_builder_span_begin (b, th, T0 + 50, "y");      /* 2 */
+  weft_builder_span_end (b, th, T0 + 60);
+  weft_builder_span_end (b, th, T0 + 100);
+  weft_builder_span_begin (b, th, T0 + 200, "later"); /* 3 */
+  weft_builder_span_end (b, th, T0 + 300);
+  lod = lod_util (b);
+
+  g_assert_true (weft_lod_span_at (lod, 0, 0, 99, 0, &span));
+  g_assert_cmpuint (span, ==, 0);
+  g_assert_true (weft_lod_span_at (lod, 0, 1, 15, 0, &span));
+  g_assert_cmpuint (span, ==, 1);
+  g_assert_true (weft_lod_span_at (lod, 0, 1, 50, 0, &span));
+  g_assert_cmpuint (span, ==, 2);
+  g_assert_false (weft_lod_span_at (lod, 0, 1, 30, 0, &span));
+  g_assert_true (weft_lod_span_at (lod, 0, 1, 30, 15, &span));
+  g_assert_cmpuint (span, ==, 1);
+  g_assert_true (weft_lod_span_at (lod, 0, 1, 45, 15, &span));
+  g_assert_cmpuint (span, ==, 2);
+  g_assert_false (weft_lod_span_at (lod, 0, 0, 150, 10, &span));
+  g_assert_true (weft_lod_span_at (lod, 0, 0, 190, 10, &span));
+  g_assert_cmpuint (span, ==, 3);
+  g_assert_false (weft_lod_span_at (lod, 0, 2, 15, 100, &span));
+}
+
+/* ---- tasks and counters ---- */
+
+static void
+test_tasks (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream th = weft_builder_thread (b, 10, 11);
+  g_autoptr (WeftLod) lod = NULL;
+  WeftLodWindow w = { 0, 200, 4 };
+  WeftLodTaskColumn c[4];
+  const WeftLodTaskRow *row;
+  WeftModel *m;
+  guint32 task, segment;
+  gboolean active;
+
+  weft_builder_task_begin (b, th, T0, 1, "one");
+  weft_builder_task_suspend (b, th, T0 + 40, 1);
+  weft_builder_task_begin (b, th, T0 + 50, 2, "two");
+  weft_builder_task_resume (b, th, T0 + 60, 1);
+  weft_builder_task_end (b, th, T0 + 70, 2);
+  weft_builder_task_end (b, th, T0 + 100, 1);
+  weft_builder_task_begin (b, th, T0 + 120, 3, "three");
+  weft_builder_task_end (b, th, T0 + 150, 3);
+  weft_builder_instant (b, th, T0 + 200, "end");
+  lod = lod_util (b);
+  m = weft_lod_get_model (lod);
+
+  g_assert_cmpuint (weft_lod_get_n_task_rows (lod), ==, 2);
+  row = weft_lod_get_task_row (lod, 0);
+  g_assert_cmpuint (row->pid, ==, 10);
+  g_assert_cmpuint (row->row, ==, 0);
+  g_assert_cmpuint (row->n_tasks, ==, 2);
+  g_assert_cmpstr (weft_model_get_name (m, weft_model_get_task (m, row->tasks[0])->name), ==,
+                   "one");
+  g_assert_cmpstr (weft_model_get_name (m, weft_model_get_task (m, row->tasks[1])->name), ==,
+                   "three");
+  row = weft_lod_get_task_row (lod, 1);
+  g_assert_cmpuint (row->row, ==, 1);
+  g_assert_cmpuint (row->n_tasks, ==, 1);
+
+  weft_lod_task_columns (lod, 0, &w, c);
+  g_assert_cmpfloat_with_epsilon (c[0].active, 0.8, 1e-6);
+  g_assert_cmpfloat_with_epsilon (c[0].suspended, 0.2, 1e-6);
+  g_assert_cmpfloat_with_epsilon (c[1].active, 0.8, 1e-6);
+  g_assert_cmpfloat_with_epsilon (c[1].suspended, 0.2, 1e-6);
+  g_assert_cmpfloat_with_epsilon (c[2].active, 0.6, 1e-6);
+  g_assert_cmpfloat (c[3].active + c[3].suspended, ==, 0.0);
+  g_assert_cmpuint (c[0].count, ==, 1);
+  g_assert_cmpuint (c[2].count, ==, 1);
+  g_assert_cmpuint (c[3].count, ==, 0);
+  g_assert_cmpuint (c[0].task, ==, weft_lod_get_task_row (lod, 0)->tasks[0]);
+  g_assert_cmpuint (c[2].task, ==, weft_lod_get_task_row (lod, 0)->tasks[1]);
+  g_assert_cmpuint (c[3].task, ==, WEFT_MODEL_NONE);
+  weft_lod_task_columns (lod, 1, &w, c);
+  g_assert_cmpfloat_with_epsilon (c[1].active, 0.4, 1e-6);
+  g_assert_cmpuint (c[1].count, ==, 1);
+
+  g_assert_true (weft_lod_task_at (lod, 0, 45, 0, &task, &segment, &active));
+  g_assert_cmpuint (task, ==, weft_lod_get_task_row (lod, 0)->tasks[0]);
+  g_assert_cmpuint (segment, ==, 1);
+  g_assert_false (active);
+  g_assert_true (weft_lod_task_at (lod, 0, 65, 0, &task, &segment, &active));
+  g_assert_cmpuint (segment, ==, 2);
+  g_assert_true (active);
+  g_assert_false (weft_lod_task_at (lod, 0, 110, 5, &task, &segment, &active));
+  g_assert_true (weft_lod_task_at (lod, 0, 110, 10, &task, &segment, &active));
+  g_assert_cmpuint (task, ==, weft_lod_get_task_row (lod, 0)->tasks[1]);
+}
+
+static void
+test_counters (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream th = weft_builder_thread (b, 10, 11);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (3);
+  g_autoptr (WeftLod) lod = NULL;
+  WeftLodWindow w = { 0, 100, 4 }, early = { 0, 10, 2 };
+  WeftLodCounterColumn c[4];
+  const WeftModelCounter *big;
+
+  weft_builder_instant (b, th, T0, "start");
+  weft_builder_counter (b, th, T0 + 10, "rss", 5);
+  weft_builder_counter (b, th, T0 + 30, "rss", 1);
+  weft_builder_counter (b, th, T0 + 35, "rss", 9);
+  weft_builder_counter (b, th, T0 + 80, "rss", 3);
+  for (guint i = 0; i < 20000; i++)
+    weft_builder_counter (b, th, T0 + 100 + i * 7, "noise", g_rand_double_range (rand, -1e6, 1e6));
+  lod = lod_util (b);
+
+  weft_lod_counter_columns (lod, 0, &w, c);
+  g_assert_true (c[0].defined);
+  g_assert_cmpfloat (c[0].min, ==, 5);
+  g_assert_cmpfloat (c[0].max, ==, 5);
+  g_assert_cmpuint (c[0].n_samples, ==, 1);
+  g_assert_cmpfloat (c[1].min, ==, 1);
+  g_assert_cmpfloat (c[1].max, ==, 9);
+  g_assert_cmpfloat (c[1].last, ==, 9);
+  g_assert_cmpuint (c[1].n_samples, ==, 2);
+  g_assert_cmpfloat (c[2].min, ==, 9);
+  g_assert_cmpfloat (c[2].max, ==, 9);
+  g_assert_cmpuint (c[2].n_samples, ==, 0);
+  g_assert_cmpfloat (c[3].min, ==, 3);
+  g_assert_cmpfloat (c[3].max, ==, 9);
+  g_assert_cmpfloat (c[3].last, ==, 3);
+  weft_lod_counter_columns (lod, 0, &early, c);
+  g_assert_false (c[0].defined);
+  g_assert_false (c[1].defined);
+
+  /* Many samples a column: the pyramid agrees with a scan. */
+  big = weft_model_get_counter (weft_lod_get_model (lod), 1);
+  g_assert_cmpuint (big->n, ==, 20000);
+  {
+    WeftLodWindow wb = { 150, 140000, 37 };
+    WeftLodCounterColumn cb[37];
+
+    weft_lod_counter_columns (lod, 1, &wb, cb);
+    for (guint i = 0; i < 37; i++)
+      {
+        long double a = edge (&wb, i), e = edge (&wb, i + 1);
+        double min = G_MAXDOUBLE, max = -G_MAXDOUBLE, last = 0;
+        guint n = 0;
+
+        for (guint64 k = 0; k < big->n; k++)
+          {
+            long double tk = big->times[k];
+            /* The value held at a (the last sample at or before it), and
+             * every sample after a and before e. */
+            gboolean held = tk <= a && (k + 1 == big->n || big->times[k + 1] > a);
+
+            if (tk >= a && tk < e)
+              n++;
+            if (held || (tk > a && tk < e))
+              {
+                min = MIN (min, big->values[k]);
+                max = MAX (max, big->values[k]);
+              }
+            if (tk < e)
+              last = big->values[k];
+          }
+        g_assert_true (cb[i].defined);
+        g_assert_cmpfloat (cb[i].min, ==, min);
+        g_assert_cmpfloat (cb[i].max, ==, max);
+        g_assert_cmpfloat (cb[i].last, ==, last);
+        g_assert_cmpuint (cb[i].n_samples, ==, n);
+      }
+  }
+}
+
+/* ---- odd windows, empty traces, the build ---- */
+
+static void
+test_windows (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream cpu = weft_builder_cpu (b, 0);
+  WeftBuilderStream th = weft_builder_thread (b, 10, 11);
+  g_autoptr (WeftLod) lod = NULL;
+  g_autoptr (GArray) items = g_array_new (FALSE, FALSE, sizeof (WeftLodItem));
+  WeftLodWindow after = { 2000, 3000, 10 }, none = { 0, 1000, 0 }, back = { 500, 400, 10 };
+  WeftLodCpuColumn c[10];
+  WeftLodStateColumn s[10];
+  WeftLodParallelColumn p[10];
+
+  weft_builder_switch (b, cpu, T0, WEFT_TID_IDLE, WEFT_SWITCH_BLOCKED, 11);
+  weft_builder_switch (b, cpu, T0 + 1000, 11, WEFT_SWITCH_BLOCKED, WEFT_TID_IDLE);
+  weft_builder_span_begin (b, th, T0, "x");
+  weft_builder_span_end (b, th, T0 + 1000);
+  lod = lod_util (b);
+
+  /* After the trace: empty time. */
+  weft_lod_cpu_columns (lod, 0, &after, c);
+  weft_lod_thread_states (lod, 0, &after, s);
+  weft_lod_parallelism (lod, &after, p);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_assert_cmpfloat (c[i].busy, ==, 0.0);
+      g_assert_cmpuint (c[i].count, ==, 0);
+      g_assert_cmpfloat (s[i].running + s[i].blocked + s[i].runnable, ==, 0.0);
+      g_assert_cmpfloat (p[i].mean, ==, 0.0);
+      g_assert_cmpuint (p[i].max, ==, 0);
+    }
+  weft_lod_span_row (lod, 0, 0, &after, 1.0, items);
+  g_assert_cmpuint (items->len, ==, 0);
+
+  /* No columns, or end before start: nothing written. */
+  memset (c, 0xab, sizeof c);
+  weft_lod_cpu_columns (lod, 0, &none, c);
+  weft_lod_cpu_columns (lod, 0, &back, c);
+  weft_lod_thread_states (lod, 0, &back, s);
+  weft_lod_parallelism (lod, &back, p);
+  for (gsize i = 0; i < sizeof c; i++)
+    g_assert_cmpuint (((guint8 *) c)[i], ==, 0xab);
+  weft_lod_span_row (lod, 0, 0, &none, 1.0, items);
+  g_assert_cmpuint (items->len, ==, 0);
+
+  /* Straddling the end: half the column inside, busy. */
+  {
+    WeftLodWindow half = { 500, 1500, 1 };
+    weft_lod_cpu_columns (lod, 0, &half, c);
+    g_assert_cmpfloat_with_epsilon (c[0].busy, 0.5, 1e-6);
+  }
+}
+
+static void
+test_empty (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream th = weft_builder_thread (b, 10, 11);
+  g_autoptr (WeftLod) lod = NULL;
+  g_autoptr (GArray) items = g_array_new (FALSE, FALSE, sizeof (WeftLodItem));
+  WeftLodWindow w = { 0, 1000, 10 };
+  WeftLodStateColumn s[10];
+  WeftLodParallelColumn p[10];
+  guint64 span;
+
+  weft_builder_thread_name (b, th, T0, "idle");
+  lod = lod_util (b);
+
+  g_assert_cmpuint (weft_model_get_duration (weft_lod_get_model (lod)), ==, 0);
+  g_assert_cmpuint (weft_model_get_n_cpus (weft_lod_get_model (lod)), ==, 0);
+  g_assert_cmpuint (weft_lod_get_n_task_rows (lod), ==, 0);
+  weft_lod_thread_states (lod, 0, &w, s);
+  weft_lod_parallelism (lod, &w, p);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_assert_cmpfloat (s[i].running + s[i].lock_wait + s[i].cond_wait, ==, 0.0);
+      g_assert_cmpfloat (p[i].mean, ==, 0.0);
+    }
+  weft_lod_span_row (lod, 0, 0, &w, 1.0, items);
+  g_assert_cmpuint (items->len, ==, 0);
+  g_assert_false (weft_lod_span_at (lod, 0, 0, 0, 100, &span));
+  g_assert_cmpint (weft_lod_thread_state_at (lod, 0, 0, NULL), ==, WEFT_LOD_STATE_NONE);
+}
+
+static void
+on_progress (double fraction, gpointer data)
+{
+  double *last = data;
+
+  g_assert_cmpfloat (fraction, >=, *last);
+  g_assert_cmpfloat (fraction, <=, 1.0);
+  *last = fraction;
+}
+
+static void
+test_build (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream cpu = weft_builder_cpu (b, 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (WeftReader) reader = NULL;
+  g_autoptr (WeftLod) lod = NULL;
+  WeftLod *none;
+  double last = 0.0;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      WeftBuilderStream th = weft_builder_thread (b, 10, 11 + i % 7);
+      weft_builder_span_begin (b, th, T0 + i * 100, "s");
+      weft_builder_span_end (b, th, T0 + i * 100 + 50);
+      weft_builder_switch (b, cpu, T0 + i * 100, WEFT_TID_IDLE, WEFT_SWITCH_BLOCKED, 11 + i % 7);
+      weft_builder_switch (b, cpu, T0 + i * 100 + 50, 11 + i % 7, WEFT_SWITCH_BLOCKED,
+                           WEFT_TID_IDLE);
+    }
+  reader = stats_util_open (b);
+
+  lod = weft_lod_new_for_reader (reader, on_progress, &last, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (last, ==, 1.0);
+  g_assert_cmpuint (weft_lod_get_memory_size (lod), >, 0);
+  /* The index is small beside the model. */
+  g_assert_cmpuint (weft_lod_get_memory_size (lod), <,
+                    weft_model_get_memory_size (weft_lod_get_model (lod)) + 64 * 1024);
+
+  g_cancellable_cancel (cancellable);
+  none = weft_lod_new (weft_lod_get_model (lod), NULL, NULL, cancellable, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/weft/lod/cpu/half", test_cpu_half);
+  g_test_add_func ("/weft/lod/cpu/random", test_cpu_random);
+  g_test_add_func ("/weft/lod/cpu/slice-at", test_cpu_slice_at);
+  g_test_add_func ("/weft/lod/states/sched", test_states);
+  g_test_add_func ("/weft/lod/states/no-sched", test_states_no_sched);
+  g_test_add_func ("/weft/lod/parallel/sched", test_parallel);
+  g_test_add_func ("/weft/lod/parallel/estimate", test_parallel_estimate);
+  g_test_add_func ("/weft/lod/spans/random", test_span_rows);
+  g_test_add_func ("/weft/lod/spans/merged", test_span_merged);
+  g_test_add_func ("/weft/lod/spans/at", test_span_at);
+  g_test_add_func ("/weft/lod/tasks", test_tasks);
+  g_test_add_func ("/weft/lod/counters", test_counters);
+  g_test_add_func ("/weft/lod/windows", test_windows);
+  g_test_add_func ("/weft/lod/empty", test_empty);
+  g_test_add_func ("/weft/lod/build", test_build);
+  return g_test_run ();
+}
