@@ -79,6 +79,13 @@ gui_test_have_display (void)
   return g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL;
 }
 
+/* The one test registered when there is no display, saying so. */
+static void
+gui_test_skip_no_display (void)
+{
+  g_test_skip ("no display (build-aux/test runs the tests under xvfb-run)");
+}
+
 /* The sample trace: two processes, four threads, nine events over
  * 2.5 ms; the facts below are what every view of it must say. */
 #define SAMPLE_T0 G_GUINT64_CONSTANT (1000000000)

@@ -638,9 +638,10 @@ main (int argc, char **argv)
   rootdir = gui_test_init (&argc, &argv);
   if (!gui_test_have_display ())
     {
-      g_test_skip ("no display (run under xvfb-run)");
+      g_test_add_func ("/weft/gui/window/no-display", gui_test_skip_no_display);
       status = g_test_run ();
       rm_rf (rootdir);
+      g_free (rootdir);
       return status;
     }
 
