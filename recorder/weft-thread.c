@@ -169,7 +169,9 @@ hash_name (const char *s, size_t len)
     {
       uint64_t w = 0;
 
-      memcpy (&w, s + i, len - i);
+      /* Byte by byte: a memcpy of a variable size is a call. */
+      for (size_t k = 0; i + k < len; k++)
+        w |= (uint64_t) (uint8_t) s[i + k] << (8 * k);
       h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
     }
   h ^= h >> 29;
@@ -324,7 +326,7 @@ static int
 write_event (WeftThread *th, const WeftEv *ev)
 {
   WeftPool *pool = _weft_rt.pool;
-  uint32_t nested;
+  uint32_t nested, *lost;
   uint64_t delta;
   uint8_t *p;
 
@@ -340,8 +342,11 @@ write_event (WeftThread *th, const WeftEv *ev)
    * it before taking the count, so a later handler does it again. */
   th->limit = fast_limit (th);
   __atomic_signal_fence (__ATOMIC_SEQ_CST);
-  nested = __atomic_exchange_n (&_weft_pool_stream (pool, th->stream)->lost, 0,
-                               __ATOMIC_ACQ_REL);
+  /* Read before the (locked) exchange: it is nearly always 0. */
+  lost = &_weft_pool_stream (pool, th->stream)->lost;
+  nested = __atomic_load_n (lost, __ATOMIC_RELAXED);
+  if (nested > 0)
+    nested = __atomic_exchange_n (lost, 0, __ATOMIC_ACQ_REL);
   delta = _weft_delta_at (th, _weft_clock_read ((WeftClockDomain) th->clock));
   p = th->base + th->off;
   if (nested > 0)
