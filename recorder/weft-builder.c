@@ -335,7 +335,7 @@ stream_get (WeftBuilder *b, uint64_t key, uint16_t kind, uint32_t pid, uint32_t 
     }
   mask = b->lookup_cap - 1;
   for (h = hash64 (key) & mask; b->lookup[h].index != 0; h = (h + 1) & mask)
-    if (b->lookup[h].key == key)
+    if (b->lookup[h].key == key && b->streams[b->lookup[h].index - 1].head.kind == kind)
       return b->lookup[h].index - 1;
 
   size_t cap = b->streams_cap;
@@ -370,7 +370,7 @@ weft_builder_thread (WeftBuilder *b, uint32_t pid, uint32_t tid)
 WeftBuilderStream
 weft_builder_cpu (WeftBuilder *b, uint32_t cpu)
 {
-  /* pid UINT32_MAX is never a real process, so the key space is separate. */
+  /* Same key as thread (UINT32_MAX, cpu): the kind tells them apart. */
   return stream_get (b, (uint64_t) UINT32_MAX << 32 | cpu, WEFT_STREAM_CPU, 0, cpu);
 }
 

@@ -43,7 +43,9 @@ int weft_builder_finish_memory (WeftBuilder *b, uint8_t **data, size_t *size);
  * would, after flushing whole chunks). */
 void weft_builder_abandon (WeftBuilder *b);
 
-/* Caps a stream chunk's payload (default 64 KiB), so tests get many. */
+/* Caps a stream chunk's payload, its 40-byte header included (default
+ * 64 KiB, at least 64), so tests get many; an event larger than the cap
+ * gets a chunk of its own. */
 void weft_builder_set_chunk_size (WeftBuilder *b, size_t bytes);
 
 /* Leaves out the index and trailer at finish (as multi-process writers). */
@@ -58,7 +60,9 @@ WeftBuilderStream weft_builder_thread (WeftBuilder *b, uint32_t pid, uint32_t ti
 WeftBuilderStream weft_builder_cpu (WeftBuilder *b, uint32_t cpu);
 
 /* Times are absolute CLOCK_MONOTONIC ns, non-decreasing within a stream
- * (an earlier time is clamped to the previous one). Names are copied. */
+ * (an earlier time is clamped to the previous one). Names are copied
+ * (NULL reads as ""); a name longer than 1 MiB is cut at a UTF-8 character
+ * boundary. Each chunk re-defines the strings it uses. */
 void weft_builder_span_begin (WeftBuilder *b, WeftBuilderStream s, uint64_t t, const char *name);
 void weft_builder_span_begin_args (WeftBuilder *b, WeftBuilderStream s, uint64_t t,
                                    const char *name, const char *args);

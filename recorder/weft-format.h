@@ -87,7 +87,9 @@ typedef enum
 
 /* A stream is one thread's (or one CPU's) event sequence, split into
  * chunks numbered by seq. Each chunk decodes on its own: deltas restart
- * from base_time, so losing one chunk loses only its events. */
+ * from base_time (the time of the stream's previous event), so losing one
+ * chunk loses only its events. Readers group chunks by stream_id, order
+ * them by seq and keep the first of two with one seq. */
 typedef struct
 {
   uint64_t stream_id; /* unique in the trace: (pid << 32) | per-process counter */
@@ -120,8 +122,11 @@ typedef struct
 _Static_assert (sizeof (WeftClockSync) == 16, "clock pair is 16 bytes");
 
 /* INDEX: where every earlier chunk is, so an open need not walk the file.
- * Optional (files written by several processes at once have none); a
- * reader that finds it invalid walks the chunks instead. */
+ * Optional (files written by several processes at once have none). Valid
+ * only when the trailer ends the file, the INDEX chunk ends where the
+ * trailer starts, and its entries list contiguous intact chunks from
+ * header_size up to it; a reader that finds it invalid walks the chunks
+ * instead (docs/FORMAT.md §3). */
 typedef struct
 {
   uint64_t offset;    /* of the chunk header, from the start of the file */
@@ -143,7 +148,11 @@ _Static_assert (sizeof (WeftTrailer) == 16, "trailer is 16 bytes");
  * stream's clock, from the previous event or base_time), then the kind's
  * fields. Varints are unsigned LEB128 (at most 10 bytes); "svarint" is
  * zigzag-encoded signed. Name and string ids are per stream, defined by a
- * STRING_DEF earlier in the same stream.
+ * STRING_DEF earlier in the same stream (valid across its later chunks; a
+ * new STRING_DEF of an id replaces it); id 0 is never defined and means
+ * none. Writers should re-define in each chunk the strings it uses, so a
+ * chunk keeps its names when earlier chunks are lost; a reader names an
+ * undefined id "?".
  *
  * Kinds below 0x40 have the fixed layouts listed; a reader that meets an
  * unknown one cannot continue that chunk. Kinds from 0x40 up are followed
@@ -178,7 +187,8 @@ typedef enum
   WEFT_EV_PROCESS_EXEC = 0x19,  /* name (the new program) */
   WEFT_EV_PROCESS_EXIT = 0x1a,  /* svarint wait status as waitpid reports it */
   WEFT_EV_SPAN_BEGIN_ARGS = 0x1b, /* name, string id of the arguments text */
-  WEFT_EV_CPU_MIGRATE = 0x1c,   /* reserved for #3 */
+  WEFT_EV_CPU_MIGRATE = 0x1c,   /* reserved for #3: no layout yet, so readers
+                                 * treat it as unknown (it ends the chunk) */
   WEFT_EV_EXTENDED_FIRST = 0x40,
 } WeftEventKind;
 

@@ -3,6 +3,7 @@
  * Builder -> reader round trips: every event kind with exact fields,
  * many chunks per stream, metadata, strings and the index.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -339,6 +340,50 @@ test_file_mode (void)
   g_rmdir (dir);
 }
 
+/* Stream handles: one per (pid, tid) and per CPU, even where their keys
+ * look alike; times going back are clamped. */
+static void
+test_stream_handles (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  g_autoptr (WeftReader) reader = NULL;
+  WeftBuilderStream t = weft_builder_thread (b, G_MAXUINT32, 3);
+  WeftBuilderStream c = weft_builder_cpu (b, 3);
+  WeftBuilderStream t2 = weft_builder_thread (b, 5, 3);
+
+  g_assert_cmpuint (t, !=, c);
+  g_assert_cmpuint (t, !=, t2);
+  g_assert_cmpuint (weft_builder_thread (b, G_MAXUINT32, 3), ==, t);
+  g_assert_cmpuint (weft_builder_cpu (b, 3), ==, c);
+  for (guint i = 0; i < 1000; i++)
+    g_assert_cmpuint (weft_builder_thread (b, 100 + i, i), ==, 3 + i);
+  weft_builder_instant (b, t, 10, "t");
+  weft_builder_switch (b, c, 20, 0, WEFT_SWITCH_PREEMPTED, 1);
+  weft_builder_instant (b, t2, 30, "t2");
+  reader = finish_and_open (b, NULL);
+  /* Streams without events write no chunk. */
+  g_assert_cmpuint (weft_reader_get_n_streams (reader), ==, 3);
+  g_assert_cmpuint (find_stream (reader, WEFT_STREAM_THREAD, G_MAXUINT32, 3), !=,
+                    find_stream (reader, WEFT_STREAM_CPU, 0, 3));
+}
+
+/* Errors are sticky and reported by finish. */
+static void
+test_sticky_error (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  uint8_t *data = (uint8_t *) "x";
+  size_t size = 1;
+
+  weft_builder_instant (b, 7, 10, "no such stream");
+  weft_builder_instant (b, weft_builder_thread (b, 1, 1), 10, "ignored after the error");
+  errno = 0;
+  g_assert_cmpint (weft_builder_finish_memory (b, &data, &size), ==, -1);
+  g_assert_cmpint (errno, ==, EINVAL);
+  g_assert_null (data);
+  g_assert_cmpuint (size, ==, 0);
+}
+
 typedef struct
 {
   WeftReader *reader;
@@ -418,5 +463,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/format/roundtrip/many-chunks", test_many_chunks);
   g_test_add_func ("/weft/format/roundtrip/file-mode", test_file_mode);
   g_test_add_func ("/weft/format/roundtrip/threads", test_threads);
+  g_test_add_func ("/weft/format/roundtrip/stream-handles", test_stream_handles);
+  g_test_add_func ("/weft/format/roundtrip/sticky-error", test_sticky_error);
   return g_test_run ();
 }
