@@ -379,11 +379,17 @@ write_task (Export *x, Stream *st, char ph, guint64 t, const char *name, guint64
   end_event (x);
 }
 
+static const char *
+task_name (Export *x, const Task *task)
+{
+  return task->name != 0 ? S (x, task->name) : "(unnamed)";
+}
+
 static void
 materialize_task (Export *x, Stream *st, Task *task, guint64 id)
 {
   if (!task->written)
-    write_task (x, st, 'b', x->start, S (x, task->name), id);
+    write_task (x, st, 'b', x->start, task_name (x, task), id);
   task->written = TRUE;
   if (task->suspended && !task->suspended_written)
     write_task (x, st, 'b', x->start, "suspended", id);
@@ -411,17 +417,28 @@ task_event (Export *x, Stream *st, const WeftEvent *ev)
           /* begun again without an end: close the first one here */
           if (task->suspended_written)
             write_task (x, st, 'e', t, "suspended", ev->id);
-          write_task (x, st, 'e', t, S (x, task->name), ev->id);
+          write_task (x, st, 'e', t, task_name (x, task), ev->id);
         }
       task->name = ev->name;
       task->suspended = task->suspended_written = FALSE;
       task->written = t >= x->start;
       if (task->written)
-        write_task (x, st, 'b', t, S (x, task->name), ev->id);
+        write_task (x, st, 'b', t, task_name (x, task), ev->id);
       return;
     }
+  if (task == NULL && t <= x->end
+      && (ev->kind == WEFT_EV_TASK_SUSPEND || ev->kind == WEFT_EV_TASK_RESUME))
+    {
+      /* a task seen first suspending or resuming (its begin was not
+       * recorded) starts there, unnamed, as the analysis counts it */
+      task = g_new0 (Task, 1);
+      g_hash_table_insert (x->tasks, g_memdup2 (&key, sizeof key), task);
+      task->written = t >= x->start;
+      if (task->written)
+        write_task (x, st, 'b', t, task_name (x, task), ev->id);
+    }
   if (task == NULL)
-    return; /* an unknown task (begun before the trace, or after the range) */
+    return; /* an end without a begin changes nothing */
   if (t >= x->start)
     materialize_task (x, st, task, ev->id);
   if (t > x->end)
@@ -429,7 +446,7 @@ task_event (Export *x, Stream *st, const WeftEvent *ev)
       /* past the range: close what is open at its end */
       if (task->suspended_written)
         write_task (x, st, 'e', x->end, "suspended", ev->id);
-      write_task (x, st, 'e', x->end, S (x, task->name), ev->id);
+      write_task (x, st, 'e', x->end, task_name (x, task), ev->id);
       g_hash_table_remove (x->tasks, &key);
       return;
     }
@@ -450,7 +467,7 @@ task_event (Export *x, Stream *st, const WeftEvent *ev)
       if (task->suspended_written)
         write_task (x, st, 'e', t, "suspended", ev->id);
       if (task->written)
-        write_task (x, st, 'e', t, S (x, task->name), ev->id);
+        write_task (x, st, 'e', t, task_name (x, task), ev->id);
       g_hash_table_remove (x->tasks, &key);
       break;
     default:

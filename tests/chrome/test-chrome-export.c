@@ -416,6 +416,45 @@ test_write_error (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
 }
 
+/* A task first seen resuming (its begin unrecorded) starts there,
+ * unnamed, as the analysis counts it; an end of an unknown task is
+ * nothing. */
+static void
+test_unnamed_task (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 1, 1);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (WeftReader) reader = NULL, back = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = NULL, *dump = NULL;
+  uint8_t *data;
+  size_t size;
+
+  weft_builder_task_end (b, s, 1000, 8);
+  weft_builder_task_resume (b, s, 2000, 9);
+  weft_builder_task_suspend (b, s, 3000, 9);
+  weft_builder_task_end (b, s, 4000, 9);
+  g_assert_cmpint (weft_builder_finish_memory (b, &data, &size), ==, 0);
+  bytes = g_bytes_new_take (data, size);
+  reader = weft_reader_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+  json = chrome_test_export (reader, 0, G_MAXUINT64, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (json, "{\"ph\":\"b\",\"pid\":1,\"tid\":1,\"ts\":2.000,\"cat\":\"weft.task\","
+                                  "\"name\":\"(unnamed)\",\"id2\":{\"local\":\"0x9\"}}"));
+  g_assert_null (strstr (json, "0x8"));
+  back = chrome_test_import_string (json, &error);
+  g_assert_no_error (error);
+  dump = chrome_test_dump (back);
+  g_assert_cmpstr (dump, ==,
+                   "thread 1/1\n"
+                   "  2000 task-begin 1 (unnamed)\n"
+                   "  3000 task-suspend 1\n"
+                   "  4000 task-resume 1\n"
+                   "  4000 task-end 1\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -427,5 +466,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/chrome/export/file-gzip", test_file_gzip);
   g_test_add_func ("/weft/chrome/export/stable", test_stable);
   g_test_add_func ("/weft/chrome/export/write-error", test_write_error);
+  g_test_add_func ("/weft/chrome/export/unnamed-task", test_unnamed_task);
   return g_test_run ();
 }
