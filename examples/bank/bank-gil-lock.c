@@ -27,6 +27,7 @@ bank_gil_init (BankGil *gil)
   gil->holder = -1;
   gil->switch_number = 0;
   gil->drop_requests = 0;
+  gil->waits = 0;
   atomic_init (&gil->drop_request, 0);
   weft_lock_name (gil, "GIL");
   /* what `weft record`'s hooks see: the condition waits behind the GIL */
@@ -64,7 +65,10 @@ take (BankGil *gil, int me, bool waiting)
   if (gil->locked)
     {
       if (!waiting)
-        weft_lock_wait (gil);
+        {
+          weft_lock_wait (gil);
+          gil->waits++;
+        }
       while (gil->locked)
         {
           unsigned long saved = gil->switch_number;
@@ -117,7 +121,10 @@ drop (BankGil *gil, bool requeue)
   gil->locked = false;
   weft_lock_released (gil);
   if (requeue)
-    weft_lock_wait (gil);
+    {
+      weft_lock_wait (gil);
+      gil->waits++;
+    }
   pthread_cond_signal (&gil->cond);
   pthread_mutex_unlock (&gil->mutex);
 }

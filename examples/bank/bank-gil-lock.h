@@ -26,6 +26,7 @@ typedef struct
   unsigned long switch_number;  /* hand-overs between different threads */
   atomic_int drop_request;      /* the "eval breaker" the holder polls */
   unsigned long drop_requests;  /* times a waiter's interval ran out */
+  unsigned long waits;          /* takes that had to wait (each a weft_lock_wait) */
 } BankGil;
 
 void bank_gil_init (BankGil *gil);

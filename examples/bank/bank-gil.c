@@ -143,8 +143,9 @@ bank_run_gil (const BankOptions *opts)
 
   ok = bank_ledger_check (&bank.ledger, "gil");
   printf ("gil: %d checkers, %ld fraud checks (%ld flagged, %ld applied, %ld refused), "
-          "%lu GIL hand-overs, %lu drop requests; %s: %" PRId64 " cents in %d accounts\n",
-          opts->workers, checks, flagged, applied, refused, bank.gil.switch_number,
+          "%lu GIL waits, %lu hand-overs, %lu drop requests; %s: %" PRId64
+          " cents in %d accounts\n",
+          opts->workers, checks, flagged, applied, refused, bank.gil.waits, bank.gil.switch_number,
           bank.gil.drop_requests, ok ? "money conserved" : "MONEY NOT CONSERVED",
           bank_ledger_sum (&bank.ledger), bank.ledger.n);
 
