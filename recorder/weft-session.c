@@ -81,13 +81,13 @@ void
 _weft_session_lock_drain (void)
 {
   pthread_mutex_lock (&_weft_rt.drain_lock);
-  _weft_rt.drain_owner = _weft_gettid ();
+  __atomic_store_n (&_weft_rt.drain_owner, _weft_gettid (), __ATOMIC_RELAXED);
 }
 
 void
 _weft_session_unlock_drain (void)
 {
-  _weft_rt.drain_owner = 0;
+  __atomic_store_n (&_weft_rt.drain_owner, 0, __ATOMIC_RELAXED);
   pthread_mutex_unlock (&_weft_rt.drain_lock);
 }
 
@@ -192,7 +192,7 @@ session_finish (void)
   if (!_weft_rt.enabled)
     return;
   /* exit() called from a handler that interrupted our own drain. */
-  if (_weft_rt.drain_owner == _weft_gettid ())
+  if (__atomic_load_n (&_weft_rt.drain_owner, __ATOMIC_RELAXED) == _weft_gettid ())
     return;
   _weft_session_lock_drain ();
   _weft_rt.exiting = 1;

@@ -135,18 +135,18 @@ names (void)
   return 0;
 }
 
-static volatile int stop_spinning;
+static int stop_spinning;
 
 static void *
 spinner_main (void *data)
 {
   long *spins = data;
 
-  while (!stop_spinning)
+  while (!__atomic_load_n (&stop_spinning, __ATOMIC_RELAXED))
     {
       weft_span_begin ("spin");
       weft_span_end ();
-      (*spins)++;
+      __atomic_store_n (spins, *spins + 1, __ATOMIC_RELAXED);
     }
   return NULL;
 }
@@ -186,7 +186,7 @@ fork_scenario (long child_pairs)
   waitpid (child, &status, 0);
   weft_span_begin ("parent-after");
   weft_span_end ();
-  stop_spinning = 1;
+  __atomic_store_n (&stop_spinning, 1, __ATOMIC_RELAXED);
   pthread_join (spinner, NULL);
   printf ("child=%d\nchild_status=%d\nspins=%ld\n", (int) child, status, spins);
   return 0;
