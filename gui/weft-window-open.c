@@ -196,20 +196,8 @@ on_progress (double fraction, gpointer user_data)
 static void
 show_document (WeftWindow *self, WeftDocument *document)
 {
-  const char *damage = weft_document_get_damage (document);
-
   set_titles (self, weft_document_get_file (document), weft_document_get_title (document));
   weft_session_set_document (self->session, document);
-  if (damage != NULL)
-    {
-      g_autofree char *text = g_strdup_printf (
-          /* Translators: the reader's note (English), as "1 of 11 chunks damaged …" */
-          _("This trace is damaged and only partly shown: %s"),
-          damage);
-
-      gtk_label_set_text (self->damage_label, text);
-    }
-  gtk_revealer_set_reveal_child (self->damage_revealer, damage != NULL);
   _weft_window_set_state (self, WEFT_WINDOW_TRACE);
 
   if (g_settings_get_boolean (self->settings, "remember-recent"))

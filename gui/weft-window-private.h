@@ -31,9 +31,7 @@ struct _WeftWindow
   AdwStatusPage *loading_page;
   GtkProgressBar *progress_bar;
   AdwStatusPage *error_page;
-  GtkRevealer *damage_revealer;
-  GtkLabel *damage_label;
-  GtkWidget *summary_view;
+  GtkWidget *trace_view;
   GMenu *recent_menu;
 
   /* Owned references */

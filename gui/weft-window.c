@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "weft-summary-view.h"
+#include "weft-trace-view.h"
 #include "weft-welcome-page.h"
 #include "weft-window-private.h"
 
@@ -120,7 +120,7 @@ weft_window_class_init (WeftWindowClass *klass)
   object_class->dispose = weft_window_dispose;
   window_class->close_request = weft_window_close_request;
 
-  g_type_ensure (WEFT_TYPE_SUMMARY_VIEW);
+  g_type_ensure (WEFT_TYPE_TRACE_VIEW);
   g_type_ensure (WEFT_TYPE_WELCOME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/weft/Weft/weft-window.ui");
@@ -132,9 +132,7 @@ weft_window_class_init (WeftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, loading_page);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, WeftWindow, damage_revealer);
-  gtk_widget_class_bind_template_child (widget_class, WeftWindow, damage_label);
-  gtk_widget_class_bind_template_child (widget_class, WeftWindow, summary_view);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, trace_view);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, recent_menu);
 
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
@@ -159,7 +157,7 @@ weft_window_init (WeftWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  weft_summary_view_set_session (WEFT_SUMMARY_VIEW (self->summary_view), self->session);
+  weft_trace_view_set_session (WEFT_TRACE_VIEW (self->trace_view), self->session);
 
   g_object_bind_property (self->search_button, "active", self->search_bar,
                           "search-mode-enabled", G_BINDING_BIDIRECTIONAL);

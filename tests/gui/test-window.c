@@ -13,6 +13,7 @@
 #include "weft-preferences-window.h"
 #include "weft-recent.h"
 #include "weft-span-list.h"
+#include "weft-trace-view.h"
 #include "weft-trace-file.h"
 #include "weft-window.h"
 
@@ -86,10 +87,19 @@ assert_error_page (WeftWindow *window, const char *path, const char *display_nam
   g_assert_true (weft_window_is_empty (window));
 }
 
+/* A template child of the window's trace view. */
+static gpointer
+trace_child (WeftWindow *window, const char *name)
+{
+  GtkWidget *view = TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "trace_view");
+
+  return TEMPLATE_CHILD (view, WEFT_TYPE_TRACE_VIEW, name);
+}
+
 static const char *
 card_value (WeftWindow *window, const char *card)
 {
-  GtkWidget *view = TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "summary_view");
+  GtkWidget *view = trace_child (window, "summary_view");
   GtkWidget *widget = find_named (view, card);
 
   g_assert_nonnull (widget);
@@ -119,7 +129,7 @@ test_open_good (void)
   g_autofree char *path = sample_trace_write (tmpdir, "good.weft", 0);
   WeftWindow *window = open_path (path);
   WeftSession *session = weft_window_get_session (window);
-  GtkWidget *view = TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "summary_view");
+  GtkWidget *view = trace_child (window, "summary_view");
   AdwWindowTitle *title = TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "window_title");
   g_autofree char *events = g_strdup_printf ("%u", SAMPLE_EVENTS);
   g_autofree char *threads = g_strdup_printf ("%u", SAMPLE_THREADS);
@@ -151,7 +161,7 @@ test_open_good (void)
   g_assert_true (has_label (view, "1 thread, 0 ns on a CPU (estimated)"));
   g_assert_true (has_label (view, weft_document_get_stats (weft_session_get_document (session))->verdict));
   g_assert_false (gtk_revealer_get_reveal_child (
-      TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "damage_revealer")));
+      trace_child (window, "damage_revealer")));
 
   /* The session every part binds to. */
   g_assert_nonnull (weft_session_get_document (session));
@@ -236,9 +246,9 @@ test_open_truncated (void)
   damage = weft_document_get_damage (document);
   g_assert_nonnull (damage);
   g_assert_true (gtk_revealer_get_reveal_child (
-      TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "damage_revealer")));
-  label = gtk_label_get_text (TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "damage_label"));
-  g_assert_true (g_str_has_prefix (label, "This trace is damaged"));
+      trace_child (window, "damage_revealer")));
+  label = gtk_label_get_text (trace_child (window, "damage_label"));
+  g_assert_true (g_str_has_prefix (label, "This trace is damaged and only partly shown: "));
   g_assert_nonnull (strstr (label, damage));
 
   /* Some of the events, not all, and the counts say so. */
@@ -365,7 +375,7 @@ search_text_is (gpointer data)
 static GPtrArray *
 span_rows (WeftWindow *window, const char **group_title)
 {
-  GtkWidget *view = TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "summary_view");
+  GtkWidget *view = trace_child (window, "summary_view");
   GtkWidget *list = find_type (view, WEFT_TYPE_SPAN_LIST);
   GtkWidget *group = find_type (list, ADW_TYPE_PREFERENCES_GROUP);
   GPtrArray *titles = g_ptr_array_new ();
