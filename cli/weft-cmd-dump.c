@@ -208,18 +208,21 @@ put_event (FILE *out, WeftReader *reader, const WeftEvent *ev, guint64 zero)
   putc_unlocked ('\n', out);
 }
 
-/* The first name a thread gave itself, for the stream's header line. */
+/* The last name a thread gave itself (its comm comes first, the name the
+ * program chose later), for the stream's header line. Decoding is cheap
+ * next to printing, so a pass of its own costs little. */
 static guint32
 stream_name (WeftReader *reader, guint stream)
 {
   WeftStreamIter iter;
   WeftEvent ev;
+  guint32 name = 0;
 
   weft_stream_iter_init (&iter, reader, stream);
   while (weft_stream_iter_next (&iter, &ev))
     if (ev.kind == WEFT_EV_THREAD_NAME)
-      return ev.name;
-  return 0;
+      name = ev.name;
+  return name;
 }
 
 static void
