@@ -49,12 +49,14 @@ slow_task_begin (WeftThread *th, uint64_t id, const char *name)
                               .name = name, .n_ids = 1, .ids_first = 1, .a = id });
 }
 
-/* Opens the busy section, or leaves through slow_call. */
+/* Opens the busy section, or leaves through slow_call (at once when not
+ * recording: a program run without WEFT_TRACE pays a load and a branch). */
 #define ENTER(th, slow_call)                                                                       \
   WeftThread *th = _weft_tls;                                                                      \
   if (WEFT_UNLIKELY ((uintptr_t) th < WEFT_TLS_SPECIAL))                                           \
     {                                                                                              \
-      slow_call;                                                                                   \
+      if (_weft_rt.enabled)                                                                        \
+        slow_call;                                                                                 \
       return;                                                                                      \
     }                                                                                              \
   if (WEFT_UNLIKELY (th->busy))                                                                    \
