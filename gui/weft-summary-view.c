@@ -155,7 +155,9 @@ describe_source (const char *source)
 static gboolean
 is_known_key (const char *key)
 {
-  static const char *const shown_elsewhere[] = { "sched", "sched_reason", "source", "cpu_count" };
+  static const char *const shown_elsewhere[] = {
+    "sched", "sched_reason", "source", "cpu_count", "system_wide", "import_skipped", "import_notes",
+  };
 
   for (gsize i = 0; i < G_N_ELEMENTS (known_keys); i++)
     if (g_str_equal (key, known_keys[i].key))
@@ -189,8 +191,20 @@ fill_recording (WeftSummaryView *self, WeftDocument *document)
         add_value_row (self, _(known_keys[i].title), value);
     }
   add_value_row (self, _("Scheduler data"), sched);
+  if (g_strcmp0 (weft_document_get_metadata (document, "system_wide"), "true") == 0)
+    add_value_row (self, _("Other programs"), _("Recorded (the whole system)"));
   if (source != NULL)
     add_value_row (self, _("Format"), source);
+  {
+    const char *skipped = weft_document_get_metadata (document, "import_skipped");
+    const char *notes = weft_document_get_metadata (document, "import_notes");
+
+    /* What the JSON importer could not use, in its own (English) words. */
+    if (skipped != NULL && g_strcmp0 (skipped, "0") != 0)
+      add_value_row (self, _("Events skipped on import"), skipped);
+    if (notes != NULL && *notes != '\0')
+      add_value_row (self, _("Import notes"), notes);
+  }
 
   /* Keys this version does not know: show them as they are. */
   for (gsize i = 0; keys[i] != NULL; i++)

@@ -183,14 +183,39 @@ set_titles (WeftWindow *self, GFile *file, const char *title)
   adw_window_title_set_subtitle (self->window_title, folder);
 }
 
+static gboolean
+pulse (gpointer user_data)
+{
+  WeftWindow *self = user_data;
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_pulse (WeftWindow *self)
+{
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+}
+
 static void
 on_progress (double fraction, gpointer user_data)
 {
   WeftWindow *self = user_data;
 
   /* No load: the window was closed while this was on its way. */
-  if (self->load_cancellable != NULL && self->state == WEFT_WINDOW_LOADING)
-    gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
+  if (self->load_cancellable == NULL || self->state != WEFT_WINDOW_LOADING)
+    return;
+  /* Opening (and importing JSON) reports nothing until it is done: the bar
+   * pulses until then, and counts from there. */
+  if (fraction <= 0.0)
+    return;
+  if (self->pulse_id != 0)
+    {
+      stop_pulse (self);
+      gtk_progress_bar_set_text (self->progress_bar, NULL);
+    }
+  gtk_progress_bar_set_fraction (self->progress_bar, MIN (fraction, 1.0));
 }
 
 static void
@@ -233,6 +258,7 @@ on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   g_clear_object (&self->load_cancellable);
   file = g_steal_pointer (&self->loading_file);
+  stop_pulse (self);
 
   if (document != NULL)
     show_document (self, document);
@@ -261,6 +287,9 @@ weft_window_load (WeftWindow *self, GFile *file)
   set_titles (self, file, display);
   adw_status_page_set_title (self->loading_page, title);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Reading the file…"));
+  stop_pulse (self);
+  self->pulse_id = g_timeout_add (100, pulse, self);
   _weft_window_set_state (self, WEFT_WINDOW_LOADING);
 
   self->load_cancellable = g_cancellable_new ();
@@ -304,6 +333,7 @@ _weft_window_init_open (WeftWindow *self)
 void
 _weft_window_dispose_open (WeftWindow *self)
 {
+  stop_pulse (self);
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);

@@ -40,6 +40,7 @@ struct _WeftWindow
   GCancellable *load_cancellable;
   GFile *loading_file;
   GtkFileChooserNative *chooser;
+  guint pulse_id; /* the bar pulses until the file is open and counting starts */
 
   WeftWindowState state;
 };

@@ -272,6 +272,9 @@ test_cancel (void)
 
   weft_window_load (window, file);
   g_assert_cmpstr (page_of (window), ==, "loading");
+  /* Opening reports no progress: the bar pulses and says why. */
+  g_assert_cmpstr (gtk_progress_bar_get_text (TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "progress_bar")),
+                   ==, "Reading the file…");
   /* Cancelled before the worker's result is delivered: the result, even
    * if complete, is dropped (GTask checks the cancellable on return). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-load", NULL));
