@@ -235,8 +235,9 @@ after_fork_child (void)
 
 /* --- set-up --- */
 
-/* WEFT_TRACE_APPEND=dev:ino:generation names the file an ancestor is
- * writing; generation counts execs, which keep the pid. */
+/* WEFT_TRACE_APPEND=dev:ino[:generation] names the file an ancestor (or
+ * `weft record`, which leaves out the generation) is writing; generation
+ * counts execs, which keep the pid, so that stream ids stay unique. */
 static int
 open_trace (const char *path, int *appending)
 {
@@ -248,7 +249,7 @@ open_trace (const char *path, int *appending)
   int fd = -1;
 
   *appending = 0;
-  if (append != NULL && sscanf (append, "%llu:%llu:%u", &dev, &ino, &gen) == 3
+  if (append != NULL && sscanf (append, "%llu:%llu:%u", &dev, &ino, &gen) >= 2
       && (fd = open (path, O_WRONLY | O_APPEND | O_CLOEXEC)) >= 0)
     {
       if (fstat (fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino)

@@ -5,9 +5,12 @@
  * kinds, names, ids, values and order.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "weft-chunk.h"
 #include "weft-test-trace.h"
 
 typedef struct
@@ -228,6 +231,42 @@ test_bad_environment (void)
   g_assert_cmpuint (weft_reader_get_n_streams (reader), ==, 1);
 }
 
+/* WEFT_TRACE_APPEND=dev:ino (as `weft record` sets it) names a file that
+ * is already being written: the program appends its chunks, no header, no
+ * metadata, nothing truncated. */
+static void
+test_append (void)
+{
+  g_autoptr (WeftTestRun) run = weft_test_run_new ();
+  g_autoptr (WeftReader) reader = NULL;
+  g_autofree char *append = NULL;
+  static const guint8 meta[] = { 7, 'c', 'o', 'm', 'm', 'a', 'n', 'd', 5, 'f', 'i', 'r', 's', 't' };
+  WeftFileHeader header;
+  struct stat st;
+  int fd;
+
+  fd = open (run->trace, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  weft_file_header_init (&header);
+  g_assert_cmpint (write (fd, &header, sizeof header), ==, sizeof header);
+  g_assert_cmpint (weft_chunk_write (fd, WEFT_CHUNK_METADATA, meta, sizeof meta, NULL, 0), ==, 0);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+  close (fd);
+  append = g_strdup_printf ("WEFT_TRACE_APPEND=%llu:%llu", (unsigned long long) st.st_dev,
+                            (unsigned long long) st.st_ino);
+
+  weft_test_run_spawn (run, NULL, (const char *[]) { "roundtrip", NULL },
+                       (const char *[]) { append, NULL });
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpstr (run->err, ==, "");
+  reader = weft_test_open (run->trace);
+  g_assert_cmpstr (weft_reader_get_metadata (reader, "command"), ==, "first");
+  g_assert_null (weft_reader_get_metadata (reader, "hostname"));
+  g_assert_cmpuint (weft_reader_get_n_streams (reader), ==, 1);
+  g_assert_cmpuint (weft_reader_get_stream (reader, 0)->pid, ==,
+                    weft_test_run_value (run, "pid"));
+}
+
 /* weft.h compiled as C++ (weft-helper-cxx), WEFT_SCOPE included. */
 static void
 test_cxx (void)
@@ -275,6 +314,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/runtime/names", test_names);
   g_test_add_func ("/weft/runtime/metadata", test_metadata);
   g_test_add_func ("/weft/runtime/bad-environment", test_bad_environment);
+  g_test_add_func ("/weft/runtime/append", test_append);
   g_test_add_func ("/weft/runtime/cxx", test_cxx);
   return g_test_run ();
 }
