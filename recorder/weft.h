@@ -11,6 +11,16 @@
  * The runtime is libc + pthreads only, thread-safe and fork-safe; a signal
  * handler may record events (at worst, one that interrupts another event
  * on the same thread is counted lost, never corrupting the buffer).
+ *
+ * Environment, read when the library loads:
+ *   WEFT_TRACE=path        record into path (created with the umask; a
+ *                          forked or exec'd child appends to it)
+ *   WEFT_BUFFER_CAP=size   memory for events not yet written, per process
+ *                          (K, M, G suffixes; default 1G); events beyond it
+ *                          are counted lost in the trace, never blocking
+ *   WEFT_CLOCK=monotonic   time events with CLOCK_MONOTONIC instead of the
+ *                          TSC (slower; the default when the TSC is not
+ *                          invariant)
  */
 #pragma once
 
@@ -154,7 +164,9 @@ void weft_lock_released (const void *lock);
  * weft_flush:
  *
  * Hands every event recorded so far, on every thread, to the writer, and
- * returns once they are in the trace file. Not needed at exit.
+ * returns once they are in the trace file. Not needed at exit; useful
+ * before exec() or _exit(), which discard what is still buffered. Takes a
+ * lock: not for signal handlers.
  */
 void weft_flush (void);
 
