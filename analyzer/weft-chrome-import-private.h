@@ -20,14 +20,27 @@ G_BEGIN_DECLS
 
 typedef struct
 {
+  const char *str;
+  guint32 len;
+  guint32 hash;
+  gboolean interned;   /* in the hash table (added strings are not) */
+} WeftChromeString;
+
+typedef struct
+{
+  guint32 hash;        /* checked before touching the string */
+  guint32 id;          /* 0 = empty slot */
+} WeftChromeSlot;
+
+typedef struct
+{
   GPtrArray *blocks;   /* arena blocks (strings never move) */
   char *cur;           /* free space in the last block */
   gsize cur_left;
-  GArray *strs;        /* const char * by id; id 0 is "" */
-  GArray *lens;        /* guint32 by id */
-  GArray *hashes;      /* guint32 by id */
-  guint32 *slots;      /* open addressing: id, 0 = empty */
+  GArray *strs;        /* WeftChromeString by id; id 0 is "" */
+  WeftChromeSlot *slots; /* open addressing */
   guint32 mask;
+  guint32 n_interned;
   gsize bytes;         /* arena bytes in use */
 } WeftChromeStrings;
 
@@ -37,15 +50,14 @@ void _weft_chrome_strings_clear (WeftChromeStrings *s);
  * max_len on a character boundary); returns the id. */
 guint32 _weft_chrome_strings_intern (WeftChromeStrings *s, const char *str, gsize len,
                                      gsize max_len);
+/* Stores a string without looking for an equal one: for args objects,
+ * which rarely repeat. */
+guint32 _weft_chrome_strings_add (WeftChromeStrings *s, const char *str, gsize len,
+                                  gsize max_len);
 static inline const char *
 _weft_chrome_strings_get (const WeftChromeStrings *s, guint32 id)
 {
-  return g_array_index (s->strs, const char *, id);
-}
-static inline gsize
-_weft_chrome_strings_len (const WeftChromeStrings *s, guint32 id)
-{
-  return g_array_index (s->lens, guint32, id);
+  return g_array_index (s->strs, WeftChromeString, id).str;
 }
 
 /* ---- records ---- */

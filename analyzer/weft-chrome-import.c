@@ -380,7 +380,7 @@ args_string_id (Parser *p, const Event *ev)
       p->im->notes[NOTE_BIG_ARGS]++;
       return 0;
     }
-  return _weft_chrome_strings_intern (&p->im->strings, p->args->str, p->args->len, ARGS_MAX_LEN);
+  return _weft_chrome_strings_add (&p->im->strings, p->args->str, p->args->len, ARGS_MAX_LEN);
 }
 
 static gboolean

@@ -641,10 +641,12 @@ close_container (WeftJson *j)
   return value_done (j, j->stack[j->depth] == '[' ? WEFT_JSON_ARRAY_END : WEFT_JSON_OBJECT_END);
 }
 
-/* Skips whitespace, then a separator when there is one. */
-static gboolean
+/* Skips whitespace; at the end of input, *tok says why. */
+static inline gboolean
 skip_ws_or_eof (WeftJson *j, WeftJsonToken *tok)
 {
+  if (G_LIKELY (j->p < j->end && !is_ws (*j->p)))
+    return TRUE;
   if (skip_ws (j))
     return TRUE;
   if (j->error != NULL)
@@ -851,6 +853,38 @@ _weft_json_is_object (const char *text, gsize len)
   return ok;
 }
 
+/* The common case, "123456.789" with at most `scale` decimals and no
+ * exponent, in one pass; FALSE sends everything else to the general path. */
+static inline gboolean
+decimal_fast (const char *s, gsize len, int scale, gint64 *out)
+{
+  const char *e = s + len;
+  guint64 v = 0;
+  int frac = 0;
+
+  if (len == 0 || len > 15)
+    return FALSE;
+  while (s < e && *s >= '0' && *s <= '9')
+    v = v * 10 + (guint64) (*s++ - '0');
+  if (s < e && *s == '.')
+    {
+      s++;
+      while (s < e && *s >= '0' && *s <= '9' && frac < scale)
+        {
+          v = v * 10 + (guint64) (*s++ - '0');
+          frac++;
+        }
+      if (frac == 0)
+        return FALSE;
+    }
+  if (s != e)
+    return FALSE;
+  for (; frac < scale; frac++)
+    v *= 10;
+  *out = (gint64) v; /* 15 digits times 10^scale (scale <= 3 here) fits */
+  return TRUE;
+}
+
 gboolean
 _weft_json_decimal (const char *text, gsize len, int scale, gint64 *out)
 {
@@ -861,6 +895,8 @@ _weft_json_decimal (const char *text, gsize len, int scale, gint64 *out)
   guint64 acc = 0, limit;
   gsize n_int, n_frac;
 
+  if (scale >= 0 && scale <= 3 && decimal_fast (text, len, scale, out))
+    return TRUE;
   /* Leading and trailing blanks are tolerated inside a string ("ts": " 12"). */
   while (s < e && g_ascii_isspace (*s))
     s++;

@@ -41,10 +41,43 @@ is_sorted (const GArray *list)
   return TRUE;
 }
 
+/* Tracers that write a slice when it ends put children before parents: a
+ * few records out of place. Insertion sort fixes that in one pass; a
+ * budget of moves keeps a hostile order from making it quadratic. */
+static gboolean
+insertion_sort (WeftChromeRec *a, gsize n, gsize budget)
+{
+  gsize moves = 0;
+
+  for (gsize i = 1; i < n; i++)
+    {
+      WeftChromeRec tmp;
+      gsize j = i;
+
+      if (by_time (&a[i - 1], &a[i]) <= 0)
+        continue;
+      tmp = a[i];
+      while (j > 0 && by_time (&a[j - 1], &tmp) > 0)
+        {
+          a[j] = a[j - 1];
+          j--;
+          if (++moves > budget)
+            {
+              a[j] = tmp;
+              return FALSE;
+            }
+        }
+      a[j] = tmp;
+    }
+  return TRUE;
+}
+
 void
 _weft_chrome_sort_by_time (GArray *list)
 {
-  if (!is_sorted (list))
+  if (is_sorted (list))
+    return;
+  if (!insertion_sort ((WeftChromeRec *) list->data, list->len, 4 * (gsize) list->len + 64))
     qsort (list->data, list->len, sizeof (WeftChromeRec), by_time);
 }
 

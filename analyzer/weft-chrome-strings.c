@@ -38,11 +38,13 @@ hash_bytes (const char *p, gsize len)
 }
 
 static void
-append_id (WeftChromeStrings *s, const char *str, guint32 len, guint32 hash)
+append_id (WeftChromeStrings *s, const char *str, guint32 len, guint32 hash, gboolean interned)
 {
-  g_array_append_val (s->strs, str);
-  g_array_append_val (s->lens, len);
-  g_array_append_val (s->hashes, hash);
+  WeftChromeString entry = { str, len, hash, interned };
+
+  g_array_append_val (s->strs, entry);
+  if (interned)
+    s->n_interned++;
 }
 
 void
@@ -52,25 +54,17 @@ _weft_chrome_strings_init (WeftChromeStrings *s)
 
   memset (s, 0, sizeof *s);
   s->blocks = g_ptr_array_new_with_free_func (g_free);
-  s->strs = g_array_new (FALSE, FALSE, sizeof (const char *));
-  s->lens = g_array_new (FALSE, FALSE, sizeof (guint32));
-  s->hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
+  s->strs = g_array_new (FALSE, FALSE, sizeof (WeftChromeString));
   s->mask = 1023;
-  s->slots = g_new0 (guint32, s->mask + 1);
-  append_id (s, empty, 0, hash_bytes ("", 0));
+  s->slots = g_new0 (WeftChromeSlot, s->mask + 1);
+  append_id (s, empty, 0, hash_bytes ("", 0), FALSE);
 }
 
 void
 _weft_chrome_strings_clear (WeftChromeStrings *s)
 {
   g_clear_pointer (&s->blocks, g_ptr_array_unref);
-  if (s->strs != NULL)
-    g_array_unref (s->strs);
-  if (s->lens != NULL)
-    g_array_unref (s->lens);
-  if (s->hashes != NULL)
-    g_array_unref (s->hashes);
-  s->strs = s->lens = s->hashes = NULL;
+  g_clear_pointer (&s->strs, g_array_unref);
   g_clear_pointer (&s->slots, g_free);
 }
 
@@ -100,15 +94,20 @@ static void
 grow (WeftChromeStrings *s)
 {
   guint32 mask = s->mask * 2 + 1;
-  guint32 *slots = g_new0 (guint32, (gsize) mask + 1);
+  WeftChromeSlot *slots = g_new0 (WeftChromeSlot, (gsize) mask + 1);
 
   for (guint32 id = 1; id < s->strs->len; id++)
     {
-      guint32 i = g_array_index (s->hashes, guint32, id) & mask;
+      const WeftChromeString *e = &g_array_index (s->strs, WeftChromeString, id);
+      guint32 hash = e->hash, i = hash & mask;
 
-      while (slots[i] != 0)
+      if (!e->interned)
+        continue;
+
+      while (slots[i].id != 0)
         i = (i + 1) & mask;
-      slots[i] = id;
+      slots[i].hash = hash;
+      slots[i].id = id;
     }
   g_free (s->slots);
   s->slots = slots;
@@ -118,10 +117,55 @@ grow (WeftChromeStrings *s)
 static gboolean
 is_ascii (const char *p, gsize len)
 {
-  for (gsize i = 0; i < len; i++)
-    if ((guchar) p[i] >= 0x80)
-      return FALSE;
-  return TRUE;
+  guint64 bits = 0;
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 w;
+
+      memcpy (&w, p + i, 8);
+      bits |= w;
+    }
+  for (; i < len; i++)
+    bits |= (guchar) p[i];
+  return (bits & G_GUINT64_CONSTANT (0x8080808080808080)) == 0;
+}
+
+/* Cuts str to max_len on a character boundary and repairs its UTF-8;
+ * *fixed holds the repaired copy when one was needed. */
+static const char *
+clean (const char *str, gsize *len, gsize max_len, char **fixed)
+{
+  if (*len > max_len)
+    {
+      const char *cut = str + max_len;
+
+      while (cut > str && ((guchar) *cut & 0xc0) == 0x80)
+        cut--;
+      *len = (gsize) (cut - str);
+    }
+  if (!is_ascii (str, *len) && !g_utf8_validate_len (str, *len, NULL))
+    {
+      *fixed = g_utf8_make_valid (str, (gssize) *len);
+      *len = strlen (*fixed);
+      return *fixed;
+    }
+  return str;
+}
+
+guint32
+_weft_chrome_strings_add (WeftChromeStrings *s, const char *str, gsize len, gsize max_len)
+{
+  g_autofree char *fixed = NULL;
+  guint32 id;
+
+  str = clean (str, &len, max_len, &fixed);
+  if (len == 0)
+    return 0;
+  id = s->strs->len;
+  append_id (s, arena_copy (s, str, len), (guint32) len, 0, FALSE);
+  return id;
 }
 
 guint32
@@ -130,34 +174,24 @@ _weft_chrome_strings_intern (WeftChromeStrings *s, const char *str, gsize len, g
   g_autofree char *fixed = NULL;
   guint32 hash, i, id;
 
-  if (len > max_len)
-    {
-      const char *cut = str + max_len;
-
-      /* back up to a character boundary so the cut stays valid UTF-8 */
-      while (cut > str && ((guchar) *cut & 0xc0) == 0x80)
-        cut--;
-      len = (gsize) (cut - str);
-    }
-  if (!is_ascii (str, len) && !g_utf8_validate_len (str, len, NULL))
-    {
-      fixed = g_utf8_make_valid (str, (gssize) len);
-      str = fixed;
-      len = strlen (fixed);
-    }
+  str = clean (str, &len, max_len, &fixed);
   if (len == 0)
     return 0;
   hash = hash_bytes (str, len);
-  for (i = hash & s->mask; (id = s->slots[i]) != 0; i = (i + 1) & s->mask)
-    if (g_array_index (s->hashes, guint32, id) == hash
-        && g_array_index (s->lens, guint32, id) == len
-        && memcmp (g_array_index (s->strs, const char *, id), str, len) == 0)
-      return id;
+  for (i = hash & s->mask; (id = s->slots[i].id) != 0; i = (i + 1) & s->mask)
+    if (s->slots[i].hash == hash)
+      {
+        const WeftChromeString *e = &g_array_index (s->strs, WeftChromeString, id);
+
+        if (e->len == len && memcmp (e->str, str, len) == 0)
+          return id;
+      }
 
   id = s->strs->len;
-  append_id (s, arena_copy (s, str, len), (guint32) len, hash);
-  s->slots[i] = id;
-  if ((gsize) id * 2 > s->mask)
+  append_id (s, arena_copy (s, str, len), (guint32) len, hash, TRUE);
+  s->slots[i].hash = hash;
+  s->slots[i].id = id;
+  if ((gsize) s->n_interned * 2 > s->mask)
     grow (s);
   return id;
 }
