@@ -57,7 +57,7 @@ floor_run (long n)
       ring[j] = t;
       ring[j + 1] = (uint64_t) i;
       j = (j + 2) & (RING_WORDS - 1);
-      __asm__ volatile ("" ::: "memory");
+      __asm__ volatile("" ::: "memory");
     }
   return (now_ns () - t0) / (double) n;
 }
@@ -112,9 +112,9 @@ thread_main (void *data)
 
 typedef struct
 {
-  guint64 events;  /* span begin/end */
+  guint64 events; /* span begin/end */
   guint64 lost;
-  guint64 bytes;   /* encoded event bytes */
+  guint64 bytes; /* encoded event bytes */
 } Count;
 
 /* Events of the streams whose first span has this name. */
@@ -199,8 +199,7 @@ bench (const char *path)
   ratio = event_best / floor_best;
   printf ("floor loop (SPEC §7):                  %6.2f ns/iteration (best of %d)\n", floor_best,
           RUNS);
-  printf ("weft_span_begin/end, literal name:     %6.2f ns/event (best of %d)\n", event_best,
-          RUNS);
+  printf ("weft_span_begin/end, literal name:     %6.2f ns/event (best of %d)\n", event_best, RUNS);
   printf ("ratio event / floor iteration:         %6.2f (target <= 1.30)%s\n", ratio,
           ratio <= 1.3 ? "" : "  ABOVE TARGET");
 
@@ -220,7 +219,8 @@ bench (const char *path)
   }
   bpe_spaced = bytes_per_event (path, "spaced", &spaced_events);
   printf ("bytes per event, begin/end in a loop:  %6.2f (target <= 6), %" G_GUINT64_FORMAT
-          " events\n", bpe_tight, tight_events);
+          " events\n",
+          bpe_tight, tight_events);
   printf ("  with ~1 us of work between events:   %6.2f\n", bpe_spaced);
 
   t0 = now_ns ();
@@ -238,8 +238,8 @@ bench (const char *path)
 
     g_assert_no_error (error);
     c = count_spans (reader, "disk", &n);
-    printf ("2 threads x 20 M events to disk:       %" G_GUINT64_FORMAT " in the file, %"
-            G_GUINT64_FORMAT " lost, %.2f s with the flush (%.1f M events/s)\n",
+    printf ("2 threads x 20 M events to disk:       %" G_GUINT64_FORMAT
+            " in the file, %" G_GUINT64_FORMAT " lost, %.2f s with the flush (%.1f M events/s)\n",
             c.events, c.lost, secs, (double) c.events / secs / 1e6);
     if (n != 2 || c.events != 2 * THREAD_EVENTS || c.lost != 0)
       {

@@ -14,7 +14,8 @@
 
 /* WEFT_CLOCK_TSC when /proc/cpuinfo has constant_tsc and nonstop_tsc
  * (and WEFT_CLOCK=monotonic does not force the fallback). */
-WeftClockDomain _weft_clock_detect (void);
+WeftClockDomain
+_weft_clock_detect (void);
 
 static inline uint64_t
 _weft_clock_monotonic_ns (void)
@@ -33,4 +34,5 @@ _weft_clock_read (WeftClockDomain domain)
 
 /* One (tsc, monotonic) pair, the tightest of a few tries: the TSC is read
  * on both sides of clock_gettime and the midpoint kept. */
-void _weft_clock_sync (WeftClockSync *pair);
+void
+_weft_clock_sync (WeftClockSync *pair);

@@ -24,8 +24,8 @@ _weft_drainer_init (WeftDrainer *d, WeftPool *pool, int fd)
   memset (d, 0, sizeof *d);
   /* mmap, not malloc: the scratch must survive fork and never take the
    * malloc lock at exit. */
-  items = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                -1, 0);
+  items = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+                0);
   if (items == MAP_FAILED)
     return -1;
   d->pool = pool;
@@ -208,7 +208,7 @@ _weft_drainer_pass (WeftDrainer *d, WeftDrainMode mode)
       uint32_t state = __atomic_load_n (&b->state, __ATOMIC_ACQUIRE);
 
       if (state == WEFT_BLOCK_FULL || (state == WEFT_BLOCK_ACTIVE && mode != WEFT_DRAIN_FULL))
-        d->items[k++] = (WeftDrainItem) { (uint64_t) b->stream << 32 | b->block_seq, i, 0 };
+        d->items[k++] = (WeftDrainItem){ (uint64_t) b->stream << 32 | b->block_seq, i, 0 };
     }
   sort_items (d->items, k);
   for (uint32_t i = 0; i < k; i++)
@@ -232,20 +232,15 @@ _weft_drainer_write_clock (WeftDrainer *d)
 /* Fields after the delta, per fixed kind: 'v' varint, 'd' 8 bytes,
  * 'b' one byte, 's' string (varint length + bytes). */
 static const char *const layouts[WEFT_EV_EXTENDED_FIRST] = {
-  [WEFT_EV_SPAN_BEGIN] = "v",      [WEFT_EV_SPAN_END] = "",
-  [WEFT_EV_INSTANT] = "v",         [WEFT_EV_COUNTER] = "vd",
-  [WEFT_EV_TASK_BEGIN] = "vv",     [WEFT_EV_TASK_SUSPEND] = "v",
-  [WEFT_EV_TASK_RESUME] = "v",     [WEFT_EV_TASK_END] = "v",
-  [WEFT_EV_FLOW_BEGIN] = "v",      [WEFT_EV_FLOW_END] = "v",
-  [WEFT_EV_LOCK_WAIT] = "v",       [WEFT_EV_LOCK_ACQUIRED] = "v",
-  [WEFT_EV_LOCK_RELEASED] = "v",   [WEFT_EV_COND_WAIT] = "vv",
-  [WEFT_EV_COND_WOKEN] = "v",      [WEFT_EV_STRING_DEF] = "vs",
-  [WEFT_EV_LOCK_NAME] = "vv",      [WEFT_EV_THREAD_NAME] = "v",
-  [WEFT_EV_PROCESS_NAME] = "v",    [WEFT_EV_LOST] = "v",
-  [WEFT_EV_SCHED_SWITCH] = "vbv",  [WEFT_EV_THREAD_START] = "v",
-  [WEFT_EV_THREAD_EXIT] = "",      [WEFT_EV_PROCESS_FORK] = "v",
-  [WEFT_EV_PROCESS_EXEC] = "v",    [WEFT_EV_PROCESS_EXIT] = "v",
-  [WEFT_EV_SPAN_BEGIN_ARGS] = "vv",
+  [WEFT_EV_SPAN_BEGIN] = "v",    [WEFT_EV_SPAN_END] = "",      [WEFT_EV_INSTANT] = "v",
+  [WEFT_EV_COUNTER] = "vd",      [WEFT_EV_TASK_BEGIN] = "vv",  [WEFT_EV_TASK_SUSPEND] = "v",
+  [WEFT_EV_TASK_RESUME] = "v",   [WEFT_EV_TASK_END] = "v",     [WEFT_EV_FLOW_BEGIN] = "v",
+  [WEFT_EV_FLOW_END] = "v",      [WEFT_EV_LOCK_WAIT] = "v",    [WEFT_EV_LOCK_ACQUIRED] = "v",
+  [WEFT_EV_LOCK_RELEASED] = "v", [WEFT_EV_COND_WAIT] = "vv",   [WEFT_EV_COND_WOKEN] = "v",
+  [WEFT_EV_STRING_DEF] = "vs",   [WEFT_EV_LOCK_NAME] = "vv",   [WEFT_EV_THREAD_NAME] = "v",
+  [WEFT_EV_PROCESS_NAME] = "v",  [WEFT_EV_LOST] = "v",         [WEFT_EV_SCHED_SWITCH] = "vbv",
+  [WEFT_EV_THREAD_START] = "v",  [WEFT_EV_THREAD_EXIT] = "",   [WEFT_EV_PROCESS_FORK] = "v",
+  [WEFT_EV_PROCESS_EXEC] = "v",  [WEFT_EV_PROCESS_EXIT] = "v", [WEFT_EV_SPAN_BEGIN_ARGS] = "vv",
 };
 
 size_t

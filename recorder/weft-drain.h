@@ -21,7 +21,7 @@ typedef enum
 
 typedef struct
 {
-  uint64_t key;   /* stream << 32 | block_seq */
+  uint64_t key; /* stream << 32 | block_seq */
   uint32_t block;
   uint32_t pad;
 } WeftDrainItem;
@@ -33,20 +33,24 @@ typedef struct
   int error;            /* errno of the first failed write, sticky */
   WeftDrainItem *items; /* scratch: one per block */
   uint32_t n_items;
-  uint64_t chunks;      /* STREAM chunks written */
-  uint64_t bytes;       /* event bytes written */
-  uint32_t orphan_seq;  /* chunks of the made-up stream for unattached losses */
+  uint64_t chunks;     /* STREAM chunks written */
+  uint64_t bytes;      /* event bytes written */
+  uint32_t orphan_seq; /* chunks of the made-up stream for unattached losses */
 } WeftDrainer;
 
 /* Returns 0, or -1 when the scratch space can't be mapped. */
-int _weft_drainer_init (WeftDrainer *d, WeftPool *pool, int fd);
+int
+_weft_drainer_init (WeftDrainer *d, WeftPool *pool, int fd);
 
 /* Writes what mode asks for, in stream order; returns the chunks written. */
-uint64_t _weft_drainer_pass (WeftDrainer *d, WeftDrainMode mode);
+uint64_t
+_weft_drainer_pass (WeftDrainer *d, WeftDrainMode mode);
 
 /* Writes one CLOCK chunk with a fresh (tsc, monotonic) pair. */
-void _weft_drainer_write_clock (WeftDrainer *d);
+void
+_weft_drainer_write_clock (WeftDrainer *d);
 
 /* Walks the encoded event at p (not past end): returns its size and adds
  * its delta to *time, or returns 0 if it does not decode. */
-size_t _weft_event_walk (const uint8_t *p, const uint8_t *end, uint64_t *time);
+size_t
+_weft_event_walk (const uint8_t *p, const uint8_t *end, uint64_t *time);

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #define PAGE 4096u
-#define ALIGN_UP(x, a) (((x) + (a) - 1) / (a) * (a))
+#define ALIGN_UP(x, a) (((x) + (a) -1) / (a) * (a))
 
 int
 _weft_pool_geometry (uint64_t cap, uint32_t *block_size, uint32_t *n_streams, uint32_t *n_blocks)
@@ -62,8 +62,8 @@ _weft_pool_init (WeftPool *pool, uint64_t region_size, uint32_t pid, uint32_t cl
   pool->clock = clock;
   pool->streams_offset = PAGE;
   pool->blocks_offset = PAGE + (uint64_t) ns * sizeof (WeftPoolStream);
-  pool->payload_offset = ALIGN_UP (pool->blocks_offset + (uint64_t) nb * sizeof (WeftPoolBlock),
-                                   PAGE);
+  pool->payload_offset
+      = ALIGN_UP (pool->blocks_offset + (uint64_t) nb * sizeof (WeftPoolBlock), PAGE);
   __atomic_thread_fence (__ATOMIC_RELEASE);
   return 1;
 }
@@ -94,8 +94,8 @@ _weft_pool_create (uint64_t cap, uint32_t pid, uint32_t clock)
   void *region;
 
   cap = cap / PAGE * PAGE;
-  region = mmap (NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                 -1, 0);
+  region = mmap (NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+                 0);
   if (region == MAP_FAILED)
     return NULL;
 #ifdef MADV_WIPEONFORK
@@ -132,8 +132,7 @@ stack_pop (uint64_t *head, uint8_t *base, size_t stride, size_t link_offset)
       next = __atomic_load_n ((uint32_t *) (base + (top - 1) * stride + link_offset),
                               __ATOMIC_RELAXED);
       desired = ((old >> 32) + 1) << 32 | next;
-      if (__atomic_compare_exchange_n (head, &old, desired, 1, __ATOMIC_ACQ_REL,
-                                       __ATOMIC_ACQUIRE))
+      if (__atomic_compare_exchange_n (head, &old, desired, 1, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         return top - 1;
     }
 }
@@ -150,8 +149,7 @@ stack_push (uint64_t *head, uint8_t *base, size_t stride, size_t link_offset, ui
       __atomic_store_n (link, (uint32_t) old, __ATOMIC_RELAXED);
       desired = ((old >> 32) + 1) << 32 | (index + 1);
     }
-  while (!__atomic_compare_exchange_n (head, &old, desired, 1, __ATOMIC_RELEASE,
-                                       __ATOMIC_RELAXED));
+  while (!__atomic_compare_exchange_n (head, &old, desired, 1, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 }
 
 /* Bump allocation: never past limit, even when many threads race. */
@@ -222,8 +220,8 @@ _weft_pool_stream_free (WeftPool *pool, uint32_t index)
 {
   __atomic_store_n (&_weft_pool_stream (pool, index)->state, WEFT_POOL_STREAM_FREE,
                     __ATOMIC_RELEASE);
-  stack_push (&pool->stream_free, (uint8_t *) pool + pool->streams_offset,
-              sizeof (WeftPoolStream), offsetof (WeftPoolStream, next_free), index);
+  stack_push (&pool->stream_free, (uint8_t *) pool + pool->streams_offset, sizeof (WeftPoolStream),
+              offsetof (WeftPoolStream, next_free), index);
 }
 
 uint32_t

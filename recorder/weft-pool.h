@@ -74,11 +74,11 @@ enum
 
 typedef struct
 {
-  char magic[8];           /* WEFT_POOL_MAGIC */
-  uint32_t version;        /* WEFT_POOL_VERSION */
-  uint32_t pid;            /* the process writing into the region */
-  uint64_t region_size;    /* bytes mapped */
-  uint32_t block_size;     /* bytes of events per block */
+  char magic[8];        /* WEFT_POOL_MAGIC */
+  uint32_t version;     /* WEFT_POOL_VERSION */
+  uint32_t pid;         /* the process writing into the region */
+  uint64_t region_size; /* bytes mapped */
+  uint32_t block_size;  /* bytes of events per block */
   uint32_t n_blocks;
   uint32_t n_streams;
   uint32_t clock;          /* WeftClockDomain of every stream */
@@ -87,23 +87,23 @@ typedef struct
   uint64_t payload_offset; /* block i's events at payload_offset + i * block_size */
 
   /* Each contended word has its own cache line. */
-  uint32_t block_bump;     /* blocks ever handed out fresh (atomic) */
+  uint32_t block_bump; /* blocks ever handed out fresh (atomic) */
   uint8_t pad1[60];
-  uint64_t block_free;     /* tag << 32 | (index + 1); 0: empty (atomic) */
-  uint32_t free_blocks;    /* blocks on that stack (atomic, approximate) */
+  uint64_t block_free;  /* tag << 32 | (index + 1); 0: empty (atomic) */
+  uint32_t free_blocks; /* blocks on that stack (atomic, approximate) */
   uint8_t pad2[52];
   uint32_t stream_bump;    /* (atomic) */
   uint32_t stream_counter; /* last per-process stream number (atomic) */
   uint8_t pad3[56];
-  uint64_t stream_free;    /* as block_free (atomic) */
+  uint64_t stream_free; /* as block_free (atomic) */
   uint8_t pad4[56];
-  uint32_t wake;           /* futex word: bumped when a block fills (atomic) */
-  uint32_t sleeping;       /* the drainer waits on wake (atomic) */
+  uint32_t wake;            /* futex word: bumped when a block fills (atomic) */
+  uint32_t sleeping;        /* the drainer waits on wake (atomic) */
   uint64_t lost_unattached; /* events no stream could take (atomic) */
-  uint64_t blocks_filled;  /* statistics (atomic) */
+  uint64_t blocks_filled;   /* statistics (atomic) */
   uint8_t pad5[40];
 } WeftPoolHeader;
-_Static_assert (sizeof (WeftPoolHeader) == 384, "pool header layout");
+_Static_assert(sizeof (WeftPoolHeader) == 384, "pool header layout");
 
 typedef struct
 {
@@ -120,7 +120,7 @@ typedef struct
   uint32_t chunk_seq;      /* the next chunk's seq (drainer) */
   uint8_t pad[16];
 } WeftPoolStream;
-_Static_assert (sizeof (WeftPoolStream) == 64, "stream slot is one cache line");
+_Static_assert(sizeof (WeftPoolStream) == 64, "stream slot is one cache line");
 
 #define WEFT_BLOCK_LAST 1u /* flags: the stream ends with this block */
 
@@ -138,23 +138,26 @@ typedef struct
   uint64_t drained_time; /* time of the last event before drained (drainer) */
   uint8_t pad[16];
 } WeftPoolBlock;
-_Static_assert (sizeof (WeftPoolBlock) == 64, "block descriptor is one cache line");
+_Static_assert(sizeof (WeftPoolBlock) == 64, "block descriptor is one cache line");
 
 typedef WeftPoolHeader WeftPool;
 
 /* Bytes per block, streams and blocks for a cap; 0 when cap is too small. */
-int _weft_pool_geometry (uint64_t cap, uint32_t *block_size, uint32_t *n_streams,
-                         uint32_t *n_blocks);
+int
+_weft_pool_geometry (uint64_t cap, uint32_t *block_size, uint32_t *n_streams, uint32_t *n_blocks);
 
 /* Reserves cap bytes (MAP_NORESERVE) and lays the pool out; NULL on failure. */
-WeftPool *_weft_pool_create (uint64_t cap, uint32_t pid, uint32_t clock);
+WeftPool *
+_weft_pool_create (uint64_t cap, uint32_t pid, uint32_t clock);
 
 /* Lays a pool out in region. */
-int _weft_pool_init (WeftPool *pool, uint64_t region_size, uint32_t pid, uint32_t clock);
+int
+_weft_pool_init (WeftPool *pool, uint64_t region_size, uint32_t pid, uint32_t clock);
 
 /* In a forked child: a fresh, empty pool in the same mapping (the parent's
  * events are the parent's to write). */
-void _weft_pool_reset (WeftPool *pool, uint64_t region_size, uint32_t pid, uint32_t clock);
+void
+_weft_pool_reset (WeftPool *pool, uint64_t region_size, uint32_t pid, uint32_t clock);
 
 static inline WeftPoolBlock *
 _weft_pool_block (WeftPool *pool, uint32_t index)
@@ -176,24 +179,33 @@ _weft_pool_stream (WeftPool *pool, uint32_t index)
 
 /* A FREE block (state still FREE: the caller fills it in), or
  * WEFT_POOL_NONE when the cap is reached. Lock-free, async-signal-safe. */
-uint32_t _weft_pool_block_alloc (WeftPool *pool);
-void _weft_pool_block_free (WeftPool *pool, uint32_t index);
+uint32_t
+_weft_pool_block_alloc (WeftPool *pool);
+void
+_weft_pool_block_free (WeftPool *pool, uint32_t index);
 
-uint32_t _weft_pool_stream_alloc (WeftPool *pool);
-void _weft_pool_stream_free (WeftPool *pool, uint32_t index);
+uint32_t
+_weft_pool_stream_alloc (WeftPool *pool);
+void
+_weft_pool_stream_free (WeftPool *pool, uint32_t index);
 
 /* Keeps at least n blocks on the free stack with their pages already
  * faulted in (the drainer calls it), so that recording threads take page
  * faults only when the drainer falls behind. */
-void _weft_pool_reserve (WeftPool *pool, uint32_t n);
+void
+_weft_pool_reserve (WeftPool *pool, uint32_t n);
 
 /* Blocks handed out so far (the drainer scans [0, this)). */
-uint32_t _weft_pool_blocks_used (WeftPool *pool);
-uint32_t _weft_pool_streams_used (WeftPool *pool);
+uint32_t
+_weft_pool_blocks_used (WeftPool *pool);
+uint32_t
+_weft_pool_streams_used (WeftPool *pool);
 
 /* A block filled: wakes the drainer if it sleeps (one futex syscall). */
-void _weft_pool_notify (WeftPool *pool);
+void
+_weft_pool_notify (WeftPool *pool);
 
 /* The drainer waits up to timeout_ms unless a block filled since it read
  * *seen (which it updates). */
-void _weft_pool_wait (WeftPool *pool, uint32_t *seen, int timeout_ms);
+void
+_weft_pool_wait (WeftPool *pool, uint32_t *seen, int timeout_ms);

@@ -25,8 +25,8 @@
 #define WEFT_EVENT_MAX 32
 /* Longer names are cut (to a UTF-8 boundary) when defined. */
 #define WEFT_NAME_MAX 1024
-#define WEFT_NAME_CACHE 256   /* direct-mapped, per thread */
-#define WEFT_NAME_TABLE 1024  /* behind it: every name of the stream */
+#define WEFT_NAME_CACHE 256  /* direct-mapped, per thread */
+#define WEFT_NAME_TABLE 1024 /* behind it: every name of the stream */
 
 /* Special values of the TLS pointer (all below WEFT_TLS_SPECIAL). */
 #define WEFT_TLS_BUSY ((WeftThread *) 1) /* being set up or torn down */
@@ -75,10 +75,10 @@ struct WeftThread
   uint64_t pad1[3];
 
   /* Cold */
-  uint32_t block;        /* current block, or WEFT_POOL_NONE */
-  uint32_t stream;       /* stream slot, or WEFT_POOL_NONE */
+  uint32_t block;  /* current block, or WEFT_POOL_NONE */
+  uint32_t stream; /* stream slot, or WEFT_POOL_NONE */
   uint32_t tid;
-  uint32_t next_id;      /* the next string id of the stream */
+  uint32_t next_id; /* the next string id of the stream */
   uint32_t table_used;
   uint32_t dummy_committed; /* committed points here while there is no block */
   WeftThread *next_thread;  /* every WeftThread ever made (under threads_lock) */
@@ -90,24 +90,24 @@ struct WeftThread
 /* The process-wide state. */
 typedef struct
 {
-  int enabled;              /* recording (WEFT_TRACE was set and set-up worked) */
+  int enabled; /* recording (WEFT_TRACE was set and set-up worked) */
   WeftClockDomain clock;
   WeftPool *pool;
   uint64_t region_size;
   uint32_t pid;
-  uint32_t generation;      /* exec generation within this pid (stream ids) */
+  uint32_t generation; /* exec generation within this pid (stream ids) */
   int fd;
   const char *path;
-  char comm[16];            /* the process name (comm) */
-  int process_named;        /* PROCESS_NAME written in this process (atomic) */
-  pthread_key_t key;        /* its destructor ends a thread's stream */
+  char comm[16];     /* the process name (comm) */
+  int process_named; /* PROCESS_NAME written in this process (atomic) */
+  pthread_key_t key; /* its destructor ends a thread's stream */
   pthread_mutex_t threads_lock;
   WeftThread *threads;
   pthread_mutex_t drain_lock;
-  uint32_t drain_owner;     /* tid holding drain_lock, 0 */
+  uint32_t drain_owner; /* tid holding drain_lock, 0 */
   WeftDrainer drainer;
-  int drain_thread;         /* 0 none, 1 starting/running, -1 failed (atomic) */
-  int exiting;              /* the final drain ran: the drain thread stops */
+  int drain_thread; /* 0 none, 1 starting/running, -1 failed (atomic) */
+  int exiting;      /* the final drain ran: the drain thread stops */
 } WeftRuntime;
 
 extern WeftRuntime _weft_rt;
@@ -136,22 +136,31 @@ typedef struct
 /* Writes ev on the calling thread, starting its stream, a new block and
  * name definitions as needed. Called with th->busy set by the fast path
  * (clears it), or with th special (no thread state yet). */
-void _weft_slow (WeftThread *th, const WeftEv *ev);
+void
+_weft_slow (WeftThread *th, const WeftEv *ev);
 /* A signal handler found th->busy set: counts the event lost. */
-void _weft_nested (WeftThread *th);
+void
+_weft_nested (WeftThread *th);
 
 /* Thread lifetime (weft-thread.c) */
-void _weft_thread_exit (void *th);
-void _weft_threads_after_fork (void);
+void
+_weft_thread_exit (void *th);
+void
+_weft_threads_after_fork (void);
 
 /* Session (weft-session.c) */
-void _weft_session_block_filled (void);
-void _weft_session_lock_drain (void);
-void _weft_session_unlock_drain (void);
-uint32_t _weft_gettid (void);
+void
+_weft_session_block_filled (void);
+void
+_weft_session_lock_drain (void);
+void
+_weft_session_unlock_drain (void);
+uint32_t
+_weft_gettid (void);
 
 /* Metadata (weft-metadata.c): fills buf with a METADATA payload. */
-size_t _weft_metadata_build (uint8_t *buf, size_t size, const char *comm);
+size_t
+_weft_metadata_build (uint8_t *buf, size_t size, const char *comm);
 
 /* --- inline encoders of the fast path --- */
 

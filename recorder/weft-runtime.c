@@ -20,33 +20,40 @@
 static __attribute__ ((noinline, cold)) void
 slow_named (WeftThread *th, uint8_t kind, const char *name)
 {
-  _weft_slow (th, &(WeftEv) { .kind = kind, .name_mode = WEFT_NAME_STATIC, .name = name });
+  _weft_slow (th, &(WeftEv){ .kind = kind, .name_mode = WEFT_NAME_STATIC, .name = name });
 }
 
 static __attribute__ ((noinline, cold)) void
 slow_plain (WeftThread *th, uint8_t kind)
 {
-  _weft_slow (th, &(WeftEv) { .kind = kind });
+  _weft_slow (th, &(WeftEv){ .kind = kind });
 }
 
 static __attribute__ ((noinline, cold)) void
 slow_id (WeftThread *th, uint8_t kind, uint64_t a)
 {
-  _weft_slow (th, &(WeftEv) { .kind = kind, .n_ids = 1, .a = a });
+  _weft_slow (th, &(WeftEv){ .kind = kind, .n_ids = 1, .a = a });
 }
 
 static __attribute__ ((noinline, cold)) void
 slow_counter (WeftThread *th, const char *name, double value)
 {
-  _weft_slow (th, &(WeftEv) { .kind = WEFT_EV_COUNTER, .name_mode = WEFT_NAME_STATIC,
-                              .name = name, .has_value = 1, .value = value });
+  _weft_slow (th, &(WeftEv){ .kind = WEFT_EV_COUNTER,
+                             .name_mode = WEFT_NAME_STATIC,
+                             .name = name,
+                             .has_value = 1,
+                             .value = value });
 }
 
 static __attribute__ ((noinline, cold)) void
 slow_task_begin (WeftThread *th, uint64_t id, const char *name)
 {
-  _weft_slow (th, &(WeftEv) { .kind = WEFT_EV_TASK_BEGIN, .name_mode = WEFT_NAME_STATIC,
-                              .name = name, .n_ids = 1, .ids_first = 1, .a = id });
+  _weft_slow (th, &(WeftEv){ .kind = WEFT_EV_TASK_BEGIN,
+                             .name_mode = WEFT_NAME_STATIC,
+                             .name = name,
+                             .n_ids = 1,
+                             .ids_first = 1,
+                             .a = id });
 }
 
 /* Opens the busy section, or leaves through slow_call (at once when not
@@ -172,8 +179,12 @@ weft_span_begin_copy (const char *name)
 static void
 copied_event (uint8_t kind, const char *name, int has_id, uint64_t a)
 {
-  WeftEv ev = { .kind = kind, .name_mode = WEFT_NAME_COPY, .name = name,
-                .n_ids = (uint8_t) has_id, .ids_first = (uint8_t) has_id, .a = a };
+  WeftEv ev = { .kind = kind,
+                .name_mode = WEFT_NAME_COPY,
+                .name = name,
+                .n_ids = (uint8_t) has_id,
+                .ids_first = (uint8_t) has_id,
+                .a = a };
   WeftThread *th = _weft_tls;
 
   if ((uintptr_t) th >= WEFT_TLS_SPECIAL)

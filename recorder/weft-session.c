@@ -43,8 +43,8 @@ _weft_gettid (void)
 static void
 warn (const char *what, int err)
 {
-  fprintf (stderr, "weft: %s: %s%s%s\n", _weft_rt.path != NULL ? _weft_rt.path : "WEFT_TRACE",
-           what, err != 0 ? ": " : "", err != 0 ? strerror (err) : "");
+  fprintf (stderr, "weft: %s: %s%s%s\n", _weft_rt.path != NULL ? _weft_rt.path : "WEFT_TRACE", what,
+           err != 0 ? ": " : "", err != 0 ? strerror (err) : "");
 }
 
 /* "64M", "1G", "512k", "1048576": bytes; 0 when malformed. */
@@ -62,10 +62,21 @@ parse_size (const char *s)
 
   switch (*end)
     {
-    case 'k': case 'K': v <<= 10; break;
-    case 'm': case 'M': v <<= 20; break;
-    case 'g': case 'G': v <<= 30; break;
-    default: unit = 0; break;
+    case 'k':
+    case 'K':
+      v <<= 10;
+      break;
+    case 'm':
+    case 'M':
+      v <<= 20;
+      break;
+    case 'g':
+    case 'G':
+      v <<= 30;
+      break;
+    default:
+      unit = 0;
+      break;
     }
   end += unit;
   if (unit && *end == 'i' && (end[1] == 'B' || end[1] == 'b'))

@@ -204,8 +204,7 @@ table_find (WeftThread *th, uint64_t key, uint32_t tag)
 /* Writes a STRING_DEF (delta 0: it takes the time of the previous event)
  * and remembers the name; returns its id. */
 static uint32_t
-define_name (WeftThread *th, uint8_t **pp, uint64_t key, uint32_t tag, const char *name,
-             size_t len)
+define_name (WeftThread *th, uint8_t **pp, uint64_t key, uint32_t tag, const char *name, size_t len)
 {
   WeftNameEntry *e;
   uint8_t *p = *pp;
@@ -319,7 +318,8 @@ encode (WeftThread *th, uint8_t *p, const WeftEv *ev, uint64_t delta)
   return p;
 }
 
-static int start_stream (WeftThread *th);
+static int
+start_stream (WeftThread *th);
 
 /* With th->busy set: room, pending losses, then the event. 0 if lost. */
 static int
@@ -401,13 +401,14 @@ start_stream (WeftThread *th)
 
   /* Who this stream is, before its first event. */
   if (th->tid != _weft_rt.pid)
-    write_event (th, &(WeftEv) { .kind = WEFT_EV_THREAD_START, .n_ids = 1, .a = 0 });
+    write_event (th, &(WeftEv){ .kind = WEFT_EV_THREAD_START, .n_ids = 1, .a = 0 });
   if (!__atomic_exchange_n (&_weft_rt.process_named, 1, __ATOMIC_ACQ_REL))
-    write_event (th, &(WeftEv) { .kind = WEFT_EV_PROCESS_NAME, .name_mode = WEFT_NAME_COPY,
-                                 .name = _weft_rt.comm });
+    write_event (th, &(WeftEv){ .kind = WEFT_EV_PROCESS_NAME,
+                                .name_mode = WEFT_NAME_COPY,
+                                .name = _weft_rt.comm });
   prctl (PR_GET_NAME, name);
-  write_event (th, &(WeftEv) { .kind = WEFT_EV_THREAD_NAME, .name_mode = WEFT_NAME_COPY,
-                               .name = name });
+  write_event (th,
+               &(WeftEv){ .kind = WEFT_EV_THREAD_NAME, .name_mode = WEFT_NAME_COPY, .name = name });
   return 1;
 }
 
@@ -459,7 +460,7 @@ _weft_thread_exit (void *arg)
     {
       th->busy = 1;
       __atomic_signal_fence (__ATOMIC_SEQ_CST);
-      write_event (th, &(WeftEv) { .kind = WEFT_EV_THREAD_EXIT });
+      write_event (th, &(WeftEv){ .kind = WEFT_EV_THREAD_EXIT });
       retire_block (th, WEFT_BLOCK_LAST);
       __atomic_store_n (&_weft_pool_stream (_weft_rt.pool, th->stream)->state,
                         WEFT_POOL_STREAM_ENDED, __ATOMIC_RELEASE);

@@ -29,7 +29,7 @@ test_threads (void)
   guint process_names = 0;
   gint64 pid;
 
-  weft_test_run_spawn (run, NULL, (const char *[]) { "threads", "8", "1000000", NULL }, NULL);
+  weft_test_run_spawn (run, NULL, (const char *[]){ "threads", "8", "1000000", NULL }, NULL);
   g_assert_cmpint (run->status, ==, 0);
   pid = weft_test_run_value (run, "pid");
   reader = weft_test_open (run->trace);
@@ -54,9 +54,8 @@ test_threads (void)
         }
       g_assert_cmpuint (WEFT_TEST_EV (events, first++)->kind, ==, WEFT_EV_THREAD_NAME);
       g_assert_cmpuint (WEFT_TEST_EV (events, first)->kind, ==, WEFT_EV_THREAD_NAME);
-      g_hash_table_add (names,
-                        g_strdup (weft_reader_get_string (reader,
-                                                          WEFT_TEST_EV (events, first)->name)));
+      g_hash_table_add (
+          names, g_strdup (weft_reader_get_string (reader, WEFT_TEST_EV (events, first)->name)));
       first++;
       n = events->len - first - 1;
       g_assert_cmpuint (n, ==, 1000000);
@@ -110,7 +109,7 @@ test_fork (void)
   const guint pairs = 200000;
   gint64 pid, child_pid, spins;
 
-  weft_test_run_spawn (run, NULL, (const char *[]) { "fork", "200000", NULL }, NULL);
+  weft_test_run_spawn (run, NULL, (const char *[]){ "fork", "200000", NULL }, NULL);
   g_assert_cmpint (run->status, ==, 0);
   pid = weft_test_run_value (run, "pid");
   child_pid = weft_test_run_value (run, "child");
@@ -136,14 +135,12 @@ test_fork (void)
   g_assert_cmpuint (WEFT_TEST_EV (pe, 0)->kind, ==, WEFT_EV_THREAD_NAME);
   g_assert_cmpstr (weft_reader_get_string (reader, WEFT_TEST_EV (pe, 1)->name), ==,
                    "parent-before");
-  g_assert_cmpstr (weft_reader_get_string (reader, WEFT_TEST_EV (pe, 3)->name), ==,
-                   "parent-after");
+  g_assert_cmpstr (weft_reader_get_string (reader, WEFT_TEST_EV (pe, 3)->name), ==, "parent-after");
 
   ce = weft_test_events (reader, g_array_index (child, guint, 0));
   g_assert_cmpuint (ce->len, ==, 2 + 1 + 2 * pairs + 2);
   g_assert_cmpuint (WEFT_TEST_EV (ce, 0)->kind, ==, WEFT_EV_PROCESS_NAME);
-  g_assert_cmpstr (weft_reader_get_string (reader, WEFT_TEST_EV (ce, 0)->name), ==,
-                   "weft-helper");
+  g_assert_cmpstr (weft_reader_get_string (reader, WEFT_TEST_EV (ce, 0)->name), ==, "weft-helper");
   g_assert_cmpuint (WEFT_TEST_EV (ce, 1)->kind, ==, WEFT_EV_THREAD_NAME);
   g_assert_cmpstr (weft_reader_get_string (reader, WEFT_TEST_EV (ce, 2)->name), ==, "child");
   g_assert_cmpuint (weft_test_count (reader, ce, WEFT_EV_SPAN_BEGIN, "child-tick"), ==, pairs);
@@ -170,7 +167,7 @@ test_signal (void)
   gint64 pairs, signals;
   guint64 lost, instants, next = 0;
 
-  weft_test_run_spawn (run, NULL, (const char *[]) { "signal", "2000", NULL }, NULL);
+  weft_test_run_spawn (run, NULL, (const char *[]){ "signal", "2000", NULL }, NULL);
   g_assert_cmpint (run->status, ==, 0);
   pairs = weft_test_run_value (run, "pairs");
   signals = weft_test_run_value (run, "signals");
@@ -191,8 +188,9 @@ test_signal (void)
   g_assert_cmpuint (next, ==, pairs);
   instants = weft_test_count (reader, events, WEFT_EV_INSTANT, "sig");
   lost = weft_test_lost (events);
-  g_test_message ("%" G_GINT64_FORMAT " signals: %" G_GUINT64_FORMAT " recorded, %"
-                  G_GUINT64_FORMAT " lost (arrived mid-event)", signals, instants, lost);
+  g_test_message ("%" G_GINT64_FORMAT " signals: %" G_GUINT64_FORMAT " recorded, %" G_GUINT64_FORMAT
+                  " lost (arrived mid-event)",
+                  signals, instants, lost);
   g_assert_cmpuint (instants + lost, ==, signals);
   g_assert_cmpuint (instants, >, 0);
   weft_test_assert_times (events, run->t0, run->t1);
@@ -250,9 +248,9 @@ test_overflow (void)
   /* O_RDWR: opening does not wait for the writer, and we see no EOF. */
   fifo = open (run->trace, O_RDWR | O_CLOEXEC);
   g_assert_cmpint (fifo, >=, 0);
-  envp = weft_test_run_envp (run, (const char *[]) { "WEFT_BUFFER_CAP=128K", NULL });
-  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                            &pid, NULL, &out_fd, NULL, &error);
+  envp = weft_test_run_envp (run, (const char *[]){ "WEFT_BUFFER_CAP=128K", NULL });
+  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                            NULL, &out_fd, NULL, &error);
   g_assert_no_error (error);
   out = g_io_channel_unix_new (out_fd);
   g_io_channel_set_close_on_unref (out, TRUE);
@@ -277,8 +275,9 @@ test_overflow (void)
   begins = weft_test_count (reader, events, WEFT_EV_SPAN_BEGIN, "fast");
   ends = weft_test_count (reader, events, WEFT_EV_SPAN_END, NULL);
   lost = weft_test_lost (events);
-  g_test_message ("%" G_GUINT64_FORMAT " events: %" G_GUINT64_FORMAT " recorded, %"
-                  G_GUINT64_FORMAT " lost", total, begins + ends, lost);
+  g_test_message ("%" G_GUINT64_FORMAT " events: %" G_GUINT64_FORMAT " recorded, %" G_GUINT64_FORMAT
+                  " lost",
+                  total, begins + ends, lost);
   g_assert_cmpuint (lost, >, 0);
   g_assert_cmpuint (begins + ends + lost, ==, total);
 }
@@ -311,8 +310,8 @@ test_flush (void)
   int in_fd, out_fd, status;
 
   run->t0 = weft_test_monotonic_ns ();
-  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                            &pid, &in_fd, &out_fd, NULL, &error);
+  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                            &in_fd, &out_fd, NULL, &error);
   g_assert_no_error (error);
   out = g_io_channel_unix_new (out_fd);
   g_io_channel_set_close_on_unref (out, TRUE);
@@ -367,7 +366,7 @@ test_exec (void)
   g_autofree char *command = NULL;
   gint64 pid;
 
-  weft_test_run_spawn (run, NULL, (const char *[]) { "exec", NULL }, NULL);
+  weft_test_run_spawn (run, NULL, (const char *[]){ "exec", NULL }, NULL);
   g_assert_cmpint (run->status, ==, 0);
   pid = weft_test_run_value (run, "pid");
   reader = weft_test_open (run->trace);

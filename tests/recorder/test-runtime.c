@@ -52,7 +52,7 @@ check_roundtrip (const char *const *env)
   guint64 lock;
   gint64 pid;
 
-  weft_test_run_spawn (run, NULL, (const char *[]) { "roundtrip", NULL }, env);
+  weft_test_run_spawn (run, NULL, (const char *[]){ "roundtrip", NULL }, env);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_cmpstr (run->err, ==, "");
   pid = weft_test_run_value (run, "pid");
@@ -117,7 +117,7 @@ test_roundtrip (void)
 static void
 test_roundtrip_monotonic (void)
 {
-  check_roundtrip ((const char *[]) { "WEFT_CLOCK=monotonic", NULL });
+  check_roundtrip ((const char *[]){ "WEFT_CLOCK=monotonic", NULL });
 }
 
 static void
@@ -130,7 +130,7 @@ test_names (void)
   g_autofree char *ys = g_strnfill (1023, 'y');
   guint i = 2;
 
-  weft_test_run_spawn (run, NULL, (const char *[]) { "names", NULL }, NULL);
+  weft_test_run_spawn (run, NULL, (const char *[]){ "names", NULL }, NULL);
   g_assert_cmpint (run->status, ==, 0);
   reader = weft_test_open (run->trace);
   g_assert_cmpuint (weft_reader_get_n_streams (reader), ==, 1);
@@ -184,7 +184,7 @@ test_metadata (void)
   struct stat st;
   mode_t old = umask (027);
 
-  weft_test_run_spawn (run, NULL, (const char *[]) { "roundtrip", NULL }, NULL);
+  weft_test_run_spawn (run, NULL, (const char *[]){ "roundtrip", NULL }, NULL);
   umask (old);
   g_assert_cmpint (run->status, ==, 0);
   /* Created with the user's umask, never world-writable. */
@@ -214,16 +214,16 @@ test_bad_environment (void)
   g_autoptr (WeftReader) reader = NULL;
   g_autofree char *missing = g_build_filename (run->dir, "no-such-dir", "t.weft", NULL);
   g_autofree char *env = g_strconcat ("WEFT_TRACE=", missing, NULL);
-  g_autofree char *want = g_strdup_printf ("weft: %s: cannot create the trace: %s\n", missing,
-                                           g_strerror (ENOENT));
+  g_autofree char *want
+      = g_strdup_printf ("weft: %s: cannot create the trace: %s\n", missing, g_strerror (ENOENT));
 
-  weft_test_run_spawn (run, NULL, (const char *[]) { "roundtrip", NULL },
-                       (const char *[]) { env, NULL });
+  weft_test_run_spawn (run, NULL, (const char *[]){ "roundtrip", NULL },
+                       (const char *[]){ env, NULL });
   g_assert_cmpint (run->status, ==, 0);
   g_assert_cmpstr (run->err, ==, want);
 
-  weft_test_run_spawn (run, NULL, (const char *[]) { "roundtrip", NULL },
-                       (const char *[]) { "WEFT_BUFFER_CAP=12Q", NULL });
+  weft_test_run_spawn (run, NULL, (const char *[]){ "roundtrip", NULL },
+                       (const char *[]){ "WEFT_BUFFER_CAP=12Q", NULL });
   g_assert_cmpint (run->status, ==, 0);
   g_assert_cmpstr (run->err, ==,
                    "weft: WEFT_BUFFER_CAP: '12Q' is not a size of at least 128K; using 1G\n");
@@ -255,16 +255,15 @@ test_append (void)
   append = g_strdup_printf ("WEFT_TRACE_APPEND=%llu:%llu", (unsigned long long) st.st_dev,
                             (unsigned long long) st.st_ino);
 
-  weft_test_run_spawn (run, NULL, (const char *[]) { "roundtrip", NULL },
-                       (const char *[]) { append, NULL });
+  weft_test_run_spawn (run, NULL, (const char *[]){ "roundtrip", NULL },
+                       (const char *[]){ append, NULL });
   g_assert_cmpint (run->status, ==, 0);
   g_assert_cmpstr (run->err, ==, "");
   reader = weft_test_open (run->trace);
   g_assert_cmpstr (weft_reader_get_metadata (reader, "command"), ==, "first");
   g_assert_null (weft_reader_get_metadata (reader, "hostname"));
   g_assert_cmpuint (weft_reader_get_n_streams (reader), ==, 1);
-  g_assert_cmpuint (weft_reader_get_stream (reader, 0)->pid, ==,
-                    weft_test_run_value (run, "pid"));
+  g_assert_cmpuint (weft_reader_get_stream (reader, 0)->pid, ==, weft_test_run_value (run, "pid"));
 }
 
 /* weft.h compiled as C++ (weft-helper-cxx), WEFT_SCOPE included. */

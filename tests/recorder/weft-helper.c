@@ -92,7 +92,7 @@ threads (int n, long m)
     return 2;
   for (int i = 0; i < n; i++)
     {
-      workers[i] = (Worker) { i, m };
+      workers[i] = (Worker){ i, m };
       pthread_create (&tids[i], NULL, worker_main, &workers[i]);
     }
   for (int i = 0; i < n; i++)
