@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "weft-record-window.h"
 #include "weft-trace-view.h"
 #include "weft-welcome-page.h"
 #include "weft-window-private.h"
@@ -46,6 +47,19 @@ find_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+record_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  WeftWindow *self = WEFT_WINDOW (widget);
+  GtkWidget *record = weft_record_window_new (GTK_WINDOW (self), self->settings);
+
+  /* An application window: it keeps the application running while it
+   * records, and opens the trace through it. */
+  gtk_window_set_application (GTK_WINDOW (record),
+                               gtk_window_get_application (GTK_WINDOW (self)));
+  gtk_window_present (GTK_WINDOW (record));
 }
 
 static void
@@ -137,9 +151,10 @@ weft_window_class_init (WeftWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
+  gtk_widget_class_install_action (widget_class, "win.record", NULL, record_action);
   _weft_window_class_init_open (widget_class);
-  /* win.record and win.export belong to the recording and export dialogs;
-   * until they exist their buttons stay insensitive, as GTK leaves any
+  /* win.export belongs to the export dialog (it needs the renderer); until
+   * it exists the Export button stays insensitive, as GTK leaves any
    * button whose action is missing. */
 }
 
