@@ -14,6 +14,10 @@
 extern "C" {
 #endif
 
+/* The name of libweft's drain thread, the recorder's work rather than
+ * the program's: `weft record` leaves threads of this name out. */
+#define WEFT_RUNTIME_THREAD_NAME "weft-drain"
+
 /* Whether this process records (WEFT_TRACE was set and set-up worked). */
 int weft_hook_enabled (void);
 

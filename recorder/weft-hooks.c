@@ -274,9 +274,17 @@ pthread_create (pthread_t *thread, const pthread_attr_t *attr, void *(*start) (v
   Trampoline *t;
   int rc;
 
-  /* libweft's drain thread is the recorder's, not the program's. */
-  if (!active () || !threads_mode || weft_hook_is_runtime_code ((const void *) start)
-      || (t = malloc (sizeof *t)) == NULL)
+  /* libweft's drain thread is the recorder's, not the program's: named
+   * from here, before it runs, so that the recorder can tell it apart
+   * even in a process that exits at once (it names itself too late). */
+  if (weft_hook_is_runtime_code ((const void *) start))
+    {
+      rc = fn (thread, attr, start, arg);
+      if (rc == 0)
+        REAL (setname, "pthread_setname_np", NULL) (*thread, WEFT_RUNTIME_THREAD_NAME);
+      return rc;
+    }
+  if (!active () || !threads_mode || (t = malloc (sizeof *t)) == NULL)
     return fn (thread, attr, start, arg);
   t->start = start;
   t->arg = arg;

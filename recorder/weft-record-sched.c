@@ -297,7 +297,8 @@ flush_pending (WeftSched *s, uint32_t cpu, int64_t next, uint64_t t)
   if (!c->has_pending)
     return;
   c->has_pending = 0;
-  if (next > 0 && t - c->pending_time <= WEFT_SCHED_MERGE_NS)
+  /* A thread back on the CPU it just left: something ran in between. */
+  if (next > 0 && next != (int64_t) c->pending_tid && t - c->pending_time <= WEFT_SCHED_MERGE_NS)
     {
       emit_switch (s, cpu, c->pending_time, c->pending_tid, c->pending_state, next);
       c->current = next;
@@ -559,6 +560,10 @@ weft_sched_feed (WeftSched *s, const WeftPerfRecord *r)
         {
           if (r->type == WEFT_PREC_EXIT)
             map_put (&s->hidden, subject, 2);
+          /* It ran: whoever left the CPU before did not hand it over. */
+          if (r->type == WEFT_PREC_SWITCH_IN && s->mode == WEFT_SCHED_TASK
+              && cpu_get (s, r->cpu) != NULL)
+            flush_pending (s, r->cpu, -1, r->time);
           return;
         }
     }

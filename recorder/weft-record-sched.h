@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "weft-builder.h"
+#include "weft-hooks-runtime.h"
 #include "weft-record-perf.h"
 
 #ifdef __cplusplus
@@ -74,8 +75,8 @@ void weft_sched_add_thread (WeftSched *sched, uint32_t pid, uint32_t tid, uint64
 void weft_sched_set_exit_status (WeftSched *sched, uint32_t pid, int status);
 
 /* libweft's drain thread in a standalone-mode process: the recorder's
- * own work, not the program's (weft-session.c names it so). */
-#define WEFT_SCHED_RUNTIME_THREAD "weft-drain"
+ * own work, not the program's. */
+#define WEFT_SCHED_RUNTIME_THREAD WEFT_RUNTIME_THREAD_NAME
 
 /* Leaves thread tid out of the trace from now on (until it exits): on
  * CPUs it counts as WEFT_TID_OTHER. */

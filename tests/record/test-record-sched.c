@@ -147,6 +147,15 @@ test_merge (void)
   feed (&c, WEFT_PREC_SWITCH_IN, T0 + 6000, 1, B, 0);
   feed (&c, WEFT_PREC_SWITCH_OUT, T0 + 9000, 1, B, 0);
   feed (&c, WEFT_PREC_SWITCH_IN, T0 + 9000 + WEFT_SCHED_MERGE_NS, 1, A, 0);
+  /* Back on the CPU it just left: not a switch to itself. */
+  feed (&c, WEFT_PREC_SWITCH_OUT, T0 + 40000, 1, A, WEFT_PREC_PREEMPT);
+  feed (&c, WEFT_PREC_SWITCH_IN, T0 + 41000, 1, A, 0);
+  /* The recorder's own thread ran in between: no merge either. */
+  weft_sched_hide_thread (c.s, C);
+  feed (&c, WEFT_PREC_SWITCH_OUT, T0 + 50000, 1, A, WEFT_PREC_PREEMPT);
+  feed (&c, WEFT_PREC_SWITCH_IN, T0 + 50100, 1, C, 0);
+  feed (&c, WEFT_PREC_SWITCH_OUT, T0 + 50200, 1, C, 0);
+  feed (&c, WEFT_PREC_SWITCH_IN, T0 + 50300, 1, B, 0);
   conv_finish (&c, T0 + 100000);
   cpu = stream_text (&c, WEFT_STREAM_CPU, 1);
   g_assert_cmpstr (cpu, ==,
@@ -154,7 +163,11 @@ test_merge (void)
                    "1000 switch 5000001 0 5000002\n"
                    /* exactly the merge window: still one switch */
                    "9000 switch 5000002 1 5000001\n"
-                   /* finish: A is running until the end; nothing pending */);
+                   "40000 switch 5000001 0 -1\n"
+                   "41000 switch -1 3 5000001\n"
+                   "50000 switch 5000001 0 -1\n"
+                   "50300 switch -1 3 5000002\n"
+                   /* finish: B is running until the end; nothing pending */);
   conv_clear (&c);
 }
 
