@@ -665,8 +665,9 @@ weft_reader_open (const char *path, GError **error)
                        g_strerror (err));
           return NULL;
         }
-      /* The open reads the file front to back to check the checksums. */
-      madvise (m->addr, m->len, MADV_SEQUENTIAL);
+      /* The open reads the whole file to check the checksums, and the
+       * streams are decoded again afterwards: read ahead, keep the pages. */
+      madvise (m->addr, m->len, MADV_WILLNEED);
       bytes = g_bytes_new_with_free_func (m->addr, m->len, mapping_free, m);
     }
   close (fd);
