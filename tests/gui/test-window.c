@@ -8,52 +8,11 @@
 
 #include <string.h>
 
-#include "gui-util.h"
-#include "weft-application.h"
-#include "weft-preferences-window.h"
+#include "gui-app-util.h"
 #include "weft-recent.h"
-#include "weft-record-window.h"
 #include "weft-span-list.h"
 #include "weft-trace-view.h"
 #include "weft-trace-file.h"
-#include "weft-window.h"
-
-static WeftApplication *app;
-static char *tmpdir;
-static char *rootdir;
-
-static const char *
-page_of (WeftWindow *window)
-{
-  return gtk_stack_get_visible_child_name (TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "stack"));
-}
-
-static gboolean
-not_loading (gpointer data)
-{
-  return g_strcmp0 (page_of (data), "loading") != 0;
-}
-
-static WeftWindow *
-new_window (void)
-{
-  WeftWindow *window = weft_window_new (GTK_APPLICATION (app));
-
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
-
-static WeftWindow *
-open_path (const char *path)
-{
-  WeftWindow *window = new_window ();
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-
-  weft_window_load (window, file);
-  g_assert_cmpstr (page_of (window), ==, "loading");
-  run_until (not_loading, window);
-  return window;
-}
 
 static char *
 write_file (const char *name, const char *contents, gssize len)
@@ -519,79 +478,6 @@ test_size_saved (void)
   g_settings_reset (settings, "window-height");
 }
 
-static WeftPreferencesWindow *
-find_preferences (void)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (WEFT_IS_PREFERENCES_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
-
-static void
-test_preferences (void)
-{
-  GSettings *settings = weft_application_get_settings (app);
-  g_autofree char *path = sample_trace_write (tmpdir, "not-remembered.weft", 0);
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  g_autofree char *uri = g_file_get_uri (file);
-  WeftWindow *window = new_window ();
-  WeftPreferencesWindow *prefs;
-  GtkWidget *checks[3];
-  GtkWidget *toggle;
-  GList *items;
-  guint n = 0;
-
-  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  prefs = find_preferences ();
-  g_assert_nonnull (prefs);
-  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (prefs)) == GTK_WINDOW (window));
-  run_idle ();
-
-  /* Three radio buttons on app.theme, "system" on. */
-  {
-    GtkWidget *w = GTK_WIDGET (prefs);
-    GList *stack = g_list_prepend (NULL, w);
-
-    while (stack != NULL)
-      {
-        GtkWidget *top = stack->data;
-
-        stack = g_list_delete_link (stack, stack);
-        if (GTK_IS_CHECK_BUTTON (top) && n < 3)
-          checks[n++] = top;
-        for (GtkWidget *c = gtk_widget_get_last_child (top); c; c = gtk_widget_get_prev_sibling (c))
-          stack = g_list_prepend (stack, c);
-      }
-  }
-  g_assert_cmpuint (n, ==, 3);
-  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[0])));
-  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[2])));
-  gtk_widget_activate (checks[2]);
-  run_idle ();
-  g_assert_cmpstr (g_settings_get_string (settings, "theme"), ==, "dark");
-  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[0])));
-  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (checks[2])));
-  g_settings_reset (settings, "theme");
-
-  /* The history switch stops recent files from being recorded. */
-  toggle = find_type (GTK_WIDGET (prefs), GTK_TYPE_SWITCH);
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (toggle)));
-  gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
-  g_assert_false (g_settings_get_boolean (settings, "remember-recent"));
-  weft_window_load (window, file);
-  run_until (not_loading, window);
-  run_idle ();
-  items = weft_recent_get_items (0);
-  for (GList *l = items; l != NULL; l = l->next)
-    g_assert_cmpstr (gtk_recent_info_get_uri (l->data), !=, uri);
-  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
-  g_settings_reset (settings, "remember-recent");
-
-  gtk_window_destroy (GTK_WINDOW (prefs));
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
 static void
 test_forget_recent (void)
 {
@@ -623,178 +509,14 @@ test_forget_recent (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static WeftRecordWindow *
-find_record_window (void)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (WEFT_IS_RECORD_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
-
-static gboolean
-record_window_gone (gpointer data)
-{
-  return find_record_window () == NULL;
-}
-
-/* Record…: `weft record` (from the build tree, found on PATH here) runs
- * the command in the chosen folder and the trace opens in the window
- * that asked, whatever the command's exit status. */
-static void
-test_record (void)
-{
-  g_autofree char *cli = g_build_filename (g_getenv ("WEFT_BUILDDIR"), "cli", NULL);
-  g_autofree char *path = g_strconcat (cli, ":", g_getenv ("PATH"), NULL);
-  g_autofree char *folder = g_build_filename (tmpdir, "recordings", NULL);
-  g_autofree char *weft = NULL;
-  GSettings *settings = weft_application_get_settings (app);
-  WeftWindow *window = new_window ();
-  WeftRecordWindow *record;
-  WeftDocument *document;
-  GtkWidget *command_row, *sched, *hooks, *button;
-  GDir *dir;
-  const char *name;
-  guint n_files = 0;
-
-  g_setenv ("PATH", path, TRUE);
-  weft = weft_record_window_find_weft ();
-  g_assert_nonnull (weft);
-  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
-  g_settings_set_string (settings, "last-folder", folder);
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.record", NULL));
-  record = find_record_window ();
-  g_assert_nonnull (record);
-  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (record)) == GTK_WINDOW (window));
-
-  command_row = TEMPLATE_CHILD (record, WEFT_TYPE_RECORD_WINDOW, "command_row");
-  sched = TEMPLATE_CHILD (record, WEFT_TYPE_RECORD_WINDOW, "sched_switch");
-  hooks = TEMPLATE_CHILD (record, WEFT_TYPE_RECORD_WINDOW, "hooks_switch");
-  button = TEMPLATE_CHILD (record, WEFT_TYPE_RECORD_WINDOW, "record_button");
-  /* No perf and no preload: the same trace wherever the test runs. */
-  gtk_switch_set_active (GTK_SWITCH (sched), FALSE);
-  gtk_switch_set_active (GTK_SWITCH (hooks), FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (command_row), "sh -c 'exit 3'");
-  g_signal_emit_by_name (button, "clicked");
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Stop");
-
-  run_until (record_window_gone, NULL);
-  run_until (not_loading, window);
-  g_assert_cmpstr (page_of (window), ==, "trace");
-  document = weft_session_get_document (weft_window_get_session (window));
-  g_assert_cmpstr (weft_document_get_metadata (document, "command"), ==, "sh -c 'exit 3'");
-  g_assert_cmpstr (weft_document_get_metadata (document, "sched"), ==, "false");
-  g_assert_cmpuint (weft_document_get_facts (document)->n_processes, ==, 1);
-
-  /* One trace, named after the program, in the folder. */
-  dir = g_dir_open (folder, 0, NULL);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_assert_true (g_str_has_prefix (name, "sh-"));
-      g_assert_true (g_str_has_suffix (name, ".weft"));
-      g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, name);
-      n_files++;
-    }
-  g_dir_close (dir);
-  g_assert_cmpuint (n_files, ==, 1);
-
-  g_settings_reset (settings, "last-folder");
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
-/* A command that cannot run leaves no trace: the window says why and
- * goes back to the form. */
-static void
-test_record_fails (void)
-{
-  g_autofree char *cli = g_build_filename (g_getenv ("WEFT_BUILDDIR"), "cli", NULL);
-  g_autofree char *path = g_strconcat (cli, ":", g_getenv ("PATH"), NULL);
-  WeftWindow *window = new_window ();
-  WeftRecordWindow *record;
-  GtkWidget *button;
-  GtkStack *stack;
-  GtkLabel *status;
-
-  g_setenv ("PATH", path, TRUE);
-  g_settings_set_string (weft_application_get_settings (app), "last-folder", tmpdir);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.record", NULL));
-  record = find_record_window ();
-  button = TEMPLATE_CHILD (record, WEFT_TYPE_RECORD_WINDOW, "record_button");
-  stack = TEMPLATE_CHILD (record, WEFT_TYPE_RECORD_WINDOW, "stack");
-  status = TEMPLATE_CHILD (record, WEFT_TYPE_RECORD_WINDOW, "status_label");
-
-  /* Not a command line at all: stays on the form, the row marked. */
-  gtk_editable_set_text (GTK_EDITABLE (TEMPLATE_CHILD (record, WEFT_TYPE_RECORD_WINDOW, "command_row")),
-                         "sh -c 'unclosed");
-  g_signal_emit_by_name (button, "clicked");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "setup");
-  g_assert_true (gtk_widget_has_css_class (TEMPLATE_CHILD (record, WEFT_TYPE_RECORD_WINDOW, "command_row"),
-                                           "error"));
-
-  gtk_switch_set_active (TEMPLATE_CHILD (record, WEFT_TYPE_RECORD_WINDOW, "sched_switch"), FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (TEMPLATE_CHILD (record, WEFT_TYPE_RECORD_WINDOW, "command_row")),
-                         "/nonexistent/program");
-  g_signal_emit_by_name (button, "clicked");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "running");
-  while (!g_str_equal (gtk_button_get_label (GTK_BUTTON (button)), "_Back"))
-    g_main_context_iteration (NULL, TRUE);
-  /* 127: weft record's "command not found". */
-  g_assert_cmpstr (gtk_label_get_text (status), ==,
-                   "Recording failed: weft record exited with status 127 and wrote no trace");
-  g_assert_cmpstr (page_of (window), ==, "empty");
-
-  g_signal_emit_by_name (button, "clicked");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "setup");
-  gtk_window_destroy (GTK_WINDOW (record));
-  g_settings_reset (weft_application_get_settings (app), "last-folder");
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static void
-test_theme (void)
-{
-  AdwStyleManager *style = adw_style_manager_get_default ();
-  GSettings *settings = weft_application_get_settings (app);
-
-  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
-  g_action_group_activate_action (G_ACTION_GROUP (app), "theme", g_variant_new_string ("dark"));
-  g_assert_cmpstr (g_settings_get_string (settings, "theme"), ==, "dark");
-  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_FORCE_DARK);
-  g_assert_true (adw_style_manager_get_dark (style));
-
-  g_settings_set_string (settings, "theme", "light");
-  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  g_assert_false (adw_style_manager_get_dark (style));
-
-  g_settings_reset (settings, "theme");
-  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
-}
-
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
-  int status;
-
-  rootdir = gui_test_init (&argc, &argv);
-  if (!gui_test_have_display ())
+  if (!gui_app_setup (&argc, &argv))
     {
       g_test_add_func ("/weft/gui/window/no-display", gui_test_skip_no_display);
-      status = g_test_run ();
-      rm_rf (rootdir);
-      g_free (rootdir);
-      return status;
+      return gui_app_run ();
     }
-
-  tmpdir = g_build_filename (rootdir, "traces", NULL);
-  g_assert_cmpint (g_mkdir (tmpdir, 0700), ==, 0);
-
-  app = weft_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
 
   g_test_add_func ("/weft/gui/window/empty", test_empty);
   g_test_add_func ("/weft/gui/window/open-good", test_open_good);
@@ -810,16 +532,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/gui/window/search", test_search);
   g_test_add_func ("/weft/gui/window/recent", test_recent);
   g_test_add_func ("/weft/gui/window/size-saved", test_size_saved);
-  g_test_add_func ("/weft/gui/window/theme", test_theme);
-  g_test_add_func ("/weft/gui/window/preferences", test_preferences);
   g_test_add_func ("/weft/gui/window/forget-recent", test_forget_recent);
-  g_test_add_func ("/weft/gui/window/record", test_record);
-  g_test_add_func ("/weft/gui/window/record-fails", test_record_fails);
-  status = g_test_run ();
-
-  g_object_unref (app);
-  rm_rf (rootdir);
-  g_free (tmpdir);
-  g_free (rootdir);
-  return status;
+  return gui_app_run ();
 }
