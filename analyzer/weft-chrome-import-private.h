@@ -9,7 +9,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "weft-builder.h"
 #include "weft-chrome-json-private.h"
@@ -207,8 +207,64 @@ void _weft_chrome_import_see_ts (WeftChromeImport *im, gint64 ts);
 WeftChromeRec *_weft_chrome_import_add (WeftChromeImport *im, GArray *list, guint32 thread,
                                         WeftChromeRecKind kind, gint64 ts);
 
-/* systemTraceEvents: ftrace text, streamed line by line. */
 typedef struct _WeftChromeFtrace WeftChromeFtrace;
+
+/* ---- one event while its object is read (weft-chrome-import.c) and
+ * turned into records (weft-chrome-events.c) ---- */
+
+#define WEFT_CHROME_NAME_MAX 4096
+#define WEFT_CHROME_ARGS_MAX (64 * 1024)
+/* pids/tids from here up are Weft's stand-ins for strings and huge numbers */
+#define WEFT_CHROME_SYNTHETIC_BASE 0xf0000000u
+
+typedef enum
+{
+  ID_NONE,
+  ID_NUM,
+  ID_STR, /* str: the interned text */
+} WeftChromeIdType;
+
+typedef struct
+{
+  WeftChromeIdType type;
+  guint64 num;
+  guint32 str;
+} WeftChromeId;
+
+typedef struct
+{
+  char ph;
+  char s;          /* instant scope */
+  guint32 name, cat, scope;
+  gboolean has_ts, ts_ok, has_dur, dur_ok;
+  gint64 ts, dur;
+  WeftChromeId pid, tid, id, id2_local, id2_global, bind_id;
+  gboolean flow_in, flow_out, bp_e;
+  gboolean has_args, args_truncated;
+} WeftChromeEvent;
+
+typedef struct
+{
+  WeftChromeImport *im;
+  WeftJson *j;
+  WeftJson *args_j; /* re-reads a captured args object */
+  GString *args;
+  GString *key;     /* scratch for async and flow keys */
+  GCancellable *cancellable;
+  WeftChromeFtrace *ftrace;
+  guint64 n_objects;
+} WeftChromeParser;
+
+static inline guint32
+_weft_chrome_intern (WeftChromeImport *im, const char *s, gsize len)
+{
+  return _weft_chrome_strings_intern (&im->strings, s, len, WEFT_CHROME_NAME_MAX);
+}
+
+/* Records one event read from the file (or counts why it is skipped). */
+void _weft_chrome_commit_event (WeftChromeParser *p, WeftChromeEvent *ev);
+
+/* systemTraceEvents: ftrace text, streamed line by line. */
 WeftChromeFtrace *_weft_chrome_ftrace_new (WeftChromeImport *im);
 void _weft_chrome_ftrace_feed (const char *data, gsize len, gpointer ftrace);
 void _weft_chrome_ftrace_free (WeftChromeFtrace *ft); /* parses a last unterminated line */

@@ -420,7 +420,6 @@ test_cli (void)
     int status;
     const char *err_suffix;
   } cases[] = {
-    { { "export", "@T", "-o", "@P" }, 1, "s.png: image export is not available in this build yet\n" },
     { { "export", "@T", "-o", "@X" }, 2,
       "s.txt: unknown output format (use .json, .json.gz, .png, .svg or .pdf) (try 'weft export --help')\n" },
     { { "export", "@T" }, 2, "export: missing -o OUT (try 'weft export --help')\n" },
@@ -460,6 +459,7 @@ test_cli (void)
       g_assert_true (g_str_has_suffix (err, cases[i].err_suffix));
       /* one line */
       g_assert_cmpuint ((gsize) (strchr (err, '\n') - err) + 1, ==, strlen (err));
+      /* a usage error writes nothing */
       g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
     }
   {
@@ -469,6 +469,16 @@ test_cli (void)
     g_assert_cmpint (run (argv, &out, &err), ==, 0);
     g_assert_true (g_file_get_contents (json, &written, NULL, NULL));
     g_assert_cmpstr (written, ==, expect);
+  }
+  {
+    /* --range counts from the trace's first event (the sample's is 1 s) */
+    const char *argv[] = { weft, "export", trace, "-o", json, "--range", "400ns:1.25us", NULL };
+    g_autofree char *out = NULL, *err = NULL, *written = NULL;
+    g_autofree char *ranged = chrome_test_export (reader, 1000000400, 1000001250, NULL);
+
+    g_assert_cmpint (run (argv, &out, &err), ==, 0);
+    g_assert_true (g_file_get_contents (json, &written, NULL, NULL));
+    g_assert_cmpstr (written, ==, ranged);
   }
   {
     const char *argv[] = { weft, "export", "--help", NULL };
