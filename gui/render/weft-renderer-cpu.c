@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-renderer-cpu.c: the parallelism strip and the CPU lanes. Both draw
+ * occupancy: a column's bar is as high as the fraction of its time the
+ * core was busy (shared/design), coloured by the thread that ran most of
+ * it; the strip's area is the mean number of threads running.
+ */
+#include "weft-renderer-private.h"
+
+#include <math.h>
+
+gpointer
+_weft_frame_columns (WeftFrame *f, gsize item_size)
+{
+  g_array_set_size (f->self->columns, (guint) (item_size * f->win.n_columns));
+  return f->self->columns->data;
+}
+
+/* The guide lines' step: every running count while they are at least
+ * 6 units apart, else every 2nd, 5th, 10th… */
+guint
+_weft_parallel_guide_step (guint top, double height)
+{
+  static const guint steps[] = { 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (height * steps[i] / top >= 6.0)
+      return steps[i];
+  return MAX (top, 1);
+}
+
+void
+_weft_draw_parallelism (WeftFrame *f, const WeftLane *lane, double y)
+{
+  cairo_t *cr = f->cr;
+  WeftLodParallelColumn *cols = _weft_frame_columns (f, sizeof *cols);
+  guint n = f->win.n_columns, top = f->self->parallel_top;
+  double h = lane->height - 6, bottom = y + lane->height, one = bottom - h / top;
+  guint step = _weft_parallel_guide_step (top, h);
+
+  weft_lod_parallelism (f->lod, &f->win, cols);
+
+  /* guides at 1 … cores, dashed; the top one solid (the most possible) */
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0);
+  weft_color_set_source (cr, &f->pal->grid);
+  for (guint k = step; k <= top; k += step)
+    {
+      double gy = floor (bottom - h * k / top) + 0.5;
+
+      cairo_set_dash (cr, (double[]) { 3, 3 }, k == top ? 0 : 2, 0);
+      cairo_move_to (cr, f->area.x, gy);
+      cairo_line_to (cr, f->area.x + f->area.width, gy);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+
+  /* the area: the mean number running, one vertex per column centre */
+  cairo_save (cr);
+  cairo_move_to (cr, _weft_frame_x (f, 0), bottom);
+  for (guint i = 0; i < n; i++)
+    {
+      double v = CLAMP (cols[i].mean, 0.0f, (float) top);
+
+      cairo_line_to (cr, _weft_frame_x (f, i + 0.5), bottom - h * v / top);
+    }
+  cairo_line_to (cr, _weft_frame_x (f, n), bottom);
+  cairo_close_path (cr);
+  {
+    cairo_path_t *path = cairo_copy_path (cr);
+
+    /* up to one thread running in the light colour, the part above one
+     * (threads running at once: parallelism) in the strong one */
+    cairo_save (cr);
+    cairo_rectangle (cr, f->area.x, one, f->area.width, bottom - one);
+    cairo_clip (cr);
+    cairo_append_path (cr, path);
+    weft_color_set_source (cr, &f->pal->parallel);
+    cairo_fill (cr);
+    cairo_restore (cr);
+    if (top > 1)
+      {
+        cairo_new_path (cr);
+        cairo_rectangle (cr, f->area.x, y, f->area.width, one - y);
+        cairo_clip (cr);
+        cairo_append_path (cr, path);
+        weft_color_set_source (cr, &f->pal->parallel_more);
+        cairo_fill (cr);
+      }
+    cairo_path_destroy (path);
+  }
+  cairo_restore (cr);
+  _weft_frame_count (f, 0, n); /* the light fill */
+  if (top > 1)
+    _weft_frame_count (f, 0, n); /* the strong fill */
+
+  /* its outline */
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  for (guint i = 0; i < n; i++)
+    {
+      double v = CLAMP (cols[i].mean, 0.0f, (float) top);
+
+      cairo_line_to (cr, _weft_frame_x (f, i + 0.5), bottom - h * v / top - 0.5);
+    }
+  weft_color_set_source (cr, &f->pal->parallel_line);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  _weft_frame_count (f, 0, n);
+
+  /* the average over the range, marked and labelled */
+  if (weft_model_get_n_events (f->model) > 0)
+    {
+      double v = CLAMP (f->average, 0.0, (double) top);
+      double ay = floor (bottom - h * v / top) + 0.5;
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *label = NULL;
+      double lw;
+
+      cairo_save (cr);
+      cairo_set_line_width (cr, 1.0);
+      cairo_set_dash (cr, (double[]) { 6, 3 }, 2, 0);
+      weft_color_set_source (cr, &f->pal->average);
+      cairo_move_to (cr, f->area.x, ay);
+      cairo_line_to (cr, f->area.x + f->area.width, ay);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+      g_ascii_formatd (buf, sizeof buf, "%.2f", f->average);
+      label = g_strdup_printf ("average %s", buf);
+      lw = _weft_frame_text_width (f, f->small, label) + 8;
+      /* a backed label above the line, at the right end */
+      {
+        WeftColor back = f->pal->background;
+        double lx = f->area.x + f->area.width - lw - 2;
+        double ly = MAX (y, ay - WEFT_R_SMALL_FONT - 5);
+
+        back.a = 0.85;
+        weft_color_set_source (cr, &back);
+        cairo_rectangle (cr, lx, ly, lw, WEFT_R_SMALL_FONT + 4);
+        cairo_fill (cr);
+        _weft_frame_text (f, f->small, label, lx + 4, ly + 1, lw, WEFT_ALIGN_LEFT,
+                          &f->pal->average, 4);
+      }
+    }
+}
+
+/* Names of runs of columns that one thread filled, where they fit. */
+static void
+label_runs (WeftFrame *f, const WeftLodCpuColumn *cols, double y, double h)
+{
+  guint n = f->win.n_columns;
+  double min_cols = 36.0 / f->col_w;
+
+  for (guint i = 0; i < n;)
+    {
+      guint32 t = cols[i].thread;
+      guint j = i;
+
+      while (j < n && cols[j].thread == t && cols[j].busy > 0.9f)
+        j++;
+      if (j == i)
+        {
+          i++;
+          continue;
+        }
+      if (t != WEFT_MODEL_NONE && j - i >= min_cols)
+        {
+          const WeftModelThread *th = weft_model_get_thread (f->model, t);
+          const char *name = weft_model_get_name (f->model, th->name);
+          g_autofree char *text = *name ? g_strdup (name) : g_strdup_printf ("%u", th->tid);
+          WeftColor bg = _weft_frame_thread_color (f, t);
+          WeftColor fg = _weft_text_color_on (&bg);
+          double x0 = _weft_frame_x (f, i) + 4, w = (j - i) * f->col_w - 8;
+          double drawn = _weft_frame_text (f, f->small, text, x0, y + (h - WEFT_R_SMALL_FONT) / 2 - 2,
+                                           w, WEFT_ALIGN_LEFT, &fg, 2);
+
+          if (drawn > 0)
+            _weft_frame_count (f, (x0 - f->area.x) / f->col_w,
+                               (x0 + drawn - f->area.x) / f->col_w);
+        }
+      i = j;
+    }
+}
+
+void
+_weft_draw_cpu (WeftFrame *f, const WeftLane *lane, double y)
+{
+  WeftLodCpuColumn *cols = _weft_frame_columns (f, sizeof *cols);
+  guint n = f->win.n_columns;
+  double h = lane->height, bottom = y + h;
+
+  weft_lod_cpu_columns (f->lod, lane->index, &f->win, cols);
+
+  /* busy: one bar per column from the bottom, its height the busy
+   * fraction; untraced threads stacked above it when they were recorded
+   * (-a; otherwise "other" only means "not a traced thread"). Runs of columns with the
+   * same colour and height are one rectangle. */
+  for (guint i = 0; i < n;)
+    {
+      guint32 t = cols[i].thread;
+      double hb = cols[i].busy * h;
+      guint j = i + 1;
+      WeftColor c;
+
+      while (j < n && cols[j].thread == t && fabs (cols[j].busy * h - hb) < 0.05)
+        j++;
+      if (hb > 0)
+        {
+          c = _weft_frame_thread_color (f, t);
+          _weft_frame_rect (f, &c, i, j, bottom - hb, bottom);
+        }
+      i = j;
+    }
+  for (guint i = 0; i < n;)
+    {
+      double hb = cols[i].busy * h, ho = cols[i].other * h;
+      guint j = i + 1;
+
+      while (j < n && fabs (cols[j].busy * h - hb) < 0.05 && fabs (cols[j].other * h - ho) < 0.05)
+        j++;
+      if (ho > 0 && weft_model_has_other (f->model))
+        _weft_frame_rect (f, &f->pal->other, i, j, bottom - hb - ho, bottom - hb);
+      i = j;
+    }
+  _weft_batch_flush (f->batch);
+  label_runs (f, cols, y, h);
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-renderer-frame.c: drawing helpers of one frame: rectangles batched
+ * by colour, elided text, and the primitive count the tests read.
+ */
+#include "weft-renderer-private.h"
+
+#include <math.h>
+#include <string.h>
+
+void
+_weft_batch_flush (WeftBatch *b)
+{
+  for (guint i = 0; i < b->n; i++)
+    {
+      WeftBatchSlot *s = &b->slots[i];
+      const double *r = (const double *) (gpointer) s->rects->data;
+
+      if (s->rects->len == 0)
+        continue;
+      for (guint k = 0; k < s->rects->len; k++, r += 4)
+        cairo_rectangle (b->cr, r[0], r[1], r[2], r[3]);
+      weft_color_set_source (b->cr, &s->color);
+      cairo_fill (b->cr);
+      g_array_set_size (s->rects, 0);
+    }
+  b->n = 0;
+}
+
+void
+_weft_batch_clear (WeftBatch *b)
+{
+  for (guint i = 0; i < WEFT_BATCH_SLOTS; i++)
+    g_clear_pointer (&b->slots[i].rects, g_array_unref);
+  b->n = 0;
+}
+
+void
+_weft_batch_rect (WeftBatch *b, const WeftColor *c, double x, double y, double w, double h)
+{
+  WeftBatchSlot *slot = NULL;
+  double r[4] = { x, y, w, h };
+
+  if (w <= 0 || h <= 0 || c->a <= 0)
+    return;
+  for (guint i = 0; i < b->n; i++)
+    if (memcmp (&b->slots[i].color, c, sizeof *c) == 0)
+      {
+        slot = &b->slots[i];
+        break;
+      }
+  if (slot == NULL)
+    {
+      /* Overlapping rectangles of one lane are always drawn in one batch
+       * before the next lane's, so flushing early keeps the order. */
+      if (b->n == WEFT_BATCH_SLOTS)
+        _weft_batch_flush (b);
+      slot = &b->slots[b->n++];
+      slot->color = *c;
+    }
+  g_array_append_vals (slot->rects, r, 1);
+}
+
+void
+_weft_frame_count (WeftFrame *f, double c0, double c1)
+{
+  WeftRenderCount *count = f->count;
+  guint8 *row;
+  gint64 a, z;
+
+  if (count == NULL || f->lane >= count->n_lanes)
+    return;
+  /* the columns the primitive touches: a sliver counts in its column */
+  a = (gint64) floor (c0 + 1e-9);
+  z = (gint64) ceil (c1 - 1e-9);
+  if (z <= a)
+    z = a + 1;
+  a = MAX (a, 0);
+  z = MIN (z, (gint64) count->n_columns);
+  row = count->counts + (gsize) f->lane * count->n_columns;
+  for (gint64 c = a; c < z; c++)
+    {
+      if (row[c] < 255)
+        row[c]++;
+      if (row[c] > count->max)
+        {
+          count->max = row[c];
+          count->max_lane = f->lane;
+          count->max_column = (guint) c;
+        }
+    }
+  count->total++;
+}
+
+void
+_weft_frame_rect (WeftFrame *f, const WeftColor *c, double c0, double c1, double y0, double y1)
+{
+  if (c1 <= c0 || y1 <= y0)
+    return;
+  _weft_frame_count (f, c0, c1);
+  _weft_batch_rect (f->batch, c, _weft_frame_x (f, c0), y0, (c1 - c0) * f->col_w, y1 - y0);
+}
+
+double
+_weft_frame_text_width (WeftFrame *f, const PangoFontDescription *font, const char *text)
+{
+  int w;
+
+  pango_layout_set_font_description (f->layout, font);
+  pango_layout_set_width (f->layout, -1);
+  pango_layout_set_text (f->layout, text, -1);
+  pango_layout_get_pixel_size (f->layout, &w, NULL);
+  return w;
+}
+
+double
+_weft_frame_text (WeftFrame *f, const PangoFontDescription *font, const char *text, double x,
+                  double y, double max_w, WeftAlign align, const WeftColor *color,
+                  guint min_chars)
+{
+  double size = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+  PangoRectangle ink, logical;
+
+  if (text == NULL || *text == '\0')
+    return 0;
+  /* too narrow for min_chars and the ellipsis: draw nothing rather than
+   * a lone "…" (the average glyph is about 0.6 of the size wide) */
+  if (max_w < (min_chars + 1) * 0.6 * size)
+    return 0;
+  pango_layout_set_font_description (f->layout, font);
+  pango_layout_set_text (f->layout, text, -1);
+  pango_layout_set_width (f->layout, (int) (max_w * PANGO_SCALE));
+  pango_layout_set_ellipsize (f->layout, PANGO_ELLIPSIZE_END);
+  pango_layout_get_pixel_extents (f->layout, &ink, &logical);
+  if (align == WEFT_ALIGN_CENTER)
+    x -= logical.width / 2.0;
+  else if (align == WEFT_ALIGN_RIGHT)
+    x -= logical.width;
+  weft_color_set_source (f->cr, color);
+  cairo_move_to (f->cr, x, y);
+  pango_cairo_show_layout (f->cr, f->layout);
+  return logical.width;
+}
+
+WeftColor
+_weft_frame_thread_color (WeftFrame *f, guint32 thread)
+{
+  WeftColor c;
+
+  if (thread >= weft_model_get_n_threads (f->model))
+    return f->pal->other;
+  c = weft_palette_thread_color (f->pal, f->self->thread_keys[thread]);
+  /* a highlighted thread stands out: the others fade towards the lane */
+  if (f->vp->highlight_thread != WEFT_VIEWPORT_NONE && f->vp->highlight_thread != thread)
+    c = weft_color_mix (&c, &f->pal->lane, 0.7);
+  return c;
+}
+
+/* Black or white text, whichever reads better on c. */
+WeftColor
+_weft_text_color_on (const WeftColor *c)
+{
+  static const WeftColor dark = { 0.14, 0.12, 0.19, 1 }, light = { 1, 1, 1, 1 };
+
+  return weft_color_luminance (c) > 0.36 ? dark : light;
+}
