@@ -67,6 +67,7 @@ build_trace (guint64 n_events, gboolean tsc)
             {
               ((WeftStreamChunkHeader *) (void *) payload)->clock = WEFT_CLOCK_TSC;
               h->crc32 = weft_crc32 (0, payload, h->payload_size);
+              h->flags = weft_chunk_header_check (h);
             }
           pos += weft_chunk_total_size (h->payload_size);
         }
@@ -154,6 +155,9 @@ bench (const char *label, guint64 n)
       best.bytes = r.bytes;
       best.checksum ^= r.checksum;
     }
+  if (best.events != n)
+    g_error ("%s: read %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " events", label, best.events,
+             n);
   printf ("%-9s %" G_GUINT64_FORMAT " events, %.2f bytes/event\n", label, best.events,
           (double) best.bytes / (double) best.events);
   printf ("  decode:   %7.1f M events/s (%.2f ns/event)\n", best.events / best.decode_s / 1e6,
