@@ -97,10 +97,11 @@ print_summary (const char *path, const WeftRecordResult *r)
              r->system_wide ? ", with every other process on the CPUs (-a)" : "");
   else
     fprintf (stderr, "weft: scheduler: no (%s); the analysis estimates it\n", r->sched_reason);
+  /* Recorded, but not system-wide as asked: why, and how to get it. */
+  if (r->sched && r->sched_reason[0])
+    fprintf (stderr, "weft: not system-wide: %s\n", r->sched_reason);
   if (r->sched_how[0])
     fprintf (stderr, "weft: %s%s\n", r->sched ? "for -a: " : "to record it: ", r->sched_how);
-  if (r->sched && r->sched_reason[0] && r->sched_how[0] == '\0')
-    fprintf (stderr, "weft: note: %s\n", r->sched_reason);
   if (weft_reader_get_damage (reader) != NULL)
     fprintf (stderr, "weft: %s: %s\n", path, weft_reader_get_damage (reader));
 }

@@ -15,6 +15,9 @@
  *   condvar N            two threads hand a token back and forth N times
  *   sleep MS             prints "ready", sleeps MS ms (attach tests)
  *   wait-signal SIG      prints "ready" and waits; on SIG exits 7
+ *   fork-busy N          while two threads contend for a mutex and hand a
+ *                        condition variable back and forth, forks N
+ *                        children one after another (half exec "exit 0")
  *   seccomp-deny-perf PROG ARGS…
  *                        execs PROG with perf_event_open failing EACCES
  */
@@ -202,6 +205,74 @@ run_condvar (int n)
   return 0;
 }
 
+static volatile int busy_stop;
+
+static void *
+busy_worker (void *arg)
+{
+  int me = (int) (intptr_t) arg;
+
+  pthread_mutex_lock (&mutex);
+  while (!busy_stop)
+    {
+      while (token != me && !busy_stop)
+        {
+          struct timespec ts;
+
+          clock_gettime (CLOCK_REALTIME, &ts);
+          ts.tv_nsec += 1000000;
+          if (ts.tv_nsec >= 1000000000)
+            {
+              ts.tv_sec++;
+              ts.tv_nsec -= 1000000000;
+            }
+          pthread_cond_timedwait (&cond, &mutex, &ts);
+        }
+      token = !me;
+      pthread_cond_broadcast (&cond);
+      pthread_mutex_unlock (&mutex);
+      sleep_us (20);
+      pthread_mutex_lock (&mutex);
+    }
+  pthread_mutex_unlock (&mutex);
+  return NULL;
+}
+
+/* Fork in a threaded program whose threads are inside the hooks (and
+ * libweft) at any moment: every child must run and exit. */
+static int
+run_fork_busy (const char *self, int n)
+{
+  pthread_t a, b;
+  int failed = 0;
+
+  pthread_create (&a, NULL, busy_worker, (void *) 0);
+  pthread_create (&b, NULL, busy_worker, (void *) 1);
+  for (int i = 0; i < n; i++)
+    {
+      pid_t pid = fork ();
+      int status;
+
+      if (pid == 0)
+        {
+          pthread_mutex_t own = PTHREAD_MUTEX_INITIALIZER;
+
+          pthread_mutex_lock (&own);
+          pthread_mutex_unlock (&own);
+          if (i % 2)
+            execl (self, self, "exit", "0", (char *) NULL);
+          _exit (0);
+        }
+      if (pid < 0 || waitpid (pid, &status, 0) != pid || !WIFEXITED (status)
+          || WEXITSTATUS (status) != 0)
+        failed = 1;
+    }
+  busy_stop = 1;
+  pthread_join (a, NULL);
+  pthread_join (b, NULL);
+  return failed;
+}
+
 /* --- signals --- */
 
 static void
@@ -270,6 +341,8 @@ main (int argc, char **argv)
     return run_mutex (argv[2]);
   if (strcmp (mode, "condvar") == 0)
     return run_condvar (n);
+  if (strcmp (mode, "fork-busy") == 0)
+    return run_fork_busy (argv[0], n);
   if (strcmp (mode, "sleep") == 0)
     {
       printf ("ready\n");

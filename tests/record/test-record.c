@@ -215,6 +215,28 @@ test_chain (Fixture *f, gconstpointer data)
   g_assert_cmpuint (execs, ==, 4);
 }
 
+/* Forks while other threads are inside the hooks and libweft. */
+static void
+test_fork_in_threads (Fixture *f, gconstpointer with_perf)
+{
+  const char *cmd[] = { record_helper (), "fork-busy", "40", NULL };
+  g_autoptr (RecordTrace) trace = NULL;
+
+  if (with_perf && !record_need_perf ())
+    return;
+  g_assert_cmpint (record_run (f->out, NULL, cmd, with_perf ? NULL : no_perf, NULL), ==, 0);
+  trace = record_trace_load (f->out);
+  if (with_perf)
+    {
+      /* The 40 children, each one thread (the exec'd ones included). */
+      g_assert_cmpuint (record_trace_n_processes (trace), ==, 41);
+      g_assert_cmpuint (record_trace_n_threads (trace), ==, 43);
+    }
+  /* The workers waited all along, and every wait ended. */
+  g_assert_cmpuint (trace->kinds[WEFT_EV_COND_WAIT], >, 0);
+  g_assert_cmpuint (trace->kinds[WEFT_EV_COND_WAIT], ==, trace->kinds[WEFT_EV_COND_WOKEN]);
+}
+
 static void
 test_exit_status (Fixture *f, gconstpointer data)
 {
@@ -660,6 +682,10 @@ main (int argc, char **argv)
   g_test_add ("/weft/record/many-threads-no-perf", Fixture, NULL, fixture_set_up,
               test_many_threads, fixture_tear_down);
   TEST ("chain", test_chain);
+  g_test_add ("/weft/record/fork-in-threads", Fixture, GINT_TO_POINTER (1), fixture_set_up,
+              test_fork_in_threads, fixture_tear_down);
+  g_test_add ("/weft/record/fork-in-threads-no-perf", Fixture, NULL, fixture_set_up,
+              test_fork_in_threads, fixture_tear_down);
   TEST ("exit-status", test_exit_status);
   TEST ("cannot-run", test_cannot_run);
   TEST ("own-failures", test_own_failures);
