@@ -210,10 +210,25 @@ weft_document_load (GFile *file, GCancellable *cancellable, WeftDocumentProgress
 
   self = g_object_new (WEFT_TYPE_DOCUMENT, NULL);
   self->file = g_object_ref (file);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME,
+  info = g_file_query_info (file,
+                            G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
                             G_FILE_QUERY_INFO_NONE, cancellable, NULL);
   self->title = info != NULL ? g_strdup (g_file_info_get_display_name (info))
                              : g_filename_display_basename (path);
+  /* A FIFO or a device would block the open (and Cancel) for good. A
+   * missing file is left to the reader, which says so in its words. */
+  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                           _("This is a folder, not a trace"));
+      return NULL;
+    }
+  if (info != NULL && g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                           _("Not a regular file"));
+      return NULL;
+    }
 
   if (progress != NULL)
     progress (0.0, progress_data);

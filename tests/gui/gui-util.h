@@ -80,7 +80,7 @@ gui_test_have_display (void)
 }
 
 /* The one test registered when there is no display, saying so. */
-static void
+static inline void
 gui_test_skip_no_display (void)
 {
   g_test_skip ("no display (build-aux/test runs the tests under xvfb-run)");

@@ -6,6 +6,7 @@
 #include "weft-config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gui-util.h"
 #include "weft-document.h"
@@ -227,6 +228,28 @@ test_errors (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
 }
 
+/* What is not a regular file is refused before it is opened: a FIFO
+ * would block the open, and with it Cancel, for good. */
+static void
+test_not_regular (void)
+{
+  g_autofree char *fifo = g_build_filename (tmpdir, "pipe.weft", NULL);
+  g_autoptr (GFile) fifo_file = g_file_new_for_path (fifo);
+  g_autoptr (GFile) dir = g_file_new_for_path (tmpdir);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_null (weft_document_load (fifo_file, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+  g_assert_cmpstr (error->message, ==, "Not a regular file");
+  g_clear_error (&error);
+
+  g_assert_null (weft_document_load (dir, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+  g_assert_cmpstr (error->message, ==, "This is a folder, not a trace");
+  g_unlink (fifo);
+}
+
 /* Whatever the bytes, loading ends with a document or an error. */
 static void
 test_hostile (void)
@@ -271,6 +294,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/gui/document/async", test_async);
   g_test_add_func ("/weft/gui/document/cancelled", test_cancelled);
   g_test_add_func ("/weft/gui/document/errors", test_errors);
+  g_test_add_func ("/weft/gui/document/not-regular", test_not_regular);
   g_test_add_func ("/weft/gui/document/hostile", test_hostile);
   status = g_test_run ();
 
