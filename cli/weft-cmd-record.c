@@ -181,9 +181,15 @@ weft_cmd_record (int argc, char **argv)
       weft_cli_error (NULL, "record: --duration goes with -p PID");
       return WEFT_RECORD_EXIT_FAILED;
     }
-  if (buffer_cap != NULL && (!parse_size (buffer_cap, &o.buffer_cap) || o.buffer_cap == 0))
+  if (buffer_cap != NULL && !parse_size (buffer_cap, &o.buffer_cap))
     {
       weft_cli_error (buffer_cap, "not a size (a number with an optional K, M or G)");
+      return WEFT_RECORD_EXIT_FAILED;
+    }
+  /* libweft's smallest pool (WEFT_POOL_CAP_MIN). */
+  if (buffer_cap != NULL && o.buffer_cap < 128 * 1024)
+    {
+      weft_cli_error (buffer_cap, "--buffer-cap must be at least 128K");
       return WEFT_RECORD_EXIT_FAILED;
     }
 
@@ -199,6 +205,13 @@ weft_cmd_record (int argc, char **argv)
   if (!no_hooks && !pid && o.hooks_path == NULL)
     weft_cli_error (NULL, "record: libweft-hooks.so not found; recording without lock and "
                           "condition waits (set WEFT_HOOKS to its path)");
+  /* LD_PRELOAD separates paths with spaces and colons. */
+  if (o.hooks_path != NULL && strpbrk (o.hooks_path, " :") != NULL)
+    {
+      weft_cli_error (o.hooks_path, "cannot be preloaded (a space or colon in its path); "
+                                    "recording without lock and condition waits");
+      o.hooks_path = NULL;
+    }
 
   weft_record_run (&o, &r);
   if (r.error[0])

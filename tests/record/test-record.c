@@ -298,6 +298,7 @@ test_own_failures (Fixture *f, gconstpointer data)
   const char *cmd[] = { record_helper (), "exit", "0", NULL };
   const char *negative[] = { "--memory-period", "-5", NULL };
   const char *bad_cap[] = { "--buffer-cap", "12Q", NULL };
+  const char *small_cap[] = { "--buffer-cap", "64K", NULL };
   const char *both[] = { "-p", "1", NULL };
   const char *unknown[] = { "--frobnicate", NULL };
   const char *duration[] = { "--duration", "1", NULL };
@@ -308,6 +309,9 @@ test_own_failures (Fixture *f, gconstpointer data)
   g_assert_cmpint (record_run (f->out, negative, cmd, NULL, NULL), ==, 125);
   g_assert_cmpint (record_run (f->out, bad_cap, cmd, NULL, &err), ==, 125);
   g_assert_cmpstr (err, ==, "weft: 12Q: not a size (a number with an optional K, M or G)\n");
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (record_run (f->out, small_cap, cmd, NULL, &err), ==, 125);
+  g_assert_cmpstr (err, ==, "weft: 64K: --buffer-cap must be at least 128K\n");
   g_assert_cmpint (record_run (f->out, both, cmd, NULL, NULL), ==, 125);
   g_assert_cmpint (record_run (f->out, unknown, cmd, NULL, NULL), ==, 125);
   g_assert_cmpint (record_run (f->out, duration, cmd, NULL, NULL), ==, 125);
