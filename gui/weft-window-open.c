@@ -292,6 +292,9 @@ weft_window_load (WeftWindow *self, GFile *file)
   self->pulse_id = g_timeout_add (100, pulse, self);
   _weft_window_set_state (self, WEFT_WINDOW_LOADING);
 
+  /* A load this replaces keeps its own reference, and its callback sees
+   * it is no longer the current one. */
+  g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
   g_set_object (&self->loading_file, file);
   weft_document_load_async (file, self->load_cancellable, on_progress, g_object_ref (self),

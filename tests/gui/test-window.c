@@ -245,6 +245,34 @@ test_cancel (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A second load replaces the first: only the second one shows. */
+static void
+test_replace_load (void)
+{
+  g_autofree char *first = sample_trace_write (tmpdir, "first.weft", 2000);
+  g_autofree char *second = sample_trace_write (tmpdir, "second.weft", 0);
+  g_autoptr (GFile) first_file = g_file_new_for_path (first);
+  g_autoptr (GFile) second_file = g_file_new_for_path (second);
+  WeftWindow *window = new_window ();
+  WeftDocument *document;
+
+  weft_window_load (window, first_file);
+  weft_window_load (window, second_file);
+  run_until (not_loading, window);
+  /* The first one's callback comes too; let it, and see it changes nothing. */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_usleep (10000);
+      run_idle ();
+    }
+  g_assert_cmpstr (page_of (window), ==, "trace");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "second.weft");
+  document = weft_session_get_document (weft_window_get_session (window));
+  g_assert_true (g_file_equal (weft_document_get_file (document), second_file));
+  g_assert_cmpuint (weft_document_get_facts (document)->n_events, ==, SAMPLE_EVENTS);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A failed window takes the next file itself. */
 static void
 test_reopen_after_error (void)
@@ -526,6 +554,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/gui/window/open-bad-header", test_open_bad_header);
   g_test_add_func ("/weft/gui/window/open-truncated", test_open_truncated);
   g_test_add_func ("/weft/gui/window/cancel", test_cancel);
+  g_test_add_func ("/weft/gui/window/replace-load", test_replace_load);
   g_test_add_func ("/weft/gui/window/reopen-after-error", test_reopen_after_error);
   g_test_add_func ("/weft/gui/window/open-files-windows", test_open_files_windows);
   g_test_add_func ("/weft/gui/window/drop", test_drop);
