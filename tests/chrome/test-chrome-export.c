@@ -352,6 +352,7 @@ test_file_gzip (void)
   g_autofree char *head = NULL, *a = NULL, *b = NULL;
   g_autoptr (WeftReader) reader = chrome_test_sample_reader (FALSE);
   g_autoptr (WeftReader) from_plain = NULL, from_gz = NULL;
+  g_autoptr (GBytes) plain_bytes = NULL, gz_bytes = NULL;
   g_autoptr (GError) error = NULL;
   gsize len;
 
@@ -367,9 +368,13 @@ test_file_gzip (void)
   g_assert_true (g_file_get_contents (plain, &head, &len, NULL));
   g_assert_cmpstr (head, ==, golden);
 
-  from_plain = weft_reader_new_from_bytes (weft_chrome_import_file (plain, NULL, &error), &error);
+  plain_bytes = weft_chrome_import_file (plain, NULL, &error);
   g_assert_no_error (error);
-  from_gz = weft_reader_new_from_bytes (weft_chrome_import_file (gz, NULL, &error), &error);
+  gz_bytes = weft_chrome_import_file (gz, NULL, &error);
+  g_assert_no_error (error);
+  from_plain = weft_reader_new_from_bytes (plain_bytes, &error);
+  g_assert_no_error (error);
+  from_gz = weft_reader_new_from_bytes (gz_bytes, &error);
   g_assert_no_error (error);
   a = chrome_test_dump (from_plain);
   b = chrome_test_dump (from_gz);

@@ -304,6 +304,75 @@ test_hostile (void)
   g_string_free (doc, TRUE);
 }
 
+/* Every fixture, mutated thousands of ways (bytes changed, deleted,
+ * inserted, JSON punctuation thrown in, cut short): each either imports
+ * into a trace the reader reads to the end, or fails with one line. */
+static void
+test_mutations (void)
+{
+  static const char *const fixtures[] = {
+    "complete.json", "begin-end.json", "instants-counters.json", "async.json", "flows.json",
+    "metadata.json", "sched.json", "systrace-only.json", "overlap.json", "numbers.json",
+    "utf8.json", "truncated.json",
+  };
+  static const char punct[] = "{}[]\",:\\-.0e+nu";
+  g_autoptr (GRand) rand = g_rand_new_with_seed (20240611);
+  guint ok = 0, failed = 0;
+
+  for (gsize f = 0; f < G_N_ELEMENTS (fixtures); f++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "chrome", "data", fixtures[f], NULL);
+      g_autofree char *orig = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (path, &orig, &len, NULL));
+      for (int i = 0; i < 1500; i++)
+        {
+          g_autoptr (GByteArray) doc = g_byte_array_new ();
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GBytes) bytes = NULL;
+          int n = g_rand_int_range (rand, 1, 6);
+
+          g_byte_array_append (doc, (const guint8 *) orig, (guint) len);
+          for (int k = 0; k < n && doc->len > 0; k++)
+            {
+              guint at = (guint) g_rand_int_range (rand, 0, (gint32) doc->len);
+              guint8 c = (guint8) (g_rand_boolean (rand) ? punct[g_rand_int_range (rand, 0, sizeof punct - 1)]
+                                                          : g_rand_int_range (rand, 0, 256));
+
+              switch (g_rand_int_range (rand, 0, 4))
+                {
+                case 0: doc->data[at] = c; break;
+                case 1: g_byte_array_remove_index (doc, at); break;
+                case 2: g_array_insert_val ((GArray *) doc, at, c); break;
+                default: g_byte_array_set_size (doc, at); break;
+                }
+            }
+          bytes = weft_chrome_import_data (doc->data, doc->len, NULL, &error);
+          if (bytes == NULL)
+            {
+              g_assert_nonnull (error);
+              g_assert_null (strchr (error->message, '\n'));
+              failed++;
+              continue;
+            }
+          {
+            g_autoptr (WeftReader) reader = weft_reader_new_from_bytes (bytes, &error);
+            g_autofree char *dump = NULL;
+
+            g_assert_no_error (error);
+            dump = chrome_test_dump (reader);
+            g_assert_nonnull (dump);
+            g_assert_null (weft_reader_get_damage (reader));
+            ok++;
+          }
+        }
+    }
+  /* both outcomes happen: the mutations are neither all fatal nor all harmless */
+  g_assert_cmpuint (ok, >, 1000);
+  g_assert_cmpuint (failed, >, 1000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,5 +389,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/chrome/quirks/missing-file", test_missing_file);
   g_test_add_func ("/weft/chrome/quirks/cancel", test_cancel);
   g_test_add_func ("/weft/chrome/quirks/hostile", test_hostile);
+  g_test_add_func ("/weft/chrome/quirks/mutations", test_mutations);
   return g_test_run ();
 }
