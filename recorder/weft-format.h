@@ -71,7 +71,9 @@ _Static_assert (sizeof (WeftChunkHeader) == 16, "chunk header is 16 bytes");
  * Later chunks add keys or override earlier values. Well-known keys:
  * "command", "hostname", "start_time" (ISO 8601 wall clock), "kernel",
  * "cpu_model", "cpu_count", "weft_version", "sched" ("true"/"false"),
- * "sched_reason" (why not), "source". */
+ * "sched_reason" (why not), "system_wide" ("true": the CPU streams show
+ * untraced processes as WEFT_TID_OTHER and idle as WEFT_TID_IDLE, `-a`),
+ * "source". */
 
 typedef enum
 {
@@ -185,7 +187,8 @@ typedef enum
   WEFT_EV_THREAD_EXIT = 0x17,   /* (nothing) */
   WEFT_EV_PROCESS_FORK = 0x18,  /* varint child pid */
   WEFT_EV_PROCESS_EXEC = 0x19,  /* name (the new program) */
-  WEFT_EV_PROCESS_EXIT = 0x1a,  /* svarint wait status as waitpid reports it */
+  WEFT_EV_PROCESS_EXIT = 0x1a,  /* svarint wait status as waitpid reports it
+                                 * (-1: unknown, the process was not the recorder's child) */
   WEFT_EV_SPAN_BEGIN_ARGS = 0x1b, /* name, string id of the arguments text */
   WEFT_EV_CPU_MIGRATE = 0x1c,   /* reserved for #3: no layout yet, so readers
                                  * treat it as unknown (it ends the chunk) */

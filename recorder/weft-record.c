@@ -431,8 +431,12 @@ weft_record_run (const WeftRecordOptions *o, WeftRecordResult *r)
   }
 
 out:
+  /* Failed before recording anything: no half-made trace is left. */
   if (s->b != NULL)
-    weft_builder_abandon (s->b);
+    {
+      weft_builder_abandon (s->b);
+      unlink (o->output);
+    }
   weft_signals_restore ();
   weft_perf_close (s->perf);
   weft_sched_free (s->sched);
