@@ -19,16 +19,19 @@
 struct _WeftChromeFtrace
 {
   WeftChromeImport *im;
+  GCancellable *cancellable;
+  guint lines;
   GString *line;
   gboolean overlong; /* dropping the rest of a line over LINE_MAX_LEN */
 };
 
 WeftChromeFtrace *
-_weft_chrome_ftrace_new (WeftChromeImport *im)
+_weft_chrome_ftrace_new (WeftChromeImport *im, GCancellable *cancellable)
 {
   WeftChromeFtrace *ft = g_new0 (WeftChromeFtrace, 1);
 
   ft->im = im;
+  ft->cancellable = cancellable;
   ft->line = g_string_sized_new (256);
   return ft;
 }
@@ -42,7 +45,7 @@ _weft_chrome_ftrace_free (WeftChromeFtrace *ft)
   g_free (ft);
 }
 
-void
+gboolean
 _weft_chrome_ftrace_feed (const char *data, gsize len, gpointer user_data)
 {
   WeftChromeFtrace *ft = user_data;
@@ -63,14 +66,17 @@ _weft_chrome_ftrace_feed (const char *data, gsize len, gpointer user_data)
             g_string_append_len (ft->line, data, (gssize) n);
         }
       if (nl == NULL)
-        return;
+        return TRUE;
       if (!ft->overlong)
         _weft_chrome_ftrace_line (ft->im, ft->line->str, ft->line->len);
       g_string_truncate (ft->line, 0);
       ft->overlong = FALSE;
       data = nl + 1;
       len -= n + 1;
+      if ((++ft->lines & 4095) == 0 && g_cancellable_is_cancelled (ft->cancellable))
+        return FALSE;
     }
+  return TRUE;
 }
 
 typedef struct

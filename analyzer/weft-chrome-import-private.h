@@ -265,8 +265,9 @@ _weft_chrome_intern (WeftChromeImport *im, const char *s, gsize len)
 void _weft_chrome_commit_event (WeftChromeParser *p, WeftChromeEvent *ev);
 
 /* systemTraceEvents: ftrace text, streamed line by line. */
-WeftChromeFtrace *_weft_chrome_ftrace_new (WeftChromeImport *im);
-void _weft_chrome_ftrace_feed (const char *data, gsize len, gpointer ftrace);
+WeftChromeFtrace *_weft_chrome_ftrace_new (WeftChromeImport *im, GCancellable *cancellable);
+/* A WeftJsonSink: FALSE once the import is cancelled. */
+gboolean _weft_chrome_ftrace_feed (const char *data, gsize len, gpointer ftrace);
 void _weft_chrome_ftrace_free (WeftChromeFtrace *ft); /* parses a last unterminated line */
 /* One line, without its newline (exposed for tests). */
 void _weft_chrome_ftrace_line (WeftChromeImport *im, const char *line, gsize len);

@@ -408,7 +408,7 @@ parse_object_form (WeftChromeParser *p, GError **error)
         {
           have_events = TRUE;
           if (p->ftrace == NULL)
-            p->ftrace = _weft_chrome_ftrace_new (p->im);
+            p->ftrace = _weft_chrome_ftrace_new (p->im, p->cancellable);
           if (!_weft_json_stream_string (p->j, _weft_chrome_ftrace_feed, p->ftrace))
             break;
           continue;

@@ -33,8 +33,9 @@ typedef enum
 /* Fills buf with up to len bytes; 0 at the end, -1 with error set. */
 typedef gssize (*WeftJsonReadFunc) (gpointer user_data, guint8 *buf, gsize len, GError **error);
 
-/* Receives a streamed string value piece by piece (decoded). */
-typedef void (*WeftJsonSink) (const char *data, gsize len, gpointer user_data);
+/* Receives a streamed string value piece by piece (decoded); returns
+ * FALSE to stop reading (the stream then fails as cancelled). */
+typedef gboolean (*WeftJsonSink) (const char *data, gsize len, gpointer user_data);
 
 typedef struct _WeftJson WeftJson;
 

@@ -779,6 +779,16 @@ _weft_json_capture (WeftJson *j, WeftJsonToken tok, GString *out, gsize limit,
   return ok;
 }
 
+static gboolean
+stream_stopped (WeftJson *j)
+{
+  if (j->error == NULL)
+    g_set_error_literal (&j->error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_CANCELLED,
+                         "the import was cancelled");
+  j->state = S_FAILED;
+  return FALSE;
+}
+
 gboolean
 _weft_json_stream_string (WeftJson *j, WeftJsonSink sink, gpointer user_data)
 {
@@ -791,8 +801,8 @@ _weft_json_stream_string (WeftJson *j, WeftJsonSink sink, gpointer user_data)
       const guint8 *s = scan_plain (j->p, j->end);
       int used;
 
-      if (s > j->p && sink != NULL)
-        sink ((const char *) j->p, (gsize) (s - j->p), user_data);
+      if (s > j->p && sink != NULL && !sink ((const char *) j->p, (gsize) (s - j->p), user_data))
+        return stream_stopped (j);
       j->p = s;
       if (s >= j->end)
         {
@@ -828,8 +838,8 @@ _weft_json_stream_string (WeftJson *j, WeftJsonSink sink, gpointer user_data)
           fail (j, "invalid escape in a string");
           return FALSE;
         }
-      if (sink != NULL)
-        sink (piece->str, piece->len, user_data);
+      if (sink != NULL && !sink (piece->str, piece->len, user_data))
+        return stream_stopped (j);
       j->p += used;
     }
 }

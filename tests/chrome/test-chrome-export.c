@@ -85,10 +85,11 @@ typedef struct
   guint n_events;
 } Doc;
 
-static void
+static gboolean
 sink (const char *data, gsize len, gpointer user_data)
 {
   g_string_append_len (user_data, data, (gssize) len);
+  return TRUE;
 }
 
 /* Reads the document as Perfetto's JSON tokenizer does: an object of

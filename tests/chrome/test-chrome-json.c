@@ -187,10 +187,11 @@ test_refill (void)
   g_string_free (doc, TRUE);
 }
 
-static void
+static gboolean
 sink (const char *data, gsize len, gpointer user_data)
 {
   g_string_append_len (user_data, data, (gssize) len);
+  return TRUE;
 }
 
 static void

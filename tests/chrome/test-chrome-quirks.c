@@ -272,6 +272,18 @@ test_cancel (void)
   bytes = weft_chrome_import_data ((const guint8 *) doc->str, doc->len, cancellable, &error);
   g_assert_null (bytes);
   g_assert_error (error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* inside a long systemTraceEvents string too */
+  g_string_assign (doc, "{\"systemTraceEvents\":\"");
+  for (int i = 0; i < 10000; i++)
+    g_string_append_printf (doc, "  <idle>-0 [000] d..2 1.%06d: sched_switch: prev_comm=swapper/0 "
+                                 "prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=a "
+                                 "next_pid=1 next_prio=120\\n", i);
+  g_string_append (doc, "\"}");
+  bytes = weft_chrome_import_data ((const guint8 *) doc->str, doc->len, cancellable, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_CANCELLED);
   g_string_free (doc, TRUE);
 }
 
