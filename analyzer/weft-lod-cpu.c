@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * weft-lod-cpu.c: CPU lanes. Each lane keeps the busy and other time and
- * the non-idle slice count before every WEFT_LOD_SCHED_BLOCK-th slice, and
+ * the non-idle slice count before every WEFT_LOD_CPU_BLOCK-th slice, and
  * a pyramid of the thread that ran longest per block. A column's busy
  * fraction is the difference of two cumulative values at its edges.
  */
 #include "weft-lod-private.h"
 
-#define B WEFT_LOD_SCHED_BLOCK
+#define B WEFT_LOD_CPU_BLOCK
 
 static inline guint64
 slice_end (const WeftLod *lod, const WeftModelCpu *cpu, guint64 k)
@@ -32,7 +32,7 @@ slice_class (const WeftLod *lod, guint32 who)
 void
 _weft_lod_cpu_build (WeftLod *lod, guint lane)
 {
-  const WeftModelCpu *cpu = weft_model_get_cpu (lod->model, lane);
+  const WeftModelCpu *cpu = lod->lanes[lane];
   WeftLodCpuIndex *index = &lod->cpus[lane];
   guint64 n = cpu->n_slices, n_blocks = (n + B - 1) / B;
   WeftLodCpuBlock acc = { 0 };
@@ -194,6 +194,48 @@ cpu_dominant (const WeftLod *lod, const WeftModelCpu *cpu, const WeftLodCpuIndex
   return _weft_lod_candidates_best (&cand, NULL);
 }
 
+/* Sums a narrow column [a, b) slice by slice, from first to last: busy,
+ * other, count and the exact dominant thread. */
+static void
+cpu_column_exact (const WeftLod *lod, const WeftModelCpu *cpu, guint64 first, guint64 last,
+                  guint64 ka, WeftLodEdge a, WeftLodEdge b, double *busy, double *other,
+                  guint64 *started, WeftLodCpuColumn *col)
+{
+  WeftLodCandidates cand = { 0 };
+  guint64 n = cpu->n_slices;
+
+  *busy = *other = 0.0;
+  *started = 0;
+  col->count = 0;
+  for (guint64 j = first; j <= last; j++)
+    {
+      guint32 t = WEFT_MODEL_SLICE_THREAD (cpu->who[j]);
+      guint64 s = cpu->starts[j], e = j + 1 < n ? cpu->starts[j + 1] : lod->duration;
+      double ov;
+
+      if (t == WEFT_MODEL_SLICE_IDLE || (t >= lod->n_threads && t != WEFT_MODEL_SLICE_OTHER))
+        continue;
+      e = MAX (e, s);
+      ov = _weft_lod_part (s, e, b) - _weft_lod_part (s, e, a);
+      /* Non-idle slices starting in the column: the cumulative count. */
+      if (j >= ka)
+        (*started)++;
+      /* The slice in progress at a counts only if it reaches past a. */
+      if (s < _weft_lod_edge_ceil (a) && e <= a.ti)
+        continue;
+      col->count++;
+      if (t == WEFT_MODEL_SLICE_OTHER)
+        *other += ov;
+      else
+        {
+          *busy += ov;
+          if (ov > 0)
+            _weft_lod_candidates_add (&cand, t, ov);
+        }
+    }
+  col->thread = _weft_lod_candidates_best (&cand, NULL);
+}
+
 void
 weft_lod_cpu_columns (WeftLod *lod, guint cpu_index, const WeftLodWindow *w,
                       WeftLodCpuColumn *out)
@@ -208,7 +250,7 @@ weft_lod_cpu_columns (WeftLod *lod, guint cpu_index, const WeftLodWindow *w,
   if (!_weft_lod_window_ok (w))
     return;
   g_return_if_fail (cpu_index < lod->n_cpus);
-  cpu = weft_model_get_cpu (lod->model, cpu_index);
+  cpu = lod->lanes[cpu_index];
   index = &lod->cpus[cpu_index];
   width = _weft_lod_width (w);
   c.acc = index->blocks[0];
@@ -218,23 +260,73 @@ weft_lod_cpu_columns (WeftLod *lod, guint cpu_index, const WeftLodWindow *w,
   for (guint i = 0; i < w->n_columns; i++)
     {
       WeftLodEdge b = _weft_lod_edge (w, i + 1);
-      CpuPoint cur = cpu_point (lod, cpu, index, &c, b);
       WeftLodCpuColumn *col = &out[i];
       /* The slice in progress at a, if any, is the first one overlapping. */
-      guint64 first = prev.k > 0 ? prev.k - 1 : 0;
+      guint64 first = prev.k > 0 ? prev.k - 1 : 0, kb;
+      CpuPoint cur;
 
-      col->busy = _weft_lod_fraction (_weft_lod_cum_diff (cur.busy, prev.busy), width);
-      col->other = _weft_lod_fraction (_weft_lod_cum_diff (cur.other, prev.other), width);
-      col->other = MIN (col->other, 1.0f - col->busy);
-      col->count = (guint32) MIN (cur.count - prev.count, G_MAXUINT32 - 1);
-      if (prev.k > 0 && slice_class (lod, cpu->who[prev.k - 1]) != 0
-          && slice_end (lod, cpu, prev.k - 1) > a.ti)
-        col->count++;
-      col->thread = WEFT_MODEL_NONE;
-      if (cur.k > 0 && col->busy > 0.0f)
-        col->thread = cpu_dominant (lod, cpu, index, first, cur.k - 1, a, b);
+      WEFT_LOD_LOWER_BOUND (kb, cpu->n_slices, prev.k, _weft_lod_edge_ceil (b), START_OF);
+      if (kb == 0)
+        {
+          memset (col, 0, sizeof *col);
+          col->thread = WEFT_MODEL_NONE;
+          cur = prev;
+          cur.k = 0;
+        }
+      else if (kb - 1 - first < WEFT_LOD_EXACT_ITEMS)
+        {
+          /* Few slices: sum them, and carry the cumulative values on. */
+          double busy, other;
+          guint64 started;
+
+          cpu_column_exact (lod, cpu, first, kb - 1, prev.k, a, b, &busy, &other, &started, col);
+          cur = prev;
+          cur.k = kb;
+          cur.count += started;
+          cur.busy.f += busy;
+          cur.other.f += other;
+          col->busy = _weft_lod_fraction (busy, width);
+          col->other = MIN (_weft_lod_fraction (other, width), 1.0f - col->busy);
+          if (col->busy == 0.0f)
+            col->thread = WEFT_MODEL_NONE;
+        }
+      else
+        {
+          /* Many: prefix sums at both edges, the pyramid for who. */
+          cur = cpu_point (lod, cpu, index, &c, b);
+          col->busy = _weft_lod_fraction (_weft_lod_cum_diff (cur.busy, prev.busy), width);
+          col->other = _weft_lod_fraction (_weft_lod_cum_diff (cur.other, prev.other), width);
+          col->other = MIN (col->other, 1.0f - col->busy);
+          col->count = (guint32) MIN (cur.count - prev.count, G_MAXUINT32 - 1);
+          if (prev.k > 0 && slice_class (lod, cpu->who[prev.k - 1]) != 0
+              && slice_end (lod, cpu, prev.k - 1) > a.ti)
+            col->count++;
+          col->thread = WEFT_MODEL_NONE;
+          if (col->busy > 0.0f)
+            col->thread = cpu_dominant (lod, cpu, index, first, cur.k - 1, a, b);
+        }
       prev = cur;
       a = b;
+    }
+}
+
+void
+_weft_lod_cpu_add_busy (WeftLod *lod, guint lane, const WeftLodWindow *w, float *busy)
+{
+  const WeftModelCpu *cpu = lod->lanes[lane];
+  const WeftLodCpuIndex *index = &lod->cpus[lane];
+  CpuCursor c = { 0 };
+  CpuPoint prev;
+  double width = _weft_lod_width (w);
+
+  c.acc = index->blocks[0];
+  prev = cpu_point (lod, cpu, index, &c, _weft_lod_edge (w, 0));
+  for (guint i = 0; i < w->n_columns; i++)
+    {
+      CpuPoint cur = cpu_point (lod, cpu, index, &c, _weft_lod_edge (w, i + 1));
+
+      busy[i] += _weft_lod_fraction (_weft_lod_cum_diff (cur.busy, prev.busy), width);
+      prev = cur;
     }
 }
 
@@ -245,7 +337,7 @@ weft_lod_cpu_slice_at (WeftLod *lod, guint cpu_index, guint64 t, guint64 slop, g
   guint64 k, best = G_MAXUINT64, best_d = G_MAXUINT64;
 
   g_return_val_if_fail (cpu_index < lod->n_cpus, FALSE);
-  cpu = weft_model_get_cpu (lod->model, cpu_index);
+  cpu = lod->lanes[cpu_index];
   /* Slices starting at or before t. */
   WEFT_LOD_LOWER_BOUND (k, cpu->n_slices, 0, t + 1, START_OF);
   if (k > 0 && t < slice_end (lod, cpu, k - 1) && slice_class (lod, cpu->who[k - 1]) != 0)

@@ -13,7 +13,7 @@
 #include <math.h>
 
 /* Switches a column may hold and still be swept exactly for its max. */
-#define EXACT_SWITCHES 4096
+#define EXACT_SWITCHES 256
 
 static guint64
 pow2_at_least (guint64 v)
@@ -35,6 +35,17 @@ bucket_of (const WeftLod *lod, double t)
   return MIN ((guint64) b, lod->n_buckets - 1);
 }
 
+/* The last bucket [?, t) reaches into. */
+static inline guint64
+bucket_before (const WeftLod *lod, double t)
+{
+  double b = ceil (t / lod->bucket_ns) - 1.0;
+
+  if (b < 0)
+    return 0;
+  return MIN ((guint64) b, lod->n_buckets - 1);
+}
+
 /* Running count r held over [t1, t2). */
 static void
 bucket_hold (WeftLod *lod, guint64 t1, guint64 t2, guint r)
@@ -46,8 +57,7 @@ bucket_hold (WeftLod *lod, guint64 t1, guint64 t2, guint r)
   /* The buckets [t1, t2) reaches into: the last is the one before the
    * bucket boundary at or after t2. */
   b1 = bucket_of (lod, (double) t1);
-  b2 = (guint64) MAX (ceil ((double) t2 / lod->bucket_ns) - 1.0, 0.0);
-  b2 = MIN (MAX (b2, b1), lod->n_buckets - 1);
+  b2 = MAX (bucket_before (lod, (double) t2), b1);
   for (guint64 b = b1; b <= b2; b++)
     {
       lod->bucket_max[b] = MAX (lod->bucket_max[b], (float) r);
@@ -96,20 +106,19 @@ is_traced (const WeftLod *lod, guint32 who)
 static gboolean
 sweep_sched (WeftLod *lod, GCancellable *cancellable)
 {
-  WeftModel *m = lod->model;
   g_autofree Next *heap = g_new (Next, MAX (lod->n_cpus, 1));
   g_autofree guint64 *pos = g_new0 (guint64, MAX (lod->n_cpus, 1));
   guint n_heap = 0, running = 0;
   guint64 last = 0, steps = 0;
 
   for (guint c = 0; c < lod->n_cpus; c++)
-    if (weft_model_get_cpu (m, c)->n_slices > 0)
-      heap[n_heap++] = (Next) { weft_model_get_cpu (m, c)->starts[0], c };
+    if (lod->lanes[c]->n_slices > 0)
+      heap[n_heap++] = (Next) { lod->lanes[c]->starts[0], c };
   for (guint i = n_heap / 2; i-- > 0;)
     sift_down (heap, n_heap, i);
   while (n_heap > 0)
     {
-      const WeftModelCpu *cpu = weft_model_get_cpu (m, heap[0].lane);
+      const WeftModelCpu *cpu = lod->lanes[heap[0].lane];
       guint64 t = heap[0].time, k = pos[heap[0].lane];
 
       if (t > last)
@@ -298,7 +307,7 @@ _weft_lod_parallel_build (WeftLod *lod, GCancellable *cancellable)
    * keep a small trace precise and a huge one within its memory. */
   if (sched)
     for (guint c = 0; c < lod->n_cpus; c++)
-      items += weft_model_get_cpu (m, c)->n_slices;
+      items += lod->lanes[c]->n_slices;
   else
     for (guint i = 0; i < lod->n_threads; i++)
       items += weft_model_get_thread (m, i)->n_spans;
@@ -346,14 +355,13 @@ static gboolean
 exact_max (const WeftLod *lod, guint64 *pos, guint64 *end, WeftLodEdge a, WeftLodEdge b,
            guint32 *max)
 {
-  WeftModel *m = lod->model;
   guint64 ka = _weft_lod_edge_ceil (a), kb = _weft_lod_edge_ceil (b), total = 0, prev_t = 0;
   guint running = 0, best = 0;
   gboolean first = TRUE;
 
   for (guint c = 0; c < lod->n_cpus; c++)
     {
-      const WeftModelCpu *cpu = weft_model_get_cpu (m, c);
+      const WeftModelCpu *cpu = lod->lanes[c];
 #define START_OF(i) (cpu->starts[i])
       WEFT_LOD_LOWER_BOUND (pos[c], cpu->n_slices, pos[c], ka, START_OF);
       WEFT_LOD_LOWER_BOUND (end[c], cpu->n_slices, pos[c], kb, START_OF);
@@ -373,9 +381,9 @@ exact_max (const WeftLod *lod, guint64 *pos, guint64 *end, WeftLodEdge a, WeftLo
       guint64 t = G_MAXUINT64;
 
       for (guint c = 0; c < lod->n_cpus; c++)
-        if (pos[c] < end[c] && weft_model_get_cpu (m, c)->starts[pos[c]] < t)
+        if (pos[c] < end[c] && lod->lanes[c]->starts[pos[c]] < t)
           {
-            t = weft_model_get_cpu (m, c)->starts[pos[c]];
+            t = lod->lanes[c]->starts[pos[c]];
             next = c;
           }
       if (next == G_MAXUINT)
@@ -384,7 +392,7 @@ exact_max (const WeftLod *lod, guint64 *pos, guint64 *end, WeftLodEdge a, WeftLo
         best = MAX (best, running);
       first = FALSE;
       {
-        const WeftModelCpu *cpu = weft_model_get_cpu (m, next);
+        const WeftModelCpu *cpu = lod->lanes[next];
         guint64 k = pos[next]++;
 
         if (k > 0 && is_traced (lod, cpu->who[k - 1]))
@@ -411,24 +419,23 @@ weft_lod_parallelism (WeftLod *lod, const WeftLodWindow *w, WeftLodParallelColum
 
   if (weft_model_has_sched (lod->model))
     {
-      g_autofree WeftLodCpuColumn *lane = g_new (WeftLodCpuColumn, w->n_columns);
+      g_autofree float *mean = g_new0 (float, w->n_columns);
       g_autofree guint64 *pos = g_new0 (guint64, MAX (lod->n_cpus, 1));
       g_autofree guint64 *end = g_new0 (guint64, MAX (lod->n_cpus, 1));
 
       for (guint c = 0; c < lod->n_cpus; c++)
-        {
-          weft_lod_cpu_columns (lod, c, w, lane);
-          for (guint i = 0; i < w->n_columns; i++)
-            out[i].mean += lane[i].busy;
-        }
+        _weft_lod_cpu_add_busy (lod, c, w, mean);
       for (guint i = 0; i < w->n_columns; i++)
         {
           WeftLodEdge a = _weft_lod_edge (w, i), b = _weft_lod_edge (w, i + 1);
 
+          out[i].mean = mean[i];
+          /* A column holding few switches sweeps them; others take the
+           * buckets' maximum. */
           if (!exact_max (lod, pos, end, a, b, &out[i].max))
             out[i].max = (guint32) _weft_lod_maxf_range (
               &lod->bucket_levels, lod->bucket_max, bucket_of (lod, (double) a.ti + a.tf),
-              bucket_of (lod, (double) b.ti + b.tf) + 1);
+              MAX (bucket_before (lod, (double) b.ti + b.tf), bucket_of (lod, (double) a.ti + a.tf)) + 1);
           /* A column with any running has at least one at once. */
           if (out[i].mean > 0 && out[i].max == 0)
             out[i].max = 1;
@@ -447,9 +454,9 @@ weft_lod_parallelism (WeftLod *lod, const WeftLodWindow *w, WeftLodParallelColum
 
         out[i].mean = (float) MAX (0.0, (cur - prev) / width);
         if (tb > 0 && ta <= (double) lod->duration)
-          out[i].max = (guint32) _weft_lod_maxf_range (&lod->bucket_levels, lod->bucket_max,
-                                                       bucket_of (lod, ta),
-                                                       bucket_of (lod, tb) + 1);
+          out[i].max = (guint32) _weft_lod_maxf_range (
+            &lod->bucket_levels, lod->bucket_max, bucket_of (lod, ta),
+            MAX (bucket_before (lod, tb), bucket_of (lod, ta)) + 1);
         prev = cur;
       }
   }

@@ -17,10 +17,15 @@
 G_BEGIN_DECLS
 
 /* Items per block: the scan a cumulative value costs at most, against the
- * memory of one prefix entry per block. The scheduler's lanes cost the
- * model 16 bytes per switch already, so their blocks are larger. */
+ * memory of one prefix entry per block. A switch costs the model 12 to 16
+ * bytes already, so a thread's state units (one per switch into it) get
+ * larger blocks than CPU lanes, which every frame draws. */
 #define WEFT_LOD_SPAN_BLOCK 64
-#define WEFT_LOD_SCHED_BLOCK 256
+/* A span row's covered time is kept finer: a merged column costs two
+ * cumulative values, each a scan through spans scattered in memory. */
+#define WEFT_LOD_COVER_STEP 16
+#define WEFT_LOD_CPU_BLOCK 64
+#define WEFT_LOD_SCHED_BLOCK 128
 #define WEFT_LOD_WAIT_BLOCK 64
 #define WEFT_LOD_TASK_BLOCK 64
 #define WEFT_LOD_COUNTER_BLOCK 64
@@ -29,7 +34,7 @@ G_BEGIN_DECLS
 
 /* Columns whose items are fewer than this are summed item by item (exact
  * dominant); wider ones use the pyramid. */
-#define WEFT_LOD_EXACT_ITEMS 128
+#define WEFT_LOD_EXACT_ITEMS 48
 
 /* ---- windows ---- */
 
@@ -132,7 +137,26 @@ typedef struct
   guint n;
 } WeftLodCandidates;
 
-void _weft_lod_candidates_add (WeftLodCandidates *c, guint32 id, double ns);
+void _weft_lod_candidates_replace (WeftLodCandidates *c, guint32 id, double ns);
+
+static inline void
+_weft_lod_candidates_add (WeftLodCandidates *c, guint32 id, double ns)
+{
+  for (guint i = 0; i < c->n; i++)
+    if (c->id[i] == id)
+      {
+        c->ns[i] += ns;
+        return;
+      }
+  if (c->n < WEFT_LOD_CANDIDATES)
+    {
+      c->id[c->n] = id;
+      c->ns[c->n++] = ns;
+      return;
+    }
+  _weft_lod_candidates_replace (c, id, ns);
+}
+
 guint32 _weft_lod_candidates_best (const WeftLodCandidates *c, double *ns);
 
 /* ---- pyramids ---- */
@@ -205,7 +229,7 @@ typedef struct
 
 typedef struct
 {
-  WeftLodCpuBlock *blocks; /* one per WEFT_LOD_SCHED_BLOCK slices, + 1 */
+  WeftLodCpuBlock *blocks; /* one per WEFT_LOD_CPU_BLOCK slices, + 1 */
   WeftLodLevels levels;
   WeftLodDom *dom; /* traced thread that ran longest */
 } WeftLodCpuIndex;
@@ -235,9 +259,9 @@ typedef struct
 
 typedef struct
 {
-  guint64 depth_start; /* first entry of this row in the thread's order */
+  guint32 *order;      /* the row's span indices, NULL when it holds every span */
   guint64 n;           /* spans in the row */
-  guint64 *cover;      /* per WEFT_LOD_SPAN_BLOCK spans + 1: ns covered before the block */
+  guint64 *cover;      /* per WEFT_LOD_COVER_STEP spans + 1: ns covered before them */
   WeftLodLevels levels;
   WeftLodDom *dom;     /* name covering most */
   float *longest;      /* longest span, rounded up */
@@ -252,9 +276,7 @@ typedef struct
   /* Waits. */
   WeftLodWaitSplit *wait_split; /* per wait */
   WeftLodWaitBlock *wait_blocks; /* per WEFT_LOD_WAIT_BLOCK waits + 1 */
-  /* Span rows: the spans of depth d are order[rows[d].depth_start …]
-   * (order is NULL when every span is at depth 0: the identity). */
-  guint32 *order;
+  /* Span rows, one per depth. */
   WeftLodSpanRow *rows;
   guint n_rows;
 } WeftLodThreadIndex;
@@ -292,6 +314,7 @@ struct _WeftLod
   /* CPU lanes, and where each lane's slices start globally. */
   guint n_cpus;
   guint64 *cpu_first;
+  const WeftModelCpu **lanes; /* the model's, without a checked call each time */
   WeftLodCpuIndex *cpus;
 
   WeftLodThreadIndex *threads;
@@ -344,6 +367,9 @@ _weft_lod_slice (const WeftLod *lod, guint64 global, guint *lane, guint64 *slice
 
 /* weft-lod-cpu.c */
 void _weft_lod_cpu_build (WeftLod *lod, guint lane);
+/* Adds each column's busy fraction of the lane to busy[] (the parallelism
+ * strip's mean). */
+void _weft_lod_cpu_add_busy (WeftLod *lod, guint lane, const WeftLodWindow *w, float *busy);
 void _weft_lod_cpu_clear (WeftLodCpuIndex *index);
 gsize _weft_lod_cpu_size (WeftLod *lod, guint lane);
 

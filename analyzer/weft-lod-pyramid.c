@@ -6,23 +6,12 @@
  */
 #include "weft-lod-private.h"
 
+/* A full tally: the least candidate gives way to a larger newcomer. */
 void
-_weft_lod_candidates_add (WeftLodCandidates *c, guint32 id, double ns)
+_weft_lod_candidates_replace (WeftLodCandidates *c, guint32 id, double ns)
 {
   guint min = 0;
 
-  for (guint i = 0; i < c->n; i++)
-    if (c->id[i] == id)
-      {
-        c->ns[i] += ns;
-        return;
-      }
-  if (c->n < WEFT_LOD_CANDIDATES)
-    {
-      c->id[c->n] = id;
-      c->ns[c->n++] = ns;
-      return;
-    }
   for (guint i = 1; i < c->n; i++)
     if (c->ns[i] < c->ns[min])
       min = i;

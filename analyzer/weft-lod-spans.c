@@ -2,7 +2,7 @@
  *
  * weft-lod-spans.c: span rows, one per (thread, depth). The spans of a
  * depth never overlap, so a row is sorted by start and by end. Each row
- * keeps the time its spans cover before every WEFT_LOD_SPAN_BLOCK-th span,
+ * keeps the time its spans cover before every WEFT_LOD_COVER_STEP-th span,
  * and pyramids of the longest span (to jump to the next span wide enough
  * to draw on its own) and of the name covering most (for merged columns).
  */
@@ -11,18 +11,19 @@
 #include <math.h>
 
 #define B WEFT_LOD_SPAN_BLOCK
+#define C WEFT_LOD_COVER_STEP
 
 static inline const WeftModelSpan *
 row_span (const WeftModelThread *th, const WeftLodThreadIndex *index, const WeftLodSpanRow *row,
           guint64 i)
 {
-  return &th->spans[index->order != NULL ? index->order[row->depth_start + i] : i];
+  return &th->spans[row->order != NULL ? row->order[i] : i];
 }
 
 static inline guint64
 row_span_index (const WeftLodThreadIndex *index, const WeftLodSpanRow *row, guint64 i)
 {
-  return index->order != NULL ? index->order[row->depth_start + i] : i;
+  return row->order != NULL ? row->order[i] : i;
 }
 
 static inline guint64
@@ -42,41 +43,91 @@ float_up (guint64 v)
   return f;
 }
 
-static void
-row_build (const WeftModelThread *th, WeftLodThreadIndex *index, WeftLodSpanRow *row)
+/* One row while the spans are read: its order and block summaries grow
+ * together. */
+typedef struct
 {
-  guint64 n = row->n, n_blocks = (n + B - 1) / B, acc = 0;
-  WeftLodCandidates cand = { 0 };
-  float longest = 0.0f;
+  WeftLodSpanRow *row;
+  guint64 cap;        /* of row->order */
+  guint64 block_cap;  /* of row->dom, row->longest */
+  guint64 cover_cap;  /* of row->cover */
+  guint64 acc;
+  WeftLodCandidates cand;
+  guint64 longest;
+} RowBuild;
 
-  row->cover = g_new (guint64, n_blocks + 1);
-  _weft_lod_levels_init (&row->levels, n_blocks);
-  row->dom = g_new (WeftLodDom, MAX (row->levels.total, 1));
-  row->longest = g_new (float, MAX (row->levels.total, 1));
-  for (guint64 i = 0; i < n; i++)
+static void
+row_block_close (RowBuild *rb)
+{
+  WeftLodSpanRow *row = rb->row;
+  guint64 blk = (row->n - 1) / B;
+  double ns;
+
+  row->dom[blk].id = _weft_lod_candidates_best (&rb->cand, &ns);
+  row->dom[blk].ns = (float) ns;
+  row->longest[blk] = float_up (rb->longest);
+}
+
+static inline void
+row_add (RowBuild *rb, guint64 index, const WeftModelSpan *s, gboolean keep_order)
+{
+  WeftLodSpanRow *row = rb->row;
+  guint64 len = span_len (s);
+
+  if (row->n % C == 0)
     {
-      const WeftModelSpan *s = row_span (th, index, row, i);
-      guint64 len = span_len (s);
-
-      if (i % B == 0)
+      if (row->n / C + 1 >= rb->cover_cap)
         {
-          row->cover[i / B] = acc;
-          memset (&cand, 0, sizeof cand);
-          longest = 0.0f;
+          rb->cover_cap = MAX (16, rb->cover_cap * 2);
+          row->cover = g_renew (guint64, row->cover, rb->cover_cap);
         }
-      acc += len;
-      /* Zero-length spans still name their block. */
-      _weft_lod_candidates_add (&cand, s->name, (double) len + 1e-3);
-      longest = MAX (longest, float_up (len));
-      if (i % B == B - 1 || i + 1 == n)
+      row->cover[row->n / C] = rb->acc;
+      if (row->n % B == 0)
         {
-          double ns;
-          row->dom[i / B].id = _weft_lod_candidates_best (&cand, &ns);
-          row->dom[i / B].ns = (float) ns;
-          row->longest[i / B] = longest;
+          if (row->n / B + 1 >= rb->block_cap)
+            {
+              rb->block_cap = MAX (4, rb->block_cap * 2);
+              row->dom = g_renew (WeftLodDom, row->dom, rb->block_cap);
+              row->longest = g_renew (float, row->longest, rb->block_cap);
+            }
+          rb->cand.n = 0;
+          rb->longest = 0;
         }
     }
-  row->cover[n_blocks] = acc;
+  if (keep_order)
+    {
+      if (row->n == rb->cap)
+        {
+          rb->cap = MAX (64, rb->cap * 2);
+          row->order = g_renew (guint32, row->order, rb->cap);
+        }
+      row->order[row->n] = (guint32) index;
+    }
+  rb->acc += len;
+  /* Zero-length spans still name their block. */
+  _weft_lod_candidates_add (&rb->cand, s->name, (double) len + 1e-3);
+  rb->longest = MAX (rb->longest, len);
+  row->n++;
+  if (row->n % B == 0)
+    row_block_close (rb);
+}
+
+/* Gives the row its final sizes and its pyramids' upper levels. */
+static void
+row_finish (RowBuild *rb)
+{
+  WeftLodSpanRow *row = rb->row;
+  guint64 n_blocks = (row->n + B - 1) / B;
+
+  if (row->n % B != 0)
+    row_block_close (rb);
+  _weft_lod_levels_init (&row->levels, n_blocks);
+  row->cover = g_renew (guint64, row->cover, (row->n + C - 1) / C + 1);
+  row->cover[(row->n + C - 1) / C] = rb->acc;
+  row->dom = g_renew (WeftLodDom, row->dom, MAX (row->levels.total, 1));
+  row->longest = g_renew (float, row->longest, MAX (row->levels.total, 1));
+  if (row->order != NULL)
+    row->order = g_renew (guint32, row->order, MAX (row->n, 1));
   _weft_lod_dom_finish (&row->levels, row->dom);
   _weft_lod_maxf_finish (&row->levels, row->longest);
 }
@@ -86,34 +137,29 @@ _weft_lod_spans_build (WeftLod *lod, guint thread)
 {
   const WeftModelThread *th = weft_model_get_thread (lod->model, thread);
   WeftLodThreadIndex *index = &lod->threads[thread];
-  guint64 n = th->n_spans;
   guint depths = th->max_depth;
-  g_autofree guint64 *fill = NULL;
+  g_autofree RowBuild *rbs = NULL;
+  gboolean keep_order = depths > 1;
 
-  if (n == 0 || depths == 0)
+  if (th->n_spans == 0 || depths == 0)
     return;
-  /* A depth beyond max_depth would be a model bug; it is kept at the last
-   * row rather than trusted as an index. */
+  /* One pass over the spans (pre-order) feeds every depth's row. */
   index->rows = g_new0 (WeftLodSpanRow, depths);
   index->n_rows = depths;
-  for (guint64 i = 0; i < n; i++)
-    index->rows[MIN (WEFT_MODEL_SPAN_DEPTH (&th->spans[i]), depths - 1)].n++;
-  if (depths > 1)
+  rbs = g_new0 (RowBuild, depths);
+  for (guint d = 0; d < depths; d++)
+    rbs[d].row = &index->rows[d];
+  for (guint64 i = 0; i < th->n_spans; i++)
     {
-      /* Spans grouped by depth, each group in start order. */
-      fill = g_new (guint64, depths);
-      for (guint d = 0, pos = 0; d < depths; d++)
-        {
-          index->rows[d].depth_start = pos;
-          fill[d] = pos;
-          pos += index->rows[d].n;
-        }
-      index->order = g_new (guint32, n);
-      for (guint64 i = 0; i < n; i++)
-        index->order[fill[MIN (WEFT_MODEL_SPAN_DEPTH (&th->spans[i]), depths - 1)]++] = i;
+      const WeftModelSpan *s = &th->spans[i];
+      /* A depth beyond max_depth would be a model bug: kept at the last
+       * row rather than trusted as an index. */
+      guint d = MIN (WEFT_MODEL_SPAN_DEPTH (s), depths - 1);
+
+      row_add (&rbs[d], i, s, keep_order);
     }
   for (guint d = 0; d < depths; d++)
-    row_build (th, index, &index->rows[d]);
+    row_finish (&rbs[d]);
 }
 
 void
@@ -121,12 +167,12 @@ _weft_lod_spans_clear (WeftLodThreadIndex *index)
 {
   for (guint d = 0; d < index->n_rows; d++)
     {
+      g_free (index->rows[d].order);
       g_free (index->rows[d].cover);
       g_free (index->rows[d].dom);
       g_free (index->rows[d].longest);
     }
   g_clear_pointer (&index->rows, g_free);
-  g_clear_pointer (&index->order, g_free);
   index->n_rows = 0;
 }
 
@@ -138,22 +184,21 @@ typedef struct
 
 #define START_OF(i) (row_span (th, index, row, (i))->start)
 
-/* Time the row's spans cover before edge e. */
+/* Time the row's spans cover before edge e, k the number of spans
+ * starting before it. */
 static WeftLodCum
 cover_at (const WeftModelThread *th, const WeftLodThreadIndex *index, const WeftLodSpanRow *row,
-          CoverCursor *c, WeftLodEdge e)
+          CoverCursor *c, WeftLodEdge e, guint64 k)
 {
-  guint64 key = _weft_lod_edge_ceil (e), k;
   WeftLodCum cum = { 0, 0.0 };
   const WeftModelSpan *s;
 
-  WEFT_LOD_LOWER_BOUND (k, row->n, c->at, key, START_OF);
   if (k == 0)
     return cum;
-  if (k - 1 < c->at || k - 1 - c->at > B)
+  if (k - 1 < c->at || k - 1 - c->at > C)
     {
-      c->at = (k - 1) / B * B;
-      c->acc = row->cover[(k - 1) / B];
+      c->at = (k - 1) / C * C;
+      c->acc = row->cover[(k - 1) / C];
     }
   for (; c->at < k - 1; c->at++)
     c->acc += span_len (row_span (th, index, row, c->at));
@@ -161,6 +206,48 @@ cover_at (const WeftModelThread *th, const WeftLodThreadIndex *index, const Weft
   cum.i = (gint64) c->acc;
   cum.f = _weft_lod_part (s->start, MAX (s->end, s->start), e);
   return cum;
+}
+
+/* The first span in [lo, hi) starting at or after key, searched outwards
+ * from guess (the spans are scattered in memory: few probes matter). */
+static guint64
+row_search (const WeftModelThread *th, const WeftLodThreadIndex *index, const WeftLodSpanRow *row,
+            guint64 lo, guint64 hi, guint64 key, guint64 guess)
+{
+  guint64 step = 1;
+
+  guess = CLAMP (guess, lo, hi);
+  if (guess < hi && START_OF (guess) < key)
+    {
+      /* Forward: [guess + 1, …) */
+      lo = guess + 1;
+      while (lo + step <= hi && START_OF (lo + step - 1) < key)
+        {
+          lo += step;
+          step *= 2;
+        }
+      hi = MIN (hi, lo + step);
+    }
+  else
+    {
+      /* Backward: (…, guess] */
+      hi = guess;
+      while (hi >= lo + step && !(START_OF (hi - step) < key))
+        {
+          hi -= step;
+          step *= 2;
+        }
+      lo = hi >= lo + step ? hi - step + 1 : lo;
+    }
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+      if (START_OF (mid) < key)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
 }
 
 static guint32
@@ -236,38 +323,48 @@ emit_run (const WeftModelThread *th, const WeftLodThreadIndex *index, const Weft
   double x_start = MAX (0.0, _weft_lod_x (w, run_start));
   double x_end = MIN ((double) w->n_columns, _weft_lod_x (w, run_end));
   double width = _weft_lod_width (w);
-  guint64 hint = i;
   guint c0 = (guint) floor (x_start);
   guint c1 = x_end > x_start ? (guint) ceil (x_end) : c0 + 1;
+  guint64 ka, delta = 0;
+  WeftLodEdge a;
 
   c1 = MIN (c1, w->n_columns);
+  a = _weft_lod_edge (w, c0);
+  /* Each edge's search starts where the last column's count predicts. */
+  ka = row_search (th, index, row, i, j, _weft_lod_edge_ceil (a), i);
   for (guint col = c0; col < c1; col++)
     {
-      WeftLodEdge a = _weft_lod_edge (w, col), b = _weft_lod_edge (w, col + 1);
+      WeftLodEdge b = _weft_lod_edge (w, col + 1);
       double ta = MAX ((double) a.ti + a.tf, run_start);
       double tb = MIN ((double) b.ti + b.tf, run_end);
-      guint64 ka, kb, first, last;
+      guint64 kb, first, last, k_ta, k_tb;
       WeftLodItem item = { 0 };
       WeftLodCum ca, cb;
       WeftLodEdge ea, eb;
 
       if (col + 1 == w->n_columns)
         tb = MIN ((double) w->end, run_end);
+      kb = row_search (th, index, row, ka, j, _weft_lod_edge_ceil (b), ka + delta);
+      delta = kb - ka;
       /* Spans of the run overlapping the column: from the one in progress
        * at its left edge to the last starting before its right edge. */
-      WEFT_LOD_LOWER_BOUND (ka, j, hint, _weft_lod_edge_ceil (a), START_OF);
-      WEFT_LOD_LOWER_BOUND (kb, j, ka, _weft_lod_edge_ceil (b), START_OF);
-      first = ka > 0 && row_span (th, index, row, ka - 1)->end > a.ti ? ka - 1 : ka;
-      first = MAX (first, i);
-      hint = ka;
-      if (kb == 0 || kb - 1 < first || kb - 1 < i)
-        continue;
+      first = ka > i && row_span (th, index, row, ka - 1)->end > a.ti ? ka - 1 : ka;
+      if (kb == 0 || kb - 1 < first)
+        {
+          ka = kb;
+          a = b;
+          continue;
+        }
       last = kb - 1;
 
       ea = time_edge (ta);
       eb = time_edge (tb);
-      ca = cover_at (th, index, row, cc, ea);
-      cb = cover_at (th, index, row, cc, eb);
+      /* Spans before ta and tb: the edges' counts, but where the run's
+       * ends cut the column. */
+      k_ta = ta > (double) a.ti + a.tf ? i : ka;
+      k_tb = tb < (double) b.ti + b.tf ? j : kb;
+      ca = cover_at (th, index, row, cc, ea, MAX (k_ta, i));
+      cb = cover_at (th, index, row, cc, eb, k_tb);
       item.kind = WEFT_LOD_ITEM_MERGED;
       item.x0 = MAX ((double) col, _weft_lod_x (w, (double) row_span (th, index, row, first)->start));
       item.x1 = MIN ((double) col + 1,
@@ -285,6 +382,8 @@ emit_run (const WeftModelThread *th, const WeftLodThreadIndex *index, const Weft
         item.coverage = MIN (1.0f, (float) (_weft_lod_cum_diff (cb, ca)
                                             / ((item.x1 - item.x0) * width)));
       g_array_append_val (items, item);
+      ka = kb;
+      a = b;
     }
 }
 

@@ -43,27 +43,49 @@ slice_start (const WeftLod *lod, const WeftModelThread *th, guint64 j)
 
   if (!_weft_lod_slice (lod, th->slices[j], &lane, &k))
     return 0;
-  return weft_model_get_cpu (lod->model, lane)->starts[k];
+  return lod->lanes[lane]->starts[k];
 }
 
-static void
-unit_get (const WeftLod *lod, const WeftModelThread *th, guint64 j, Unit *u)
+/* Where a thread's slice lives: its lane and lane-local index. */
+typedef struct
 {
+  guint lane; /* WEFT_MODEL_NONE when the reference is bad */
   guint64 k;
+} Where;
+
+static inline Where
+where_of (const WeftLod *lod, const WeftModelThread *th, guint64 j)
+{
+  Where w = { WEFT_MODEL_NONE, 0 };
+
+  if (j < th->n_slices && !_weft_lod_slice (lod, th->slices[j], &w.lane, &w.k))
+    w.lane = WEFT_MODEL_NONE;
+  return w;
+}
+
+/* Unit j from where its slice and the next one are. */
+static inline void
+unit_make (const WeftLod *lod, const WeftModelThread *th, Where here, Where next, gboolean last,
+           Unit *u)
+{
   const WeftModelCpu *cpu;
 
-  if (!_weft_lod_slice (lod, th->slices[j], &u->lane, &k))
+  if (here.lane == WEFT_MODEL_NONE)
     {
       memset (u, 0, sizeof *u);
       u->lane = WEFT_MODEL_NONE;
       return;
     }
-  cpu = weft_model_get_cpu (lod->model, u->lane);
-  u->s = cpu->starts[k];
-  u->e = k + 1 < cpu->n_slices ? cpu->starts[k + 1] : lod->duration;
+  cpu = lod->lanes[here.lane];
+  u->lane = here.lane;
+  u->s = cpu->starts[here.k];
+  u->e = here.k + 1 < cpu->n_slices ? cpu->starts[here.k + 1] : lod->duration;
   u->e = MAX (u->e, u->s);
-  u->off = end_state (cpu->who[k]);
-  u->off_end = j + 1 < th->n_slices ? slice_start (lod, th, j + 1) : th->alive_end;
+  u->off = end_state (cpu->who[here.k]);
+  if (last)
+    u->off_end = th->alive_end;
+  else
+    u->off_end = next.lane != WEFT_MODEL_NONE ? lod->lanes[next.lane]->starts[next.k] : 0;
   u->off_end = MAX (u->off_end, u->e);
 }
 
@@ -84,27 +106,41 @@ typedef struct
   WeftLodCum running, runnable, blocked;
 } StatePoint;
 
+/* Walks a thread's units in order, each decoded once: it keeps where the
+ * next slice is, so a step costs one lookup. */
 typedef struct
 {
-  guint64 at;
-  WeftLodStateBlock acc;
+  guint64 j;             /* current unit (< n_slices once loaded) */
+  Unit u;                /* unit j */
+  Where next;            /* slice j + 1 */
+  WeftLodStateBlock acc; /* before unit j */
+  gboolean loaded;
+  /* How far forward it steps rather than restart at a block: a block for
+   * queries (bounded cost), everything for the build's monotone sweeps
+   * (linear in all). */
+  guint64 reach;
 } StateCursor;
 
 static void
-state_seek (const WeftLod *lod, const WeftModelThread *th, const WeftLodThreadIndex *index,
-            StateCursor *c, guint64 target)
+cursor_load (const WeftLod *lod, const WeftModelThread *th, StateCursor *c, guint64 j,
+             const WeftLodStateBlock *acc)
 {
-  if (target < c->at || target - c->at > B)
-    {
-      c->at = target / B * B;
-      c->acc = index->state_blocks[target / B];
-    }
-  for (; c->at < target; c->at++)
-    {
-      Unit u;
-      unit_get (lod, th, c->at, &u);
-      block_add (&c->acc, &u);
-    }
+  c->j = j;
+  c->acc = *acc;
+  c->next = where_of (lod, th, j + 1);
+  unit_make (lod, th, where_of (lod, th, j), c->next, j + 1 >= th->n_slices, &c->u);
+  c->loaded = TRUE;
+}
+
+static inline void
+cursor_step (const WeftLod *lod, const WeftModelThread *th, StateCursor *c)
+{
+  Where here = c->next;
+
+  block_add (&c->acc, &c->u);
+  c->j++;
+  c->next = where_of (lod, th, c->j + 1);
+  unit_make (lod, th, here, c->next, c->j + 1 >= th->n_slices, &c->u);
 }
 
 #define SLICE_START(j) slice_start (lod, th, (j))
@@ -115,25 +151,47 @@ state_point (const WeftLod *lod, const WeftModelThread *th, const WeftLodThreadI
 {
   guint64 key = _weft_lod_edge_ceil (e), k;
   StatePoint p = { 0 };
-  Unit u;
+  const Unit *u;
 
   if (th->n_slices == 0)
     return p;
-  WEFT_LOD_LOWER_BOUND (k, th->n_slices, c->at, key, SLICE_START);
+  if (c->loaded && c->reach == G_MAXUINT64 && c->u.s < key)
+    {
+      /* The build: step while the next slice starts before the edge. */
+      while (c->j + 1 < th->n_slices && c->next.lane != WEFT_MODEL_NONE
+             && lod->lanes[c->next.lane]->starts[c->next.k] < key)
+        cursor_step (lod, th, c);
+      k = c->j + 1;
+    }
+  else
+    {
+      WEFT_LOD_LOWER_BOUND (k, th->n_slices, c->loaded ? c->j : 0, key, SLICE_START);
+      if (k == 0)
+        return p;
+      if (!c->loaded || k - 1 < c->j || k - 1 - c->j > MAX (c->reach, B))
+        cursor_load (lod, th, c, (k - 1) / B * B, &index->state_blocks[(k - 1) / B]);
+      while (c->j < k - 1)
+        cursor_step (lod, th, c);
+    }
   p.k = k;
-  if (k == 0)
-    return p;
-  state_seek (lod, th, index, c, k - 1);
   p.running.i = (gint64) c->acc.running;
   p.runnable.i = (gint64) c->acc.runnable;
   p.blocked.i = (gint64) c->acc.blocked;
-  unit_get (lod, th, k - 1, &u);
-  p.running.f = _weft_lod_part (u.s, u.e, e);
-  if (u.off == WEFT_LOD_STATE_RUNNABLE)
-    p.runnable.f = _weft_lod_part (u.e, u.off_end, e);
-  else if (u.off == WEFT_LOD_STATE_BLOCKED)
-    p.blocked.f = _weft_lod_part (u.e, u.off_end, e);
+  u = &c->u;
+  p.running.f = _weft_lod_part (u->s, u->e, e);
+  if (u->off == WEFT_LOD_STATE_RUNNABLE)
+    p.runnable.f = _weft_lod_part (u->e, u->off_end, e);
+  else if (u->off == WEFT_LOD_STATE_BLOCKED)
+    p.blocked.f = _weft_lod_part (u->e, u->off_end, e);
   return p;
+}
+
+/* Unit j, decoded on its own. */
+static void
+unit_get (const WeftLod *lod, const WeftModelThread *th, guint64 j, Unit *u)
+{
+  unit_make (lod, th, where_of (lod, th, j), where_of (lod, th, j + 1), j + 1 >= th->n_slices,
+             u);
 }
 
 static inline WeftLodEdge
@@ -142,10 +200,115 @@ edge_at (guint64 t)
   return (WeftLodEdge) { t, 0.0 };
 }
 
-static inline guint32
-sat32 (double v)
+/* A wait whose start the sweep has passed: its end is still ahead. */
+typedef struct
 {
-  return v <= 0 ? 0 : v >= G_MAXUINT32 ? G_MAXUINT32 : (guint32) (v + 0.5);
+  guint64 end;
+  guint64 wait;
+  WeftLodStateBlock at_start; /* cumulative values at its start */
+} Pending;
+
+static void
+pending_sift_down (Pending *heap, guint64 n, guint64 i)
+{
+  Pending e = heap[i];
+
+  for (;;)
+    {
+      guint64 child = 2 * i + 1;
+      if (child >= n)
+        break;
+      if (child + 1 < n && heap[child + 1].end < heap[child].end)
+        child++;
+      if (heap[child].end >= e.end)
+        break;
+      heap[i] = heap[child];
+      i = child;
+    }
+  heap[i] = e;
+}
+
+static void
+pending_push (Pending **heap, guint64 *n, guint64 *cap, const Pending *p)
+{
+  guint64 i;
+
+  if (*n == *cap)
+    {
+      *cap = MAX (8, *cap * 2);
+      *heap = g_renew (Pending, *heap, *cap);
+    }
+  i = (*n)++;
+  while (i > 0 && (*heap)[(i - 1) / 2].end > p->end)
+    {
+      (*heap)[i] = (*heap)[(i - 1) / 2];
+      i = (i - 1) / 2;
+    }
+  (*heap)[i] = *p;
+}
+
+/* Cumulative values at whole-ns time t inside unit u (acc: before it). */
+static inline WeftLodStateBlock
+value_at (const WeftLodStateBlock *acc, const Unit *u, guint64 t)
+{
+  WeftLodStateBlock v = *acc;
+
+  if (u == NULL)
+    return v;
+  v.running += t <= u->s ? 0 : MIN (t, u->e) - u->s;
+  if (t > u->e)
+    {
+      guint64 off = MIN (t, u->off_end) - u->e;
+      if (u->off == WEFT_LOD_STATE_RUNNABLE)
+        v.runnable += off;
+      else if (u->off == WEFT_LOD_STATE_BLOCKED)
+        v.blocked += off;
+    }
+  return v;
+}
+
+static inline guint32
+sat_diff (guint64 b, guint64 a)
+{
+  return b <= a ? 0 : b - a >= G_MAXUINT32 ? G_MAXUINT32 : (guint32) (b - a);
+}
+
+/* Handles the waits' starts and ends at or before limit, whose values come
+ * from unit u (NULL before the first slice). */
+static void
+waits_until (const WeftModelThread *th, WeftLodThreadIndex *index, guint64 limit,
+             const WeftLodStateBlock *acc, const Unit *u, guint64 *next_wait, Pending **heap,
+             guint64 *n_heap, guint64 *cap)
+{
+  for (;;)
+    {
+      guint64 ws = *next_wait < th->n_waits ? th->waits[*next_wait].start : G_MAXUINT64;
+      guint64 we = *n_heap > 0 ? (*heap)[0].end : G_MAXUINT64;
+
+      if (MIN (ws, we) > limit || MIN (ws, we) == G_MAXUINT64)
+        return;
+      if (we <= ws)
+        {
+          Pending *p = &(*heap)[0];
+          WeftLodStateBlock v = value_at (acc, u, we);
+          WeftLodWaitSplit *sp = &index->wait_split[p->wait];
+
+          sp->running = sat_diff (v.running, p->at_start.running);
+          sp->runnable = sat_diff (v.runnable, p->at_start.runnable);
+          sp->blocked = sat_diff (v.blocked, p->at_start.blocked);
+          (*heap)[0] = (*heap)[--(*n_heap)];
+          if (*n_heap > 0)
+            pending_sift_down (*heap, *n_heap, 0);
+        }
+      else
+        {
+          const WeftModelWait *w = &th->waits[*next_wait];
+          Pending p = { MAX (w->end, w->start), *next_wait, value_at (acc, u, ws) };
+
+          pending_push (heap, n_heap, cap, &p);
+          (*next_wait)++;
+        }
+    }
 }
 
 void
@@ -154,62 +317,72 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
   const WeftModelThread *th = weft_model_get_thread (lod->model, thread);
   WeftLodThreadIndex *index = &lod->threads[thread];
   guint64 n = th->n_slices, n_blocks = (n + B - 1) / B;
-  WeftLodStateBlock acc = { 0 };
+  WeftLodStateBlock zero = { 0 };
   WeftLodCandidates cand = { 0 };
-  StateCursor c = { 0 };
   WeftLodWaitBlock wacc = { 0 };
+  g_autofree Pending *heap = NULL;
+  guint64 n_heap = 0, cap = 0, next_wait = 0;
 
+  if (th->n_waits > 0)
+    index->wait_split = g_new0 (WeftLodWaitSplit, th->n_waits);
+
+  /* One walk over the units fills the blocks and, as it passes the waits'
+   * starts and ends (a heap holds the waits in progress), their splits. */
   if (n > 0)
     {
+      StateCursor walk = { 0 };
+
       index->state_blocks = g_new (WeftLodStateBlock, n_blocks + 1);
       _weft_lod_levels_init (&index->state_levels, n_blocks);
       index->state_dom = g_new (WeftLodDom, index->state_levels.total);
+      cursor_load (lod, th, &walk, 0, &zero);
+      /* Waits before the first slice: nothing known yet. */
+      if (th->n_waits > 0)
+        waits_until (th, index, walk.u.s, &zero, NULL, &next_wait, &heap, &n_heap, &cap);
       for (guint64 j = 0; j < n; j++)
         {
-          Unit u;
+          const Unit *u = &walk.u;
 
-          unit_get (lod, th, j, &u);
+          if (j > 0)
+            cursor_step (lod, th, &walk);
           if (j % B == 0)
             {
-              index->state_blocks[j / B] = acc;
-              memset (&cand, 0, sizeof cand);
+              index->state_blocks[j / B] = walk.acc;
+              cand.n = 0;
             }
-          block_add (&acc, &u);
-          if (u.lane != WEFT_MODEL_NONE)
-            _weft_lod_candidates_add (&cand, u.lane, (double) (u.e - u.s));
+          if (u->lane != WEFT_MODEL_NONE)
+            _weft_lod_candidates_add (&cand, u->lane, (double) (u->e - u->s));
           if (j % B == B - 1 || j + 1 == n)
             {
               double ns;
               index->state_dom[j / B].id = _weft_lod_candidates_best (&cand, &ns);
               index->state_dom[j / B].ns = (float) ns;
             }
+          if (th->n_waits > 0)
+            {
+              guint64 limit = j + 1 < n && walk.next.lane != WEFT_MODEL_NONE
+                                ? lod->lanes[walk.next.lane]->starts[walk.next.k]
+                                : G_MAXUINT64 - 1;
+              waits_until (th, index, limit, &walk.acc, u, &next_wait, &heap, &n_heap, &cap);
+            }
         }
-      index->state_blocks[n_blocks] = acc;
+      index->state_blocks[n_blocks] = walk.acc;
+      block_add (&index->state_blocks[n_blocks], &walk.u);
       _weft_lod_dom_finish (&index->state_levels, index->state_dom);
     }
 
   if (th->n_waits == 0)
     return;
-  index->wait_split = g_new0 (WeftLodWaitSplit, th->n_waits);
   index->wait_blocks = g_new (WeftLodWaitBlock, th->n_waits / WB + 1);
   for (guint64 i = 0; i < th->n_waits; i++)
     {
       const WeftModelWait *w = &th->waits[i];
       guint kind = w->flags & WEFT_MODEL_WAIT_COND ? 1 : 0;
-      guint64 we = MAX (w->end, w->start);
-      WeftLodWaitSplit *sp = &index->wait_split[i];
+      const WeftLodWaitSplit *sp = &index->wait_split[i];
 
       if (i % WB == 0)
         index->wait_blocks[i / WB] = wacc;
-      if (n > 0)
-        {
-          StatePoint a = state_point (lod, th, index, &c, edge_at (w->start));
-          StatePoint b = state_point (lod, th, index, &c, edge_at (we));
-          sp->running = sat32 (_weft_lod_cum_diff (b.running, a.running));
-          sp->runnable = sat32 (_weft_lod_cum_diff (b.runnable, a.runnable));
-          sp->blocked = sat32 (_weft_lod_cum_diff (b.blocked, a.blocked));
-        }
-      wacc.len[kind] += we - w->start;
+      wacc.len[kind] += MAX (w->end, w->start) - w->start;
       wacc.running[kind] += sp->running;
       wacc.runnable[kind] += sp->runnable;
       wacc.blocked[kind] += sp->blocked;
@@ -310,16 +483,24 @@ state_dominant (const WeftLod *lod, const WeftModelThread *th, const WeftLodThre
   WeftLodCandidates cand = { 0 };
 
   if (last - first < WEFT_LOD_EXACT_ITEMS)
-    for (guint64 j = first; j <= last; j++)
-      {
-        Unit u;
-        double ov;
+    {
+      /* A walk decodes each unit with one lookup; the sums are not used. */
+      StateCursor walk = { 0 };
+      WeftLodStateBlock zero = { 0 };
 
-        unit_get (lod, th, j, &u);
-        ov = _weft_lod_part (u.s, u.e, b) - _weft_lod_part (u.s, u.e, a);
-        if (ov > 0 && u.lane != WEFT_MODEL_NONE)
-          _weft_lod_candidates_add (&cand, u.lane, ov);
-      }
+      cursor_load (lod, th, &walk, first, &zero);
+      for (;;)
+        {
+          const Unit *u = &walk.u;
+          double ov = _weft_lod_part (u->s, u->e, b) - _weft_lod_part (u->s, u->e, a);
+
+          if (ov > 0 && u->lane != WEFT_MODEL_NONE)
+            _weft_lod_candidates_add (&cand, u->lane, ov);
+          if (walk.j >= last)
+            break;
+          cursor_step (lod, th, &walk);
+        }
+    }
   else
     {
       guint64 bf = first / B, bl = last / B;
@@ -356,8 +537,6 @@ weft_lod_thread_states (WeftLod *lod, guint thread, const WeftLodWindow *w,
   th = weft_model_get_thread (lod->model, thread);
   index = &lod->threads[thread];
   width = _weft_lod_width (w);
-  if (index->state_blocks != NULL)
-    c.acc = aux.acc = index->state_blocks[0];
   if (index->wait_blocks != NULL)
     wc.acc = index->wait_blocks[0];
 

@@ -7,6 +7,7 @@
  */
 #include "weft-lod-private.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef enum
@@ -141,11 +142,11 @@ memory_size (const WeftLod *lod)
       if (t->wait_split != NULL)
         size += th->n_waits * sizeof (WeftLodWaitSplit)
                 + (th->n_waits / WEFT_LOD_WAIT_BLOCK + 1) * sizeof (WeftLodWaitBlock);
-      if (t->order != NULL)
-        size += th->n_spans * sizeof (guint32);
       size += t->n_rows * sizeof (WeftLodSpanRow);
       for (guint d = 0; d < t->n_rows; d++)
-        size += (t->rows[d].levels.len[0] + 1) * sizeof (guint64)
+        size += (t->rows[d].order != NULL ? t->rows[d].n * sizeof (guint32) : 0)
+                + ((t->rows[d].n + WEFT_LOD_COVER_STEP - 1) / WEFT_LOD_COVER_STEP + 1)
+                    * sizeof (guint64)
                 + t->rows[d].levels.total * (sizeof (WeftLodDom) + sizeof (float));
     }
   size += lod->n_task_rows * (sizeof (WeftLodTaskRow) + sizeof (WeftLodTaskIndex));
@@ -169,6 +170,7 @@ lod_free (WeftLod *lod)
     _weft_lod_cpu_clear (&lod->cpus[c]);
   g_free (lod->cpus);
   g_free (lod->cpu_first);
+  g_free (lod->lanes);
   for (guint i = 0; lod->threads != NULL && i < lod->n_threads; i++)
     {
       _weft_lod_state_clear (&lod->threads[i]);
@@ -204,8 +206,12 @@ weft_lod_new (WeftModel *model, WeftModelProgressFunc progress, gpointer user_da
   lod->n_threads = weft_model_get_n_threads (model);
   lod->n_counters = weft_model_get_n_counters (model);
   lod->cpu_first = g_new (guint64, lod->n_cpus + 1);
+  lod->lanes = g_new (const WeftModelCpu *, MAX (lod->n_cpus, 1));
   for (guint c = 0; c < lod->n_cpus; c++)
-    lod->cpu_first[c] = weft_model_get_cpu (model, c)->first_slice;
+    {
+      lod->lanes[c] = weft_model_get_cpu (model, c);
+      lod->cpu_first[c] = lod->lanes[c]->first_slice;
+    }
   lod->cpu_first[lod->n_cpus] = lod->n_cpus > 0 ? lod->cpu_first[lod->n_cpus - 1]
                                                     + weft_model_get_cpu (model, lod->n_cpus - 1)->n_slices
                                                 : 0;
@@ -225,6 +231,8 @@ weft_lod_new (WeftModel *model, WeftModelProgressFunc progress, gpointer user_da
   /* Helpers take jobs beside this thread, which also reports progress
    * between its own jobs. */
   n_workers = MIN (MAX (g_get_num_processors (), 1), b.n_jobs);
+  if (g_getenv ("WEFT_LOD_THREADS") != NULL)
+    n_workers = MAX (1, atoi (g_getenv ("WEFT_LOD_THREADS")));
   for (guint i = 1; i < n_workers; i++)
     {
       GThread *t = g_thread_try_new ("weft-lod", worker, &b, NULL);
