@@ -35,7 +35,7 @@ typedef enum
 typedef struct
 {
   gint64 begin;
-  gint64 dur;       /* -1: pending (a B) */
+  gint64 dur; /* -1: pending (a B) */
   guint32 name, cat;
   SlotKind kind;
   gint64 lock;
@@ -45,13 +45,13 @@ typedef struct
 {
   WeftChromeImport *im;
   WeftBuilder *b;
-  gint64 min_ts;    /* subtracted from every time when negative times exist */
+  gint64 min_ts; /* subtracted from every time when negative times exist */
   gboolean shift;
   WeftBuilderStream s;
-  GArray *stack;    /* Slot */
+  GArray *stack;     /* Slot */
   GArray *bind_next; /* guint64 flow ids waiting for the next slice */
   GString *scratch;
-  guint64 last;     /* last time written on the stream */
+  guint64 last; /* last time written on the stream */
 } Emit;
 
 static guint64

@@ -139,8 +139,8 @@ _weft_chrome_import_see_ts (WeftChromeImport *im, gint64 ts)
 }
 
 WeftChromeRec *
-_weft_chrome_import_add (WeftChromeImport *im, GArray *list, guint32 thread,
-                         WeftChromeRecKind kind, gint64 ts)
+_weft_chrome_import_add (WeftChromeImport *im, GArray *list, guint32 thread, WeftChromeRecKind kind,
+                         gint64 ts)
 {
   WeftChromeRec *r;
 
@@ -233,7 +233,8 @@ args_string_id (WeftChromeParser *p, const WeftChromeEvent *ev)
       p->im->notes[NOTE_BIG_ARGS]++;
       return 0;
     }
-  return _weft_chrome_strings_add (&p->im->strings, p->args->str, p->args->len, WEFT_CHROME_ARGS_MAX);
+  return _weft_chrome_strings_add (&p->im->strings, p->args->str, p->args->len,
+                                   WEFT_CHROME_ARGS_MAX);
 }
 
 static gboolean
@@ -266,8 +267,8 @@ add_counters (WeftChromeParser *p, const WeftChromeEvent *ev, guint32 thread)
   WeftJsonToken tok;
   guint32 prefix;
 
-  g_string_assign (p->key, _weft_chrome_strings_get (&im->strings,
-                                                    ev->name != 0 ? ev->name : im->s_no_name));
+  g_string_assign (
+      p->key, _weft_chrome_strings_get (&im->strings, ev->name != 0 ? ev->name : im->s_no_name));
   if (ev->id.type == ID_NUM)
     g_string_append_printf (p->key, " id: %" G_GUINT64_FORMAT, ev->id.num);
   else if (ev->id.type == ID_STR)
@@ -296,7 +297,8 @@ add_counters (WeftChromeParser *p, const WeftChromeEvent *ev, guint32 thread)
         }
       key_id = intern (p, key->str, key->len);
       if (!g_hash_table_lookup_extended (im->counter_keys, GUINT_TO_POINTER (prefix), NULL, &seen))
-        g_hash_table_insert (im->counter_keys, GUINT_TO_POINTER (prefix), GUINT_TO_POINTER (key_id));
+        g_hash_table_insert (im->counter_keys, GUINT_TO_POINTER (prefix),
+                             GUINT_TO_POINTER (key_id));
       else if (GPOINTER_TO_UINT (seen) != key_id)
         g_hash_table_insert (im->counter_keys, GUINT_TO_POINTER (prefix),
                              GUINT_TO_POINTER (G_MAXUINT32));
@@ -318,7 +320,8 @@ append_id_text (GString *s, const WeftChromeStrings *strings, const WeftChromeId
 }
 
 static void
-add_async (WeftChromeParser *p, const WeftChromeEvent *ev, guint32 thread, WeftChromeRecKind kind, guint32 pid)
+add_async (WeftChromeParser *p, const WeftChromeEvent *ev, guint32 thread, WeftChromeRecKind kind,
+           guint32 pid)
 {
   WeftChromeImport *im = p->im;
   const WeftChromeId *id = NULL;
@@ -393,10 +396,18 @@ add_flow_v2 (WeftChromeParser *p, const WeftChromeEvent *ev, guint32 thread)
 static gboolean
 add_weft_instant (WeftChromeParser *p, const WeftChromeEvent *ev, guint32 thread)
 {
-  static const struct { const char *name; guint8 kind; const char *arg; } table[] = {
-    { "thread_start", 0x16, "creator" }, { "thread_exit", 0x17, NULL },
-    { "process_fork", 0x18, "child" },   { "process_exec", 0x19, "program" },
-    { "process_exit", 0x1a, "status" },  { "lost", 0x14, "count" },
+  static const struct
+  {
+    const char *name;
+    guint8 kind;
+    const char *arg;
+  } table[] = {
+    { "thread_start", WEFT_EV_THREAD_START, "creator" },
+    { "thread_exit", WEFT_EV_THREAD_EXIT, NULL },
+    { "process_fork", WEFT_EV_PROCESS_FORK, "child" },
+    { "process_exec", WEFT_EV_PROCESS_EXEC, "program" },
+    { "process_exit", WEFT_EV_PROCESS_EXIT, "status" },
+    { "lost", WEFT_EV_LOST, "count" },
   };
   const char *name = _weft_chrome_strings_get (&p->im->strings, ev->name);
 
@@ -405,11 +416,11 @@ add_weft_instant (WeftChromeParser *p, const WeftChromeEvent *ev, guint32 thread
       {
         WeftChromeRec *r = _weft_chrome_import_add (p->im, NULL, thread, REC_WEFT, ev->ts);
         gsize len = 0;
-        const char *arg = table[i].arg != NULL && ev->has_args ? args_get (p, table[i].arg, &len)
-                                                               : NULL;
+        const char *arg
+            = table[i].arg != NULL && ev->has_args ? args_get (p, table[i].arg, &len) : NULL;
 
         r->extra = table[i].kind;
-        if (arg != NULL && table[i].kind == 0x19)
+        if (arg != NULL && table[i].kind == WEFT_EV_PROCESS_EXEC)
           r->name = intern (p, arg, len);
         else if (arg != NULL)
           {
@@ -488,9 +499,24 @@ _weft_chrome_commit_event (WeftChromeParser *p, WeftChromeEvent *ev)
 
   switch (ph)
     {
-    case 'X': case 'B': case 'E': case 'i': case 'I': case 'R': case 'C':
-    case 'b': case 'e': case 'n': case 'S': case 'T': case 'p': case 'F':
-    case 's': case 't': case 'f': case 'M':
+    case 'X':
+    case 'B':
+    case 'E':
+    case 'i':
+    case 'I':
+    case 'R':
+    case 'C':
+    case 'b':
+    case 'e':
+    case 'n':
+    case 'S':
+    case 'T':
+    case 'p':
+    case 'F':
+    case 's':
+    case 't':
+    case 'f':
+    case 'M':
       break;
     default:
       im->unsupported_phases[(guchar) ph / 32] |= 1u << ((guchar) ph % 32);
@@ -557,7 +583,9 @@ _weft_chrome_commit_event (WeftChromeParser *p, WeftChromeEvent *ev)
       r->extra = ev->cat;
       im->events++;
       break;
-    case 'i': case 'I': case 'R':
+    case 'i':
+    case 'I':
+    case 'R':
       if (ev->cat == im->s_weft && add_weft_instant (p, ev, thread))
         break;
       if (ev->cat == im->s_weft_lock && ev->id.type == ID_NUM && ev->name != 0)
@@ -583,13 +611,17 @@ _weft_chrome_commit_event (WeftChromeParser *p, WeftChromeEvent *ev)
     case 'C':
       add_counters (p, ev, thread);
       break;
-    case 'b': case 'S':
+    case 'b':
+    case 'S':
       add_async (p, ev, thread, REC_ASYNC_BEGIN, pid);
       break;
-    case 'e': case 'F':
+    case 'e':
+    case 'F':
       add_async (p, ev, thread, REC_ASYNC_END, pid);
       break;
-    case 'n': case 'T': case 'p':
+    case 'n':
+    case 'T':
+    case 'p':
       add_async (p, ev, thread, REC_ASYNC_INSTANT, pid);
       break;
     case 's':

@@ -80,18 +80,22 @@ state_text (guint state)
 {
   switch (state)
     {
-    case WEFT_SWITCH_PREEMPTED: return "R+";
-    case WEFT_SWITCH_BLOCKED: return "S";
-    case WEFT_SWITCH_EXITED: return "X";
+    case WEFT_SWITCH_PREEMPTED:
+      return "R+";
+    case WEFT_SWITCH_BLOCKED:
+      return "S";
+    case WEFT_SWITCH_EXITED:
+      return "X";
     /* no ftrace state means "unknown"; W (waking, gone from kernels
      * since 2.6) is valid for Perfetto and Weft reads it back as unknown */
-    default: return "W";
+    default:
+      return "W";
     }
 }
 
 gboolean
-_weft_chrome_export_sched (WeftReader *reader, WeftChromeOut *out, GHashTable *names,
-                           guint64 start, guint64 end, GCancellable *cancellable)
+_weft_chrome_export_sched (WeftReader *reader, WeftChromeOut *out, GHashTable *names, guint64 start,
+                           guint64 end, GCancellable *cancellable)
 {
   const char *sw = weft_reader_get_metadata (reader, "system_wide");
   gboolean system_wide = sw != NULL && strcmp (sw, "true") == 0;
@@ -120,8 +124,8 @@ _weft_chrome_export_sched (WeftReader *reader, WeftChromeOut *out, GHashTable *n
                               "prev_comm=%s prev_pid=%u prev_prio=120 prev_state=%s ==> "
                               "next_comm=%s next_pid=%u next_prio=120\\n",
                               prev.pid == 0 ? "<idle>" : prev.comm, prev.pid, cpu,
-                              ev.time / 1000000000u, (unsigned) (ev.time % 1000000000u),
-                              prev.comm, prev.pid, state_text (ev.state), next.comm, next.pid);
+                              ev.time / 1000000000u, (unsigned) (ev.time % 1000000000u), prev.comm,
+                              prev.pid, state_text (ev.state), next.comm, next.pid);
       if (!_weft_chrome_out_flush (out, FALSE))
         break;
       if ((++n & 0xffff) == 0 && g_cancellable_is_cancelled (cancellable))

@@ -48,12 +48,24 @@ _weft_chrome_out_quote (GString *buf, const char *s)
         break;
       switch (*p)
         {
-        case '"': g_string_append (buf, "\\\""); break;
-        case '\\': g_string_append (buf, "\\\\"); break;
-        case '\n': g_string_append (buf, "\\n"); break;
-        case '\t': g_string_append (buf, "\\t"); break;
-        case '\r': g_string_append (buf, "\\r"); break;
-        default: g_string_append_printf (buf, "\\u%04x", *p); break;
+        case '"':
+          g_string_append (buf, "\\\"");
+          break;
+        case '\\':
+          g_string_append (buf, "\\\\");
+          break;
+        case '\n':
+          g_string_append (buf, "\\n");
+          break;
+        case '\t':
+          g_string_append (buf, "\\t");
+          break;
+        case '\r':
+          g_string_append (buf, "\\r");
+          break;
+        default:
+          g_string_append_printf (buf, "\\u%04x", *p);
+          break;
         }
     }
   g_string_append_c (buf, '"');

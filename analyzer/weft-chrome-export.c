@@ -46,7 +46,7 @@ typedef struct
 typedef struct
 {
   guint32 pid, tid;
-  GArray *open;           /* Open, innermost last */
+  GArray *open; /* Open, innermost last */
 } Stream;
 
 typedef struct
@@ -58,7 +58,7 @@ typedef struct
 typedef struct
 {
   guint32 name;
-  gboolean written;       /* its b is out */
+  gboolean written; /* its b is out */
   gboolean suspended, suspended_written;
 } Task;
 
@@ -70,9 +70,9 @@ typedef struct
   gboolean first;         /* no event written yet (commas) */
   gboolean reached_start; /* some event at or after start */
   Stream *streams;
-  GHashTable *tasks;      /* TaskKey -> Task */
-  GHashTable *lock_names; /* address -> string id */
-  GHashTable *names;      /* tid -> thread name, for the ftrace pass */
+  GHashTable *tasks;                        /* TaskKey -> Task */
+  GHashTable *lock_names;                   /* address -> string id */
+  GHashTable *names;                        /* tid -> thread name, for the ftrace pass */
   GHashTable *thread_names, *process_names; /* as last written */
 } Export;
 
@@ -474,8 +474,8 @@ thread_event (Export *x, Stream *st, const WeftEvent *ev)
     case WEFT_EV_FLOW_BEGIN:
     case WEFT_EV_FLOW_END:
       b = begin_event (x, ev->kind == WEFT_EV_FLOW_BEGIN ? 's' : 'f', st, ev->time, TRUE);
-      g_string_append_printf (b, ",\"cat\":\"weft.flow\",\"name\":\"flow\",\"id\":\"0x%" PRIx64
-                                 "\"%s",
+      g_string_append_printf (b,
+                              ",\"cat\":\"weft.flow\",\"name\":\"flow\",\"id\":\"0x%" PRIx64 "\"%s",
                               ev->id, ev->kind == WEFT_EV_FLOW_END ? ",\"bp\":\"e\"" : "");
       end_event (x);
       break;
@@ -500,10 +500,9 @@ thread_event (Export *x, Stream *st, const WeftEvent *ev)
     case WEFT_EV_LOCK_ACQUIRED:
     case WEFT_EV_LOCK_RELEASED:
       b = begin_event (x, 'i', st, ev->time, TRUE);
-      g_string_append_printf (b, ",\"s\":\"t\",\"cat\":\"weft.lock\",\"name\":\"%s\",\"id\":\"0x%" PRIx64
-                                 "\"",
-                              ev->kind == WEFT_EV_LOCK_ACQUIRED ? "lock_acquired" : "lock_released",
-                              ev->id);
+      g_string_append_printf (
+          b, ",\"s\":\"t\",\"cat\":\"weft.lock\",\"name\":\"%s\",\"id\":\"0x%" PRIx64 "\"",
+          ev->kind == WEFT_EV_LOCK_ACQUIRED ? "lock_acquired" : "lock_released", ev->id);
       end_event (x);
       break;
     default:

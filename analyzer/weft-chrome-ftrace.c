@@ -83,7 +83,7 @@ typedef struct
 {
   const char *s, *e; /* the line */
   guint32 pid;
-  gint64 tgid;       /* -1 when absent */
+  gint64 tgid; /* -1 when absent */
   guint32 cpu;
   gint64 ts;
   const char *event, *event_end;
@@ -254,8 +254,9 @@ remember_comm (WeftChromeImport *im, guint32 tid, const char *comm, gsize len)
   /* "<...>": ftrace did not know the name; keep an earlier one */
   if (tid == 0 || comm == NULL || len == 0 || (len == 5 && memcmp (comm, "<...>", 5) == 0))
     return;
-  g_hash_table_insert (im->sched_comm, GUINT_TO_POINTER (tid),
-                       GUINT_TO_POINTER (_weft_chrome_strings_intern (&im->strings, comm, len, 256)));
+  g_hash_table_insert (
+      im->sched_comm, GUINT_TO_POINTER (tid),
+      GUINT_TO_POINTER (_weft_chrome_strings_intern (&im->strings, comm, len, 256)));
 }
 
 static WeftSwitchState

@@ -16,7 +16,7 @@
 
 #include "weft-chrome-import-private.h"
 
-G_DEFINE_QUARK (weft-chrome-error-quark, weft_chrome_error)
+G_DEFINE_QUARK (weft - chrome - error - quark, weft_chrome_error)
 
 static void
 skip_event (WeftChromeImport *im, WeftChromeSkip why)
@@ -79,9 +79,9 @@ read_id (WeftChromeParser *p, WeftJsonToken tok, WeftChromeId *out)
   if (tok == WEFT_JSON_NUMBER)
     {
       if (_weft_json_decimal (text, len, 0, &v) && v >= 0 && memchr (text, '.', len) == NULL)
-        *out = (WeftChromeId) { ID_NUM, (guint64) v, 0 };
+        *out = (WeftChromeId){ ID_NUM, (guint64) v, 0 };
       else
-        *out = (WeftChromeId) { ID_STR, 0, intern (p, text, len) };
+        *out = (WeftChromeId){ ID_STR, 0, intern (p, text, len) };
       return TRUE;
     }
   if (tok == WEFT_JSON_STRING)
@@ -89,9 +89,9 @@ read_id (WeftChromeParser *p, WeftJsonToken tok, WeftChromeId *out)
       guint64 num;
 
       if (parse_hex (text, len, &num))
-        *out = (WeftChromeId) { ID_NUM, num, 0 };
+        *out = (WeftChromeId){ ID_NUM, num, 0 };
       else
-        *out = (WeftChromeId) { ID_STR, 0, intern (p, text, len) };
+        *out = (WeftChromeId){ ID_STR, 0, intern (p, text, len) };
       return TRUE;
     }
   _weft_json_skip (p->j, tok);
@@ -120,18 +120,33 @@ read_pidtid (WeftChromeParser *p, WeftJsonToken tok, WeftChromeId *out)
       /* 1.5 rounds to 2: only exact integers are the number itself */
       if (_weft_json_decimal (text, len, 1, &check) && check == v * 10)
         {
-          *out = (WeftChromeId) { ID_NUM, (guint64) v, 0 };
+          *out = (WeftChromeId){ ID_NUM, (guint64) v, 0 };
           return TRUE;
         }
     }
-  *out = (WeftChromeId) { ID_STR, 0, intern (p, text, len) };
+  *out = (WeftChromeId){ ID_STR, 0, intern (p, text, len) };
   return TRUE;
 }
 
 typedef enum
 {
-  K_OTHER, K_PH, K_NAME, K_CAT, K_TS, K_DUR, K_PID, K_TID, K_ID, K_ID2, K_ARGS, K_S, K_BP,
-  K_SCOPE, K_BIND_ID, K_FLOW_IN, K_FLOW_OUT,
+  K_OTHER,
+  K_PH,
+  K_NAME,
+  K_CAT,
+  K_TS,
+  K_DUR,
+  K_PID,
+  K_TID,
+  K_ID,
+  K_ID2,
+  K_ARGS,
+  K_S,
+  K_BP,
+  K_SCOPE,
+  K_BIND_ID,
+  K_FLOW_IN,
+  K_FLOW_OUT,
 } Key;
 
 static Key
@@ -140,31 +155,48 @@ classify_key (const char *k, gsize len)
 #define IS(lit) (len == sizeof (lit) - 1 && memcmp (k, lit, len) == 0)
   switch (len)
     {
-    case 1: return k[0] == 's' ? K_S : K_OTHER;
+    case 1:
+      return k[0] == 's' ? K_S : K_OTHER;
     case 2:
-      if (IS ("ph")) return K_PH;
-      if (IS ("ts")) return K_TS;
-      if (IS ("id")) return K_ID;
-      if (IS ("bp")) return K_BP;
+      if (IS ("ph"))
+        return K_PH;
+      if (IS ("ts"))
+        return K_TS;
+      if (IS ("id"))
+        return K_ID;
+      if (IS ("bp"))
+        return K_BP;
       return K_OTHER;
     case 3:
-      if (IS ("pid")) return K_PID;
-      if (IS ("tid")) return K_TID;
-      if (IS ("cat")) return K_CAT;
-      if (IS ("dur")) return K_DUR;
-      if (IS ("id2")) return K_ID2;
+      if (IS ("pid"))
+        return K_PID;
+      if (IS ("tid"))
+        return K_TID;
+      if (IS ("cat"))
+        return K_CAT;
+      if (IS ("dur"))
+        return K_DUR;
+      if (IS ("id2"))
+        return K_ID2;
       return K_OTHER;
     case 4:
-      if (IS ("name")) return K_NAME;
-      if (IS ("args")) return K_ARGS;
+      if (IS ("name"))
+        return K_NAME;
+      if (IS ("args"))
+        return K_ARGS;
       return K_OTHER;
-    case 5: return IS ("scope") ? K_SCOPE : K_OTHER;
+    case 5:
+      return IS ("scope") ? K_SCOPE : K_OTHER;
     case 7:
-      if (IS ("bind_id")) return K_BIND_ID;
-      if (IS ("flow_in")) return K_FLOW_IN;
+      if (IS ("bind_id"))
+        return K_BIND_ID;
+      if (IS ("flow_in"))
+        return K_FLOW_IN;
       return K_OTHER;
-    case 8: return IS ("flow_out") ? K_FLOW_OUT : K_OTHER;
-    default: return K_OTHER;
+    case 8:
+      return IS ("flow_out") ? K_FLOW_OUT : K_OTHER;
+    default:
+      return K_OTHER;
     }
 #undef IS
 }
@@ -356,8 +388,8 @@ parse_metadata_object (WeftChromeParser *p, gboolean chrome)
       target = key->str;
       /* Chrome's own metadata fills in what otherData does not say */
       if (chrome)
-        target = strcmp (key->str, "num-cpus") == 0    ? "chrome:cpu_count"
-                 : strcmp (key->str, "cpu-brand") == 0 ? "chrome:cpu_model"
+        target = strcmp (key->str, "num-cpus") == 0       ? "chrome:cpu_count"
+                 : strcmp (key->str, "cpu-brand") == 0    ? "chrome:cpu_model"
                  : strcmp (key->str, "command_line") == 0 ? "chrome:command"
                                                           : NULL;
       if (target != NULL && (tok == WEFT_JSON_STRING || tok == WEFT_JSON_NUMBER))
@@ -380,7 +412,16 @@ parse_object_form (WeftChromeParser *p, GError **error)
     {
       gsize len;
       const char *k = _weft_json_text (p->j, &len);
-      enum { OTHER, EVENTS, SYSTEM, OTHER_DATA, METADATA, TIME_UNIT } which = OTHER;
+      enum
+      {
+        OTHER,
+        EVENTS,
+        SYSTEM,
+        OTHER_DATA,
+        METADATA,
+        TIME_UNIT
+      } which
+          = OTHER;
 
       if (len == 11 && memcmp (k, "traceEvents", 11) == 0)
         which = EVENTS;
@@ -449,11 +490,17 @@ token_kind (WeftJsonToken tok)
 {
   switch (tok)
     {
-    case WEFT_JSON_STRING: return "a string";
-    case WEFT_JSON_NUMBER: return "a number";
-    case WEFT_JSON_TRUE: case WEFT_JSON_FALSE: return "a boolean";
-    case WEFT_JSON_NULL: return "null";
-    default: return "empty";
+    case WEFT_JSON_STRING:
+      return "a string";
+    case WEFT_JSON_NUMBER:
+      return "a number";
+    case WEFT_JSON_TRUE:
+    case WEFT_JSON_FALSE:
+      return "a boolean";
+    case WEFT_JSON_NULL:
+      return "null";
+    default:
+      return "empty";
     }
 }
 
@@ -562,8 +609,8 @@ import (WeftJson *j, GCancellable *cancellable, GError **error)
   _weft_chrome_import_clear (&im);
   if (weft_builder_finish_memory (b, &data, &size) != 0)
     {
-      g_set_error (error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_IO,
-                   "could not build the trace: %s", g_strerror (errno));
+      g_set_error (error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_IO, "could not build the trace: %s",
+                   g_strerror (errno));
       return NULL;
     }
   return g_bytes_new_with_free_func (data, size, free, data);
@@ -623,8 +670,8 @@ read_gzip (gpointer user_data, guint8 *buf, gsize len, GError **error)
 
       if (n == 0 && code != Z_OK && code != Z_STREAM_END)
         {
-          g_set_error (error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_SYNTAX,
-                       "damaged gzip data: %s", msg);
+          g_set_error (error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_SYNTAX, "damaged gzip data: %s",
+                       msg);
           return -1;
         }
       return n;

@@ -60,8 +60,7 @@ decimal_fast (const char *s, gsize len, int scale, gint64 *out)
 gboolean
 _weft_json_decimal (const char *text, gsize len, int scale, gint64 *out)
 {
-  const char *s = text, *e = text + len, *int_start, *int_end, *frac_start = NULL,
-             *frac_end = NULL;
+  const char *s = text, *e = text + len, *int_start, *int_end, *frac_start = NULL, *frac_end = NULL;
   gboolean negative = FALSE, all_zero = TRUE;
   gint64 exp = 0, point, need;
   guint64 acc = 0, limit;
@@ -129,8 +128,10 @@ _weft_json_decimal (const char *text, gsize len, int scale, gint64 *out)
   point = (gint64) n_int + exp;
   need = point + scale;
   limit = negative ? (guint64) G_MAXINT64 + 1 : (guint64) G_MAXINT64;
-#define DIGIT(i) ((gsize) (i) < n_int ? int_start[(i)] - '0' \
-                  : (gsize) (i) - n_int < n_frac ? frac_start[(gsize) (i) - n_int] - '0' : 0)
+#define DIGIT(i)                                                                                   \
+  ((gsize) (i) < n_int           ? int_start[(i)] - '0'                                            \
+   : (gsize) (i) -n_int < n_frac ? frac_start[(gsize) (i) -n_int] - '0'                            \
+                                 : 0)
   for (gint64 i = 0; i < need; i++)
     {
       int d = DIGIT (i);

@@ -45,7 +45,7 @@ struct _WeftJson
   guint64 tok_offset;
   const char *text;
   gsize len;
-  GString *scratch; /* decoded strings with escapes */
+  GString *scratch;  /* decoded strings with escapes */
   gboolean skipping; /* strings are only scanned, not decoded */
   gboolean stream_next;
 
@@ -349,14 +349,30 @@ decode_escape (const guint8 *s, const guint8 *end, GString *out, gboolean more)
     return need_more;
   switch (s[1])
     {
-    case '"': g_string_append_c (out, '"'); return 2;
-    case '\\': g_string_append_c (out, '\\'); return 2;
-    case '/': g_string_append_c (out, '/'); return 2;
-    case 'b': g_string_append_c (out, '\b'); return 2;
-    case 'f': g_string_append_c (out, '\f'); return 2;
-    case 'n': g_string_append_c (out, '\n'); return 2;
-    case 'r': g_string_append_c (out, '\r'); return 2;
-    case 't': g_string_append_c (out, '\t'); return 2;
+    case '"':
+      g_string_append_c (out, '"');
+      return 2;
+    case '\\':
+      g_string_append_c (out, '\\');
+      return 2;
+    case '/':
+      g_string_append_c (out, '/');
+      return 2;
+    case 'b':
+      g_string_append_c (out, '\b');
+      return 2;
+    case 'f':
+      g_string_append_c (out, '\f');
+      return 2;
+    case 'n':
+      g_string_append_c (out, '\n');
+      return 2;
+    case 'r':
+      g_string_append_c (out, '\r');
+      return 2;
+    case 't':
+      g_string_append_c (out, '\t');
+      return 2;
     case 'u':
       {
         int hi, lo;
@@ -754,8 +770,7 @@ _weft_json_skip (WeftJson *j, WeftJsonToken tok)
 }
 
 gboolean
-_weft_json_capture (WeftJson *j, WeftJsonToken tok, GString *out, gsize limit,
-                    gboolean *truncated)
+_weft_json_capture (WeftJson *j, WeftJsonToken tok, GString *out, gsize limit, gboolean *truncated)
 {
   gboolean ok;
 

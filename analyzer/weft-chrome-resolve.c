@@ -36,7 +36,8 @@ is_sorted (const GArray *list)
 {
   for (guint i = 1; i < list->len; i++)
     if (by_time (&g_array_index (list, WeftChromeRec, i - 1),
-                 &g_array_index (list, WeftChromeRec, i)) > 0)
+                 &g_array_index (list, WeftChromeRec, i))
+        > 0)
       return FALSE;
   return TRUE;
 }

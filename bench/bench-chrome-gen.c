@@ -31,8 +31,16 @@ rng (void)
 }
 
 static const char *const names[] = {
-  "ThreadControllerImpl::RunTask", "v8.run", "Layout", "Paint", "ParseHTML",
-  "EventDispatch", "FunctionCall", "GPUTask", "CommitLayer", "ResourceLoad",
+  "ThreadControllerImpl::RunTask",
+  "v8.run",
+  "Layout",
+  "Paint",
+  "ParseHTML",
+  "EventDispatch",
+  "FunctionCall",
+  "GPUTask",
+  "CommitLayer",
+  "ResourceLoad",
 };
 static const char *const cats[] = { "toplevel", "v8", "blink", "cc", "gpu", "loading" };
 
@@ -111,14 +119,16 @@ bench_chrome_generate (FILE *out, guint64 target_bytes, guint64 *n_events)
   for (guint p = 0; p < N_PIDS; p++)
     {
       sep (&g);
-      g_string_append_printf (g.buf, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%u,\"tid\":%u,"
-                                     "\"args\":{\"name\":\"Renderer %u\"}}",
+      g_string_append_printf (g.buf,
+                              "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%u,\"tid\":%u,"
+                              "\"args\":{\"name\":\"Renderer %u\"}}",
                               1000 + p, 1000 + p, p);
       for (guint k = 0; k < N_TIDS; k++)
         {
           sep (&g);
-          g_string_append_printf (g.buf, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%u,\"tid\":%u,"
-                                         "\"args\":{\"name\":\"%s\"}}",
+          g_string_append_printf (g.buf,
+                                  "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%u,\"tid\":%u,"
+                                  "\"args\":{\"name\":\"%s\"}}",
                                   1000 + p, 1000 + p + k * 10,
                                   k == 0 ? "CrRendererMain" : "ThreadPoolForegroundWorker");
           t[p][k] = 1000000000000ull + (guint64) (p * N_TIDS + k) * 777;
@@ -161,8 +171,8 @@ bench_chrome_generate (FILE *out, guint64 target_bytes, guint64 *n_events)
         {
           char extra[96];
 
-          g_snprintf (extra, sizeof extra, ",\"args\":{\"used\":%u,\"total\":%u.5}", rng () % 100000,
-                      100000 + rng () % 1000);
+          g_snprintf (extra, sizeof extra, ",\"args\":{\"used\":%u,\"total\":%u.5}",
+                      rng () % 100000, 100000 + rng () % 1000);
           simple (&g, "C", "Heap", pid, pid, ts, extra);
           t[p][k] = ts + 300;
         }
@@ -170,8 +180,8 @@ bench_chrome_generate (FILE *out, guint64 target_bytes, guint64 *n_events)
         {
           char extra[96];
 
-          g_snprintf (extra, sizeof extra, ",\"cat\":\"loading\",\"id\":\"0x%" G_GINT64_MODIFIER "x\"",
-                      async);
+          g_snprintf (extra, sizeof extra,
+                      ",\"cat\":\"loading\",\"id\":\"0x%" G_GINT64_MODIFIER "x\"", async);
           simple (&g, "b", "ResourceLoad", pid, tid, ts, extra);
           simple (&g, "e", "ResourceLoad", pid, 1000 + p + ((k + 1) % N_TIDS) * 10,
                   ts + 20000 + rng () % 200000, extra);
@@ -183,8 +193,8 @@ bench_chrome_generate (FILE *out, guint64 target_bytes, guint64 *n_events)
           char extra[96];
           guint k2 = (k + 1) % N_TIDS;
 
-          g_snprintf (extra, sizeof extra, ",\"cat\":\"ipc\",\"id\":%" G_GUINT64_FORMAT ",\"bp\":\"e\"",
-                      flow++);
+          g_snprintf (extra, sizeof extra,
+                      ",\"cat\":\"ipc\",\"id\":%" G_GUINT64_FORMAT ",\"bp\":\"e\"", flow++);
           simple (&g, "s", "Message", pid, tid, ts, extra);
           simple (&g, "f", "Message", pid, 1000 + p + k2 * 10, MAX (ts, t[p][k2]) + 100, extra);
           t[p][k] = ts + 200;

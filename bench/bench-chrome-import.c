@@ -31,13 +31,12 @@
 
 /* CPU seconds, not wall time: the figures stay comparable on a machine
  * busy with other work (wall time is printed beside them). */
-static const char python_script[] =
-  "import json, resource, sys, time\n"
-  "c, t = time.process_time(), time.perf_counter()\n"
-  "with open(sys.argv[1], 'rb') as f:\n"
-  "    json.load(f)\n"
-  "print(time.process_time() - c, time.perf_counter() - t,\n"
-  "      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n";
+static const char python_script[] = "import json, resource, sys, time\n"
+                                    "c, t = time.process_time(), time.perf_counter()\n"
+                                    "with open(sys.argv[1], 'rb') as f:\n"
+                                    "    json.load(f)\n"
+                                    "print(time.process_time() - c, time.perf_counter() - t,\n"
+                                    "      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n";
 
 static double
 now (void)
@@ -125,11 +124,31 @@ tokenize_only (const char *path, guint64 *tokens, Figure *f)
 }
 
 #ifdef HAVE_YAJL
-static int y_null (void *c) { return 1; }
-static int y_bool (void *c, int b) { return 1; }
-static int y_number (void *c, const char *s, size_t l) { return 1; }
-static int y_string (void *c, const unsigned char *s, size_t l) { return 1; }
-static int y_map (void *c) { return 1; }
+static int
+y_null (void *c)
+{
+  return 1;
+}
+static int
+y_bool (void *c, int b)
+{
+  return 1;
+}
+static int
+y_number (void *c, const char *s, size_t l)
+{
+  return 1;
+}
+static int
+y_string (void *c, const unsigned char *s, size_t l)
+{
+  return 1;
+}
+static int
+y_map (void *c)
+{
+  return 1;
+}
 
 static void
 yajl_only (const char *path, Figure *f)
@@ -166,7 +185,11 @@ import_in_child (const char *path, gboolean open_reader, Figure *f, gsize *weft_
   pid_t pid;
   struct rusage usage;
   int status;
-  struct { double wall; gsize bytes; } result;
+  struct
+  {
+    double wall;
+    gsize bytes;
+  } result;
 
   if (pipe (fds) != 0)
     return FALSE;
@@ -225,7 +248,8 @@ main (int argc, char **argv)
 {
   guint64 mb = argc > 1 ? g_ascii_strtoull (argv[1], NULL, 10) : 120;
   g_autofree char *dir = NULL, *path = NULL;
-  Figure py = { G_MAXDOUBLE }, tok = { G_MAXDOUBLE }, imp = { G_MAXDOUBLE }, opened = { G_MAXDOUBLE };
+  Figure py = { G_MAXDOUBLE }, tok = { G_MAXDOUBLE }, imp = { G_MAXDOUBLE },
+         opened = { G_MAXDOUBLE };
   double file_mb;
   guint64 n_events = 0, tokens = 0, size;
   gsize weft_bytes = 0;

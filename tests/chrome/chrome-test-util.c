@@ -22,8 +22,8 @@ chrome_test_import_fixture (const char *name)
 WeftReader *
 chrome_test_import_string (const char *json, GError **error)
 {
-  g_autoptr (GBytes) bytes = weft_chrome_import_data ((const guint8 *) json, strlen (json), NULL,
-                                                      error);
+  g_autoptr (GBytes) bytes
+      = weft_chrome_import_data ((const guint8 *) json, strlen (json), NULL, error);
 
   if (bytes == NULL)
     return NULL;
@@ -43,33 +43,60 @@ kind_name (guint kind)
 {
   switch (kind)
     {
-    case WEFT_EV_SPAN_BEGIN: return "B";
-    case WEFT_EV_SPAN_BEGIN_ARGS: return "B";
-    case WEFT_EV_SPAN_END: return "E";
-    case WEFT_EV_INSTANT: return "instant";
-    case WEFT_EV_COUNTER: return "counter";
-    case WEFT_EV_TASK_BEGIN: return "task-begin";
-    case WEFT_EV_TASK_SUSPEND: return "task-suspend";
-    case WEFT_EV_TASK_RESUME: return "task-resume";
-    case WEFT_EV_TASK_END: return "task-end";
-    case WEFT_EV_FLOW_BEGIN: return "flow-begin";
-    case WEFT_EV_FLOW_END: return "flow-end";
-    case WEFT_EV_LOCK_WAIT: return "lock-wait";
-    case WEFT_EV_LOCK_ACQUIRED: return "lock-acquired";
-    case WEFT_EV_LOCK_RELEASED: return "lock-released";
-    case WEFT_EV_COND_WAIT: return "cond-wait";
-    case WEFT_EV_COND_WOKEN: return "cond-woken";
-    case WEFT_EV_LOCK_NAME: return "lock-name";
-    case WEFT_EV_THREAD_NAME: return "thread-name";
-    case WEFT_EV_PROCESS_NAME: return "process-name";
-    case WEFT_EV_LOST: return "lost";
-    case WEFT_EV_SCHED_SWITCH: return "switch";
-    case WEFT_EV_THREAD_START: return "thread-start";
-    case WEFT_EV_THREAD_EXIT: return "thread-exit";
-    case WEFT_EV_PROCESS_FORK: return "fork";
-    case WEFT_EV_PROCESS_EXEC: return "exec";
-    case WEFT_EV_PROCESS_EXIT: return "exit";
-    default: return "?";
+    case WEFT_EV_SPAN_BEGIN:
+      return "B";
+    case WEFT_EV_SPAN_BEGIN_ARGS:
+      return "B";
+    case WEFT_EV_SPAN_END:
+      return "E";
+    case WEFT_EV_INSTANT:
+      return "instant";
+    case WEFT_EV_COUNTER:
+      return "counter";
+    case WEFT_EV_TASK_BEGIN:
+      return "task-begin";
+    case WEFT_EV_TASK_SUSPEND:
+      return "task-suspend";
+    case WEFT_EV_TASK_RESUME:
+      return "task-resume";
+    case WEFT_EV_TASK_END:
+      return "task-end";
+    case WEFT_EV_FLOW_BEGIN:
+      return "flow-begin";
+    case WEFT_EV_FLOW_END:
+      return "flow-end";
+    case WEFT_EV_LOCK_WAIT:
+      return "lock-wait";
+    case WEFT_EV_LOCK_ACQUIRED:
+      return "lock-acquired";
+    case WEFT_EV_LOCK_RELEASED:
+      return "lock-released";
+    case WEFT_EV_COND_WAIT:
+      return "cond-wait";
+    case WEFT_EV_COND_WOKEN:
+      return "cond-woken";
+    case WEFT_EV_LOCK_NAME:
+      return "lock-name";
+    case WEFT_EV_THREAD_NAME:
+      return "thread-name";
+    case WEFT_EV_PROCESS_NAME:
+      return "process-name";
+    case WEFT_EV_LOST:
+      return "lost";
+    case WEFT_EV_SCHED_SWITCH:
+      return "switch";
+    case WEFT_EV_THREAD_START:
+      return "thread-start";
+    case WEFT_EV_THREAD_EXIT:
+      return "thread-exit";
+    case WEFT_EV_PROCESS_FORK:
+      return "fork";
+    case WEFT_EV_PROCESS_EXEC:
+      return "exec";
+    case WEFT_EV_PROCESS_EXIT:
+      return "exit";
+    default:
+      return "?";
     }
 }
 
@@ -97,8 +124,11 @@ dump_stream (GString *out, WeftReader *reader, guint i)
       g_string_append_printf (out, "  %" G_GUINT64_FORMAT " %s", ev.time, kind_name (ev.kind));
       switch (ev.kind)
         {
-        case WEFT_EV_SPAN_BEGIN: case WEFT_EV_INSTANT: case WEFT_EV_THREAD_NAME:
-        case WEFT_EV_PROCESS_NAME: case WEFT_EV_PROCESS_EXEC:
+        case WEFT_EV_SPAN_BEGIN:
+        case WEFT_EV_INSTANT:
+        case WEFT_EV_THREAD_NAME:
+        case WEFT_EV_PROCESS_NAME:
+        case WEFT_EV_PROCESS_EXEC:
           g_string_append_printf (out, " %s", weft_reader_get_string (reader, ev.name));
           break;
         case WEFT_EV_SPAN_BEGIN_ARGS:
@@ -117,7 +147,9 @@ dump_stream (GString *out, WeftReader *reader, guint i)
           g_string_append_printf (out, " 0x%" G_GINT64_MODIFIER "x %s", ev.id,
                                   weft_reader_get_string (reader, ev.name));
           break;
-        case WEFT_EV_LOCK_WAIT: case WEFT_EV_LOCK_ACQUIRED: case WEFT_EV_LOCK_RELEASED:
+        case WEFT_EV_LOCK_WAIT:
+        case WEFT_EV_LOCK_ACQUIRED:
+        case WEFT_EV_LOCK_RELEASED:
         case WEFT_EV_COND_WOKEN:
           g_string_append_printf (out, " 0x%" G_GINT64_MODIFIER "x", ev.id);
           break;
@@ -125,9 +157,14 @@ dump_stream (GString *out, WeftReader *reader, guint i)
           g_string_append_printf (out, " 0x%" G_GINT64_MODIFIER "x 0x%" G_GINT64_MODIFIER "x",
                                   ev.id, ev.id2);
           break;
-        case WEFT_EV_TASK_SUSPEND: case WEFT_EV_TASK_RESUME: case WEFT_EV_TASK_END:
-        case WEFT_EV_FLOW_BEGIN: case WEFT_EV_FLOW_END: case WEFT_EV_LOST:
-        case WEFT_EV_THREAD_START: case WEFT_EV_PROCESS_FORK:
+        case WEFT_EV_TASK_SUSPEND:
+        case WEFT_EV_TASK_RESUME:
+        case WEFT_EV_TASK_END:
+        case WEFT_EV_FLOW_BEGIN:
+        case WEFT_EV_FLOW_END:
+        case WEFT_EV_LOST:
+        case WEFT_EV_THREAD_START:
+        case WEFT_EV_PROCESS_FORK:
           g_string_append_printf (out, " %" G_GUINT64_FORMAT, ev.id);
           break;
         case WEFT_EV_PROCESS_EXIT:

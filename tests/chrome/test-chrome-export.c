@@ -12,54 +12,89 @@
 #include "chrome-test-util.h"
 #include "weft-chrome-json-private.h"
 
-static const char golden[] =
-    "{\"otherData\":{\"command\":\"sample --x\",\"cpu_count\":\"2\",\"source\":\"weft\",\"sched\":\"true\",\"system_wide\":\"false\"},\n"
-    "\"traceEvents\":[\n"
-    "{\"ph\":\"i\",\"pid\":100,\"tid\":100,\"ts\":1000000.000,\"s\":\"t\",\"cat\":\"weft\",\"name\":\"thread_start\",\"args\":{\"creator\":0}},\n"
-    "{\"ph\":\"M\",\"pid\":100,\"tid\":100,\"name\":\"thread_name\",\"args\":{\"name\":\"main\"}},\n"
-    "{\"ph\":\"M\",\"pid\":100,\"tid\":100,\"name\":\"process_name\",\"args\":{\"name\":\"app\"}},\n"
-    "{\"ph\":\"B\",\"pid\":100,\"tid\":100,\"ts\":1000000.010,\"name\":\"main\"},\n"
-    "{\"ph\":\"i\",\"pid\":100,\"tid\":101,\"ts\":1000000.020,\"s\":\"t\",\"cat\":\"weft\",\"name\":\"thread_start\",\"args\":{\"creator\":100}},\n"
-    "{\"ph\":\"M\",\"pid\":100,\"tid\":101,\"name\":\"thread_name\",\"args\":{\"name\":\"worker\"}},\n"
-    "{\"ph\":\"M\",\"pid\":100,\"tid\":102,\"name\":\"thread_name\",\"args\":{\"name\":\"io thread=1\"}},\n"
-    "{\"ph\":\"B\",\"pid\":100,\"tid\":100,\"ts\":1000000.123,\"name\":\"load\",\"args\":{\"file\":\"a.txt\"}},\n"
-    "{\"ph\":\"C\",\"pid\":100,\"tid\":100,\"ts\":1000000.150,\"name\":\"queue\",\"args\":{\"value\":3.5}},\n"
-    "{\"ph\":\"B\",\"pid\":100,\"tid\":102,\"ts\":1000000.300,\"name\":\"read \\\"quoted\\\"\"},\n"
-    "{\"ph\":\"E\",\"pid\":100,\"tid\":100,\"ts\":1000000.400},\n"
-    "{\"ph\":\"i\",\"pid\":100,\"tid\":100,\"ts\":1000000.450,\"s\":\"t\",\"name\":\"checkpoint\"},\n"
-    "{\"ph\":\"B\",\"pid\":100,\"tid\":100,\"ts\":1000000.500,\"cat\":\"weft.lock\",\"name\":\"ledger\",\"id\":\"0x1000\"},\n"
-    "{\"ph\":\"E\",\"pid\":100,\"tid\":102,\"ts\":1000000.600},\n"
-    "{\"ph\":\"E\",\"pid\":100,\"tid\":100,\"ts\":1000000.700,\"cat\":\"weft.lock\"},\n"
-    "{\"ph\":\"i\",\"pid\":100,\"tid\":100,\"ts\":1000000.800,\"s\":\"t\",\"cat\":\"weft.lock\",\"name\":\"lock_released\",\"id\":\"0x1000\"},\n"
-    "{\"ph\":\"s\",\"pid\":100,\"tid\":100,\"ts\":1000000.850,\"cat\":\"weft.flow\",\"name\":\"flow\",\"id\":\"0x7\"},\n"
-    "{\"ph\":\"b\",\"pid\":100,\"tid\":100,\"ts\":1000000.900,\"cat\":\"weft.task\",\"name\":\"fetch\",\"id2\":{\"local\":\"0x5\"}},\n"
-    "{\"ph\":\"b\",\"pid\":100,\"tid\":100,\"ts\":1000000.950,\"cat\":\"weft.task\",\"name\":\"suspended\",\"id2\":{\"local\":\"0x5\"}},\n"
-    "{\"ph\":\"i\",\"pid\":100,\"tid\":100,\"ts\":1000000.960,\"s\":\"t\",\"cat\":\"weft\",\"name\":\"process_fork\",\"args\":{\"child\":200}},\n"
-    "{\"ph\":\"i\",\"pid\":200,\"tid\":200,\"ts\":1000000.970,\"s\":\"t\",\"cat\":\"weft\",\"name\":\"process_exec\",\"args\":{\"program\":\"child\"}},\n"
-    "{\"ph\":\"B\",\"pid\":100,\"tid\":101,\"ts\":1000001.000,\"name\":\"work\"},\n"
-    "{\"ph\":\"f\",\"pid\":100,\"tid\":101,\"ts\":1000001.050,\"cat\":\"weft.flow\",\"name\":\"flow\",\"id\":\"0x7\",\"bp\":\"e\"},\n"
-    "{\"ph\":\"e\",\"pid\":100,\"tid\":101,\"ts\":1000001.100,\"cat\":\"weft.task\",\"name\":\"suspended\",\"id2\":{\"local\":\"0x5\"}},\n"
-    "{\"ph\":\"B\",\"pid\":100,\"tid\":101,\"ts\":1000001.200,\"cat\":\"weft.cond\",\"name\":\"cond@0x2000\",\"id\":\"0x2000\",\"args\":{\"mutex\":\"0x1000\"}},\n"
-    "{\"ph\":\"E\",\"pid\":100,\"tid\":101,\"ts\":1000001.300,\"cat\":\"weft.cond\"},\n"
-    "{\"ph\":\"e\",\"pid\":100,\"tid\":101,\"ts\":1000001.400,\"cat\":\"weft.task\",\"name\":\"fetch\",\"id2\":{\"local\":\"0x5\"}},\n"
-    "{\"ph\":\"E\",\"pid\":100,\"tid\":101,\"ts\":1000001.500},\n"
-    "{\"ph\":\"i\",\"pid\":100,\"tid\":101,\"ts\":1000001.600,\"s\":\"t\",\"cat\":\"weft\",\"name\":\"lost\",\"args\":{\"count\":3}},\n"
-    "{\"ph\":\"i\",\"pid\":100,\"tid\":101,\"ts\":1000001.700,\"s\":\"t\",\"cat\":\"weft\",\"name\":\"thread_exit\"},\n"
-    "{\"ph\":\"i\",\"pid\":200,\"tid\":200,\"ts\":1000001.800,\"s\":\"t\",\"cat\":\"weft\",\"name\":\"process_exit\",\"args\":{\"status\":256}},\n"
-    "{\"ph\":\"E\",\"pid\":100,\"tid\":100,\"ts\":1000002.000},\n"
-    "{\"ph\":\"i\",\"pid\":100,\"tid\":100,\"ts\":1000002.100,\"s\":\"t\",\"cat\":\"weft\",\"name\":\"thread_exit\"}\n"
-    "],\n"
-    "\"systemTraceEvents\":\"# tracer: nop\\n"
-    "#\\n"
-    "          <idle>-0     [000] d..2 1.000000000: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R+ ==> next_comm=main next_pid=100 next_prio=120\\n"
-    "            main-100   [000] d..2 1.000000500: sched_switch: prev_comm=main prev_pid=100 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120\\n"
-    "          <idle>-0     [000] d..2 1.000000700: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=W ==> next_comm=main next_pid=100 next_prio=120\\n"
-    "          <idle>-0     [001] d..2 1.000001000: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R+ ==> next_comm=worker next_pid=101 next_prio=120\\n"
-    "          worker-101   [001] d..2 1.000001200: sched_switch: prev_comm=worker prev_pid=101 prev_prio=120 prev_state=S ==> next_comm=io_thread_1 next_pid=102 next_prio=120\\n"
-    "     io_thread_1-102   [001] d..2 1.000001300: sched_switch: prev_comm=io_thread_1 prev_pid=102 prev_prio=120 prev_state=R+ ==> next_comm=worker next_pid=101 next_prio=120\\n"
-    "          worker-101   [001] d..2 1.000001700: sched_switch: prev_comm=worker prev_pid=101 prev_prio=120 prev_state=X ==> next_comm=swapper/1 next_pid=0 next_prio=120\\n"
-    "            main-100   [000] d..2 1.000002000: sched_switch: prev_comm=main prev_pid=100 prev_prio=120 prev_state=X ==> next_comm=swapper/0 next_pid=0 next_prio=120\\n"
-    "\"}\n";
+static const char golden[]
+    = "{\"otherData\":{\"command\":\"sample "
+      "--x\",\"cpu_count\":\"2\",\"source\":\"weft\",\"sched\":\"true\",\"system_wide\":\"false\"},"
+      "\n"
+      "\"traceEvents\":[\n"
+      "{\"ph\":\"i\",\"pid\":100,\"tid\":100,\"ts\":1000000.000,\"s\":\"t\",\"cat\":\"weft\","
+      "\"name\":\"thread_start\",\"args\":{\"creator\":0}},\n"
+      "{\"ph\":\"M\",\"pid\":100,\"tid\":100,\"name\":\"thread_name\",\"args\":{\"name\":\"main\"}}"
+      ",\n"
+      "{\"ph\":\"M\",\"pid\":100,\"tid\":100,\"name\":\"process_name\",\"args\":{\"name\":\"app\"}}"
+      ",\n"
+      "{\"ph\":\"B\",\"pid\":100,\"tid\":100,\"ts\":1000000.010,\"name\":\"main\"},\n"
+      "{\"ph\":\"i\",\"pid\":100,\"tid\":101,\"ts\":1000000.020,\"s\":\"t\",\"cat\":\"weft\","
+      "\"name\":\"thread_start\",\"args\":{\"creator\":100}},\n"
+      "{\"ph\":\"M\",\"pid\":100,\"tid\":101,\"name\":\"thread_name\",\"args\":{\"name\":"
+      "\"worker\"}},\n"
+      "{\"ph\":\"M\",\"pid\":100,\"tid\":102,\"name\":\"thread_name\",\"args\":{\"name\":\"io "
+      "thread=1\"}},\n"
+      "{\"ph\":\"B\",\"pid\":100,\"tid\":100,\"ts\":1000000.123,\"name\":\"load\",\"args\":{"
+      "\"file\":\"a.txt\"}},\n"
+      "{\"ph\":\"C\",\"pid\":100,\"tid\":100,\"ts\":1000000.150,\"name\":\"queue\",\"args\":{"
+      "\"value\":3.5}},\n"
+      "{\"ph\":\"B\",\"pid\":100,\"tid\":102,\"ts\":1000000.300,\"name\":\"read "
+      "\\\"quoted\\\"\"},\n"
+      "{\"ph\":\"E\",\"pid\":100,\"tid\":100,\"ts\":1000000.400},\n"
+      "{\"ph\":\"i\",\"pid\":100,\"tid\":100,\"ts\":1000000.450,\"s\":\"t\",\"name\":"
+      "\"checkpoint\"},\n"
+      "{\"ph\":\"B\",\"pid\":100,\"tid\":100,\"ts\":1000000.500,\"cat\":\"weft.lock\",\"name\":"
+      "\"ledger\",\"id\":\"0x1000\"},\n"
+      "{\"ph\":\"E\",\"pid\":100,\"tid\":102,\"ts\":1000000.600},\n"
+      "{\"ph\":\"E\",\"pid\":100,\"tid\":100,\"ts\":1000000.700,\"cat\":\"weft.lock\"},\n"
+      "{\"ph\":\"i\",\"pid\":100,\"tid\":100,\"ts\":1000000.800,\"s\":\"t\",\"cat\":\"weft.lock\","
+      "\"name\":\"lock_released\",\"id\":\"0x1000\"},\n"
+      "{\"ph\":\"s\",\"pid\":100,\"tid\":100,\"ts\":1000000.850,\"cat\":\"weft.flow\",\"name\":"
+      "\"flow\",\"id\":\"0x7\"},\n"
+      "{\"ph\":\"b\",\"pid\":100,\"tid\":100,\"ts\":1000000.900,\"cat\":\"weft.task\",\"name\":"
+      "\"fetch\",\"id2\":{\"local\":\"0x5\"}},\n"
+      "{\"ph\":\"b\",\"pid\":100,\"tid\":100,\"ts\":1000000.950,\"cat\":\"weft.task\",\"name\":"
+      "\"suspended\",\"id2\":{\"local\":\"0x5\"}},\n"
+      "{\"ph\":\"i\",\"pid\":100,\"tid\":100,\"ts\":1000000.960,\"s\":\"t\",\"cat\":\"weft\","
+      "\"name\":\"process_fork\",\"args\":{\"child\":200}},\n"
+      "{\"ph\":\"i\",\"pid\":200,\"tid\":200,\"ts\":1000000.970,\"s\":\"t\",\"cat\":\"weft\","
+      "\"name\":\"process_exec\",\"args\":{\"program\":\"child\"}},\n"
+      "{\"ph\":\"B\",\"pid\":100,\"tid\":101,\"ts\":1000001.000,\"name\":\"work\"},\n"
+      "{\"ph\":\"f\",\"pid\":100,\"tid\":101,\"ts\":1000001.050,\"cat\":\"weft.flow\",\"name\":"
+      "\"flow\",\"id\":\"0x7\",\"bp\":\"e\"},\n"
+      "{\"ph\":\"e\",\"pid\":100,\"tid\":101,\"ts\":1000001.100,\"cat\":\"weft.task\",\"name\":"
+      "\"suspended\",\"id2\":{\"local\":\"0x5\"}},\n"
+      "{\"ph\":\"B\",\"pid\":100,\"tid\":101,\"ts\":1000001.200,\"cat\":\"weft.cond\",\"name\":"
+      "\"cond@0x2000\",\"id\":\"0x2000\",\"args\":{\"mutex\":\"0x1000\"}},\n"
+      "{\"ph\":\"E\",\"pid\":100,\"tid\":101,\"ts\":1000001.300,\"cat\":\"weft.cond\"},\n"
+      "{\"ph\":\"e\",\"pid\":100,\"tid\":101,\"ts\":1000001.400,\"cat\":\"weft.task\",\"name\":"
+      "\"fetch\",\"id2\":{\"local\":\"0x5\"}},\n"
+      "{\"ph\":\"E\",\"pid\":100,\"tid\":101,\"ts\":1000001.500},\n"
+      "{\"ph\":\"i\",\"pid\":100,\"tid\":101,\"ts\":1000001.600,\"s\":\"t\",\"cat\":\"weft\","
+      "\"name\":\"lost\",\"args\":{\"count\":3}},\n"
+      "{\"ph\":\"i\",\"pid\":100,\"tid\":101,\"ts\":1000001.700,\"s\":\"t\",\"cat\":\"weft\","
+      "\"name\":\"thread_exit\"},\n"
+      "{\"ph\":\"i\",\"pid\":200,\"tid\":200,\"ts\":1000001.800,\"s\":\"t\",\"cat\":\"weft\","
+      "\"name\":\"process_exit\",\"args\":{\"status\":256}},\n"
+      "{\"ph\":\"E\",\"pid\":100,\"tid\":100,\"ts\":1000002.000},\n"
+      "{\"ph\":\"i\",\"pid\":100,\"tid\":100,\"ts\":1000002.100,\"s\":\"t\",\"cat\":\"weft\","
+      "\"name\":\"thread_exit\"}\n"
+      "],\n"
+      "\"systemTraceEvents\":\"# tracer: nop\\n"
+      "#\\n"
+      "          <idle>-0     [000] d..2 1.000000000: sched_switch: prev_comm=swapper/0 prev_pid=0 "
+      "prev_prio=120 prev_state=R+ ==> next_comm=main next_pid=100 next_prio=120\\n"
+      "            main-100   [000] d..2 1.000000500: sched_switch: prev_comm=main prev_pid=100 "
+      "prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120\\n"
+      "          <idle>-0     [000] d..2 1.000000700: sched_switch: prev_comm=swapper/0 prev_pid=0 "
+      "prev_prio=120 prev_state=W ==> next_comm=main next_pid=100 next_prio=120\\n"
+      "          <idle>-0     [001] d..2 1.000001000: sched_switch: prev_comm=swapper/1 prev_pid=0 "
+      "prev_prio=120 prev_state=R+ ==> next_comm=worker next_pid=101 next_prio=120\\n"
+      "          worker-101   [001] d..2 1.000001200: sched_switch: prev_comm=worker prev_pid=101 "
+      "prev_prio=120 prev_state=S ==> next_comm=io_thread_1 next_pid=102 next_prio=120\\n"
+      "     io_thread_1-102   [001] d..2 1.000001300: sched_switch: prev_comm=io_thread_1 "
+      "prev_pid=102 prev_prio=120 prev_state=R+ ==> next_comm=worker next_pid=101 next_prio=120\\n"
+      "          worker-101   [001] d..2 1.000001700: sched_switch: prev_comm=worker prev_pid=101 "
+      "prev_prio=120 prev_state=X ==> next_comm=swapper/1 next_pid=0 next_prio=120\\n"
+      "            main-100   [000] d..2 1.000002000: sched_switch: prev_comm=main prev_pid=100 "
+      "prev_prio=120 prev_state=X ==> next_comm=swapper/0 next_pid=0 next_prio=120\\n"
+      "\"}\n";
 
 static void
 test_events (void)
@@ -73,15 +108,15 @@ test_events (void)
 }
 
 /* Perfetto's systrace line pattern (systrace_line_tokenizer.cc). */
-#define PERFETTO_LINE                                                                          \
-  "-(\\d+)\\s+\\(?\\s*(\\d+|-+)?\\)?\\s?\\[(\\d+)\\]\\s*([a-zA-Z.]{3}[0-9a-f.]{1,2}\\s*)?"      \
+#define PERFETTO_LINE                                                                              \
+  "-(\\d+)\\s+\\(?\\s*(\\d+|-+)?\\)?\\s?\\[(\\d+)\\]\\s*([a-zA-Z.]{3}[0-9a-f.]{1,2}\\s*)?"         \
   "(\\d+\\.\\d+):\\s+(\\S+):"
 
 typedef struct
 {
-  GHashTable *keys;      /* top-level keys seen */
-  GString *system;       /* the systemTraceEvents string */
-  GHashTable *event_ts;  /* ts of the events, in ns */
+  GHashTable *keys;     /* top-level keys seen */
+  GString *system;      /* the systemTraceEvents string */
+  GHashTable *event_ts; /* ts of the events, in ns */
   guint n_events;
 } Doc;
 
@@ -234,7 +269,7 @@ check_perfetto_rules (const char *json, guint *n_lines, gboolean *clocks_meet)
       g_assert_null (strchr (ftrace_arg (args, "next_comm"), '='));
       g_assert_cmpstr (pid, ==, ftrace_arg (args, "prev_pid"));
       expect_task = g_strcmp0 (pid, "0") == 0 ? g_strdup ("<idle>")
-                                             : g_strdup (ftrace_arg (args, "prev_comm"));
+                                              : g_strdup (ftrace_arg (args, "prev_comm"));
       g_assert_cmpstr (task, ==, expect_task);
       /* seconds on the events' clock */
       g_assert_true (_weft_json_decimal (ts, strlen (ts), 9, &ns));
@@ -381,8 +416,8 @@ test_file_gzip (void)
   b = chrome_test_dump (from_gz);
   g_assert_cmpstr (a, ==, b);
 
-  g_assert_false (weft_chrome_export_file (reader, "/nonexistent/dir/x.json", 0, G_MAXUINT64,
-                                           NULL, &error));
+  g_assert_false (
+      weft_chrome_export_file (reader, "/nonexistent/dir/x.json", 0, G_MAXUINT64, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_unlink (plain);
   g_unlink (gz);
@@ -447,8 +482,9 @@ test_unnamed_task (void)
   g_assert_no_error (error);
   json = chrome_test_export (reader, 0, G_MAXUINT64, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (strstr (json, "{\"ph\":\"b\",\"pid\":1,\"tid\":1,\"ts\":2.000,\"cat\":\"weft.task\","
-                                  "\"name\":\"(unnamed)\",\"id2\":{\"local\":\"0x9\"}}"));
+  g_assert_nonnull (strstr (json,
+                            "{\"ph\":\"b\",\"pid\":1,\"tid\":1,\"ts\":2.000,\"cat\":\"weft.task\","
+                            "\"name\":\"(unnamed)\",\"id2\":{\"local\":\"0x9\"}}"));
   g_assert_null (strstr (json, "0x8"));
   back = chrome_test_import_string (json, &error);
   g_assert_no_error (error);

@@ -197,7 +197,7 @@ test_metadata (void)
   reader = chrome_test_import_fixture ("metadata.json");
   g_assert_cmpstr (chrome_test_meta (reader, "command"), ==, "./app --fast");
   g_assert_cmpstr (chrome_test_meta (reader, "version"), ==, "3");
-  g_assert_cmpstr (chrome_test_meta (reader, "cpu_count"), ==, "8");     /* otherData wins */
+  g_assert_cmpstr (chrome_test_meta (reader, "cpu_count"), ==, "8");        /* otherData wins */
   g_assert_cmpstr (chrome_test_meta (reader, "cpu_model"), ==, "Fake CPU"); /* from metadata */
   g_assert_cmpstr (chrome_test_meta (reader, "sched"), ==, "false");
 }

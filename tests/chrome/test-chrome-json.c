@@ -84,8 +84,7 @@ test_tokens (void)
 {
   g_autofree char *a = tokens_of (" {\"a\": [1, -2.5e3, true, false, null, \"x\"], \"b\": {}}\n");
 
-  g_assert_cmpstr (a, ==,
-                   "{ key:a [ num:1 num:-2.5e3 true false null str:x ] key:b { } } eof ");
+  g_assert_cmpstr (a, ==, "{ key:a [ num:1 num:-2.5e3 true false null str:x ] key:b { } } eof ");
 }
 
 static void
@@ -108,15 +107,18 @@ test_errors (void)
   } cases[] = {
     { "", "error:malformed JSON at byte 0: unexpected end of file " },
     { "{\"a\" 1}", "{ key:a error:malformed JSON at byte 5: expected ':' after an object key " },
-    { "[1 2]", "[ num:1 error:malformed JSON at byte 3: expected ',' or ']' after an array element " },
+    { "[1 2]",
+      "[ num:1 error:malformed JSON at byte 3: expected ',' or ']' after an array element " },
     { "{\"a\":1,}", "{ key:a num:1 error:malformed JSON at byte 7: expected a string key " },
-    { "[\"ab\ncd\"]", "[ error:malformed JSON at byte 4: control character inside a string (must be escaped) " },
+    { "[\"ab\ncd\"]",
+      "[ error:malformed JSON at byte 4: control character inside a string (must be escaped) " },
     { "[\"a\\x\"]", "[ error:malformed JSON at byte 3: invalid escape in a string " },
     { "[01]", "[ error:malformed JSON at byte 1: invalid number " },
     { "[1.]", "[ error:malformed JSON at byte 1: invalid number " },
     { "[tru]", "[ error:malformed JSON at byte 1: unexpected character (expected a value) " },
     { "[\"abc", "[ error:malformed JSON at byte 1: unterminated string " },
-    { "{} x", "{ } error:malformed JSON at byte 3: unexpected data after the end of the document " },
+    { "{} x",
+      "{ } error:malformed JSON at byte 3: unexpected data after the end of the document " },
     { "[1,", "[ num:1 error:malformed JSON at byte 3: unexpected end of file " },
     { "[}", "[ error:malformed JSON at byte 1: unexpected character (expected a value) " },
   };
@@ -149,7 +151,8 @@ test_depth (void)
   for (int i = 0; i < 600; i++)
     g_string_append_c (doc, '[');
   got = tokens_of (doc->str);
-  g_assert_true (g_str_has_suffix (got, "error:malformed JSON at byte 512: nesting deeper than 512 levels "));
+  g_assert_true (
+      g_str_has_suffix (got, "error:malformed JSON at byte 512: nesting deeper than 512 levels "));
   g_string_free (doc, TRUE);
 }
 
@@ -161,8 +164,9 @@ test_refill (void)
   g_autofree char *whole = NULL, *whole_big = NULL, *trickled_big = NULL;
 
   for (int i = 0; i < 300; i++)
-    g_string_append_printf (doc, "{\"name\":\"ev\\u00e9\\\"%d\",\"ts\":%d.125,\"args\":{\"k\":[1,2,"
-                                 "{\"z\":null}]}},",
+    g_string_append_printf (doc,
+                            "{\"name\":\"ev\\u00e9\\\"%d\",\"ts\":%d.125,\"args\":{\"k\":[1,2,"
+                            "{\"z\":null}]}},",
                             i, i * 1000);
   g_string_append (doc, "true]}");
   whole = tokens_of (doc->str);
@@ -277,7 +281,7 @@ test_decimal (void)
     { "123.456", 3, TRUE, 123456 },
     { "0.001", 3, TRUE, 1 },
     { "0.0004", 3, TRUE, 0 },
-    { "0.0005", 3, TRUE, 1 },     /* half away from zero */
+    { "0.0005", 3, TRUE, 1 }, /* half away from zero */
     { "-0.0005", 3, TRUE, -1 },
     { "-12.25", 3, TRUE, -12250 },
     { "1e3", 3, TRUE, 1000000 },

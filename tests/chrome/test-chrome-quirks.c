@@ -54,20 +54,21 @@ test_overlap (void)
 static void
 test_numbers (void)
 {
-  check_fixture ("numbers.json",
-                 "thread 1/1\n"
-                 "  0 B neg\n"
-                 "  2000 E\n"
-                 "  15000 B exp\n"
-                 "  17500 E\n"
-                 "  25001 B str-ts\n"
-                 "  26001 E\n"
-                 "  45000 instant extra-keys\n",
-                 "14",
-                 "4 array elements that are not objects; 1 events without ph; 1 events without ts; "
-                 "2 events with a ts that is not a number in range; 3 X events without a valid dur; "
-                 "3 events of unsupported phases ((OP); 1 negative timestamps: times shifted to "
-                 "start at 0");
+  check_fixture (
+      "numbers.json",
+      "thread 1/1\n"
+      "  0 B neg\n"
+      "  2000 E\n"
+      "  15000 B exp\n"
+      "  17500 E\n"
+      "  25001 B str-ts\n"
+      "  26001 E\n"
+      "  45000 instant extra-keys\n",
+      "14",
+      "4 array elements that are not objects; 1 events without ph; 1 events without ts; "
+      "2 events with a ts that is not a number in range; 3 X events without a valid dur; "
+      "3 events of unsupported phases ((OP); 1 negative timestamps: times shifted to "
+      "start at 0");
 }
 
 /* Invalid UTF-8 is repaired, escaped surrogate pairs decoded, lone ones
@@ -193,11 +194,13 @@ test_windowed (void)
   g_auto (GStrv) lines = NULL;
 
   for (int i = 0; i < 20000; i++)
-    g_string_append_printf (doc,
-                            "{\"name\":\"span \\\"%d\\\"\",\"cat\":\"c\",\"ph\":\"X\",\"ts\":%d.%03d,"
-                            "\"dur\":%d.5,\"pid\":1,\"tid\":%d,\"args\":{\"i\":%d,\"s\":\"%*s\"}},\n",
-                            i % 97, i * 3, i % 1000, 1 + i % 2, 1 + i % 4, i, i % 300, "");
-  g_string_append (doc, "{\"ph\":\"C\",\"name\":\"n\",\"pid\":1,\"tid\":1,\"ts\":0,\"args\":{\"v\":1}}]}");
+    g_string_append_printf (
+        doc,
+        "{\"name\":\"span \\\"%d\\\"\",\"cat\":\"c\",\"ph\":\"X\",\"ts\":%d.%03d,"
+        "\"dur\":%d.5,\"pid\":1,\"tid\":%d,\"args\":{\"i\":%d,\"s\":\"%*s\"}},\n",
+        i % 97, i * 3, i % 1000, 1 + i % 2, 1 + i % 4, i, i % 300, "");
+  g_string_append (
+      doc, "{\"ph\":\"C\",\"name\":\"n\",\"pid\":1,\"tid\":1,\"ts\":0,\"args\":{\"v\":1}}]}");
   g_assert_cmpuint (doc->len, >, 3 * 1024 * 1024);
   path = write_temp (dir, "big.json", doc->str, doc->len);
 
@@ -229,7 +232,8 @@ static void
 test_gzip_damaged (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("weft-chrome-XXXXXX", NULL);
-  g_autofree char *src = g_test_build_filename (G_TEST_DIST, "chrome", "data", "sched.json.gz", NULL);
+  g_autofree char *src
+      = g_test_build_filename (G_TEST_DIST, "chrome", "data", "sched.json.gz", NULL);
   g_autofree char *data = NULL, *path = NULL;
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GError) error = NULL;
@@ -277,9 +281,11 @@ test_cancel (void)
   /* inside a long systemTraceEvents string too */
   g_string_assign (doc, "{\"systemTraceEvents\":\"");
   for (int i = 0; i < 10000; i++)
-    g_string_append_printf (doc, "  <idle>-0 [000] d..2 1.%06d: sched_switch: prev_comm=swapper/0 "
-                                 "prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=a "
-                                 "next_pid=1 next_prio=120\\n", i);
+    g_string_append_printf (doc,
+                            "  <idle>-0 [000] d..2 1.%06d: sched_switch: prev_comm=swapper/0 "
+                            "prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=a "
+                            "next_pid=1 next_prio=120\\n",
+                            i);
   g_string_append (doc, "\"}");
   bytes = weft_chrome_import_data ((const guint8 *) doc->str, doc->len, cancellable, &error);
   g_assert_null (bytes);
@@ -307,7 +313,8 @@ test_hostile (void)
   g_string_append (doc, "\"}},\n{\"ph\":\"X\",\"ph\":\"i\",\"name\":\"twice\",\"ts\":3,\"dur\":1}");
   for (int c = 1; c < 128; c++)
     if (c != '"' && c != '\\' && c >= 0x20)
-      g_string_append_printf (doc, ",\n{\"ph\":\"%c\",\"name\":\"p\",\"ts\":4,\"id\":1,\"dur\":1}", c);
+      g_string_append_printf (doc, ",\n{\"ph\":\"%c\",\"name\":\"p\",\"ts\":4,\"id\":1,\"dur\":1}",
+                              c);
   g_string_append (doc, "]");
   reader = chrome_test_import_string (doc->str, &error);
   g_assert_no_error (error);
@@ -323,9 +330,9 @@ static void
 test_mutations (void)
 {
   static const char *const fixtures[] = {
-    "complete.json", "begin-end.json", "instants-counters.json", "async.json", "flows.json",
-    "metadata.json", "sched.json", "systrace-only.json", "overlap.json", "numbers.json",
-    "utf8.json", "truncated.json",
+    "complete.json", "begin-end.json", "instants-counters.json", "async.json",   "flows.json",
+    "metadata.json", "sched.json",     "systrace-only.json",     "overlap.json", "numbers.json",
+    "utf8.json",     "truncated.json",
   };
   static const char punct[] = "{}[]\",:\\-.0e+nu";
   g_autoptr (GRand) rand = g_rand_new_with_seed (20240611);
@@ -333,7 +340,8 @@ test_mutations (void)
 
   for (gsize f = 0; f < G_N_ELEMENTS (fixtures); f++)
     {
-      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "chrome", "data", fixtures[f], NULL);
+      g_autofree char *path
+          = g_test_build_filename (G_TEST_DIST, "chrome", "data", fixtures[f], NULL);
       g_autofree char *orig = NULL;
       gsize len;
 
@@ -349,15 +357,24 @@ test_mutations (void)
           for (int k = 0; k < n && doc->len > 0; k++)
             {
               guint at = (guint) g_rand_int_range (rand, 0, (gint32) doc->len);
-              guint8 c = (guint8) (g_rand_boolean (rand) ? punct[g_rand_int_range (rand, 0, sizeof punct - 1)]
-                                                          : g_rand_int_range (rand, 0, 256));
+              guint8 c = (guint8) (g_rand_boolean (rand)
+                                       ? punct[g_rand_int_range (rand, 0, sizeof punct - 1)]
+                                       : g_rand_int_range (rand, 0, 256));
 
               switch (g_rand_int_range (rand, 0, 4))
                 {
-                case 0: doc->data[at] = c; break;
-                case 1: g_byte_array_remove_index (doc, at); break;
-                case 2: g_array_insert_val ((GArray *) doc, at, c); break;
-                default: g_byte_array_set_size (doc, at); break;
+                case 0:
+                  doc->data[at] = c;
+                  break;
+                case 1:
+                  g_byte_array_remove_index (doc, at);
+                  break;
+                case 2:
+                  g_array_insert_val ((GArray *) doc, at, c);
+                  break;
+                default:
+                  g_byte_array_set_size (doc, at);
+                  break;
                 }
             }
           bytes = weft_chrome_import_data (doc->data, doc->len, NULL, &error);

@@ -110,7 +110,9 @@ random_trace (guint32 seed)
           /* a switch: the thread, idle or untraced work takes a CPU */
           guint c = (guint) g_rand_int_range (rand, 0, 2);
           int who = g_rand_int_range (rand, 0, 4);
-          gint64 next = who == 0 ? WEFT_TID_IDLE : who == 1 ? WEFT_TID_OTHER : (gint64) threads[i].tid;
+          gint64 next = who == 0   ? WEFT_TID_IDLE
+                        : who == 1 ? WEFT_TID_OTHER
+                                   : (gint64) threads[i].tid;
 
           if (next > 0 && (on_cpu[0] == next || on_cpu[1] == next))
             continue;
@@ -172,7 +174,8 @@ span_table (WeftReader *reader)
             g_array_set_size (stack, stack->len - 1);
             for (guint k = 0; k < stack->len; k++)
               if (strcmp (weft_reader_get_string (reader, g_array_index (stack, Frame, k).name),
-                          name) == 0)
+                          name)
+                  == 0)
                 outer = FALSE;
             if (row == NULL)
               {
@@ -192,9 +195,9 @@ span_table (WeftReader *reader)
     {
       const SpanRow *row = g_hash_table_lookup (rows, l->data);
 
-      g_string_append_printf (out, "%s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-                                   "\n",
-                              (const char *) l->data, row->ncalls, row->tottime, row->cumtime);
+      g_string_append_printf (
+          out, "%s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+          (const char *) l->data, row->ncalls, row->tottime, row->cumtime);
     }
   return g_strdup (out->str);
 }
@@ -243,8 +246,9 @@ thread_table (WeftReader *reader)
     {
       const guint64 *span = g_hash_table_lookup (seen, l->data);
 
-      g_string_append_printf (out, "%s %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT " name#%" G_GUINT64_FORMAT "\n",
-                              (const char *) l->data, span[0], span[1], span[2]);
+      g_string_append_printf (
+          out, "%s %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT " name#%" G_GUINT64_FORMAT "\n",
+          (const char *) l->data, span[0], span[1], span[2]);
     }
   return g_strdup (out->str);
 }
@@ -297,8 +301,9 @@ parallelism (WeftReader *reader)
       running += (int) e[1];
       histogram[MIN (running, 3)] += (guint64) (e[2] - e[0]);
     }
-  g_string_printf (out, "running %" G_GUINT64_FORMAT " ns; 1: %" G_GUINT64_FORMAT " 2: %" G_GUINT64_FORMAT,
-                   running_ns, histogram[1], histogram[2]);
+  g_string_printf (
+      out, "running %" G_GUINT64_FORMAT " ns; 1: %" G_GUINT64_FORMAT " 2: %" G_GUINT64_FORMAT,
+      running_ns, histogram[1], histogram[2]);
   return g_strdup (out->str);
 }
 
@@ -420,15 +425,20 @@ test_cli (void)
     int status;
     const char *err_suffix;
   } cases[] = {
-    { { "export", "@T", "-o", "@X" }, 2,
-      "s.txt: unknown output format (use .json, .json.gz, .png, .svg or .pdf) (try 'weft export --help')\n" },
+    { { "export", "@T", "-o", "@X" },
+      2,
+      "s.txt: unknown output format (use .json, .json.gz, .png, .svg or .pdf) (try 'weft export "
+      "--help')\n" },
     { { "export", "@T" }, 2, "export: missing -o OUT (try 'weft export --help')\n" },
     { { "export", "-o", "@J" }, 2, "export: missing FILE (try 'weft export --help')\n" },
     { { "export", "@T", "-o", "@J", "--range", "5:1" }, 2, "" },
-    { { "export", "@T", "-o", "@P", "--theme", "pink" }, 2,
+    { { "export", "@T", "-o", "@P", "--theme", "pink" },
+      2,
       "export: --theme takes light or dark, not 'pink' (try 'weft export --help')\n" },
     { { "export", "@T", "-o", "@P", "--size", "12" }, 2, "" },
-    { { "export", "/nonexistent.weft", "-o", "@J" }, 1, "/nonexistent.weft: No such file or directory\n" },
+    { { "export", "/nonexistent.weft", "-o", "@J" },
+      1,
+      "/nonexistent.weft: No such file or directory\n" },
   };
 
   if (!g_file_test (weft, G_FILE_TEST_IS_EXECUTABLE))
