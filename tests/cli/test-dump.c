@@ -206,6 +206,35 @@ test_damaged (Fixture *f, gconstpointer data)
   g_assert_null (strstr (out, "span-end"));
 }
 
+/* Chrome JSON (plain and gzip) is detected by content and dumped alike. */
+static void
+test_chrome_json (Fixture *f, gconstpointer data)
+{
+  static const char doc[] =
+    "\n {\"traceEvents\":[{\"ph\":\"X\",\"name\":\"work\",\"pid\":1,\"tid\":2,"
+    "\"ts\":10,\"dur\":5}]}";
+  g_autofree char *path = g_build_filename (f->dir, "trace.data", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "cut.json", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  const char *args[] = { "dump", path, NULL };
+  const char *bad_args[] = { "dump", bad, NULL };
+
+  g_assert_true (g_file_set_contents (path, doc, -1, NULL));
+  g_assert_cmpint (run_weft (args, &out, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_nonnull (strstr (out, "source: \"chrome-json\"\n"));
+  g_assert_nonnull (strstr (out, "     0.000000000s               0 span-begin    name=\"work\"\n"
+                                 "     0.000005000s            5000 span-end\n"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_true (g_file_set_contents (bad, "{\"traceEvents\": [", -1, NULL));
+  g_assert_cmpint (run_weft (bad_args, &out, &err), ==, 1);
+  g_assert_true (g_str_has_prefix (err, "weft: "));
+  g_assert_nonnull (strstr (err, bad));
+  g_assert_cmpint (strchr (err, '\n') - err, ==, (gssize) strlen (err) - 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -215,6 +244,8 @@ main (int argc, char **argv)
   g_test_add ("/weft/cli/dump/usage", Fixture, NULL, fixture_set_up, test_usage,
               fixture_tear_down);
   g_test_add ("/weft/cli/dump/bad-input", Fixture, NULL, fixture_set_up, test_bad_input,
+              fixture_tear_down);
+  g_test_add ("/weft/cli/dump/chrome-json", Fixture, NULL, fixture_set_up, test_chrome_json,
               fixture_tear_down);
   g_test_add ("/weft/cli/dump/damaged", Fixture, NULL, fixture_set_up, test_damaged,
               fixture_tear_down);
