@@ -119,6 +119,11 @@ typedef struct
    * queries (bounded cost), everything for the build's monotone sweeps
    * (linear in all). */
   guint64 reach;
+  /* When set, each unit stepped off adds its running time inside
+   * [tally_a, tally_b) to tally, per CPU lane: a column's dominant CPU
+   * from the walk the column's edge makes anyway. */
+  WeftLodCandidates *tally;
+  WeftLodEdge tally_a, tally_b;
 } StateCursor;
 
 static void
@@ -137,6 +142,13 @@ cursor_step (const WeftLod *lod, const WeftModelThread *th, StateCursor *c)
 {
   Where here = c->next;
 
+  if (c->tally != NULL && c->u.lane != WEFT_MODEL_NONE)
+    {
+      double ov = _weft_lod_part (c->u.s, c->u.e, c->tally_b)
+                  - _weft_lod_part (c->u.s, c->u.e, c->tally_a);
+      if (ov > 0)
+        _weft_lod_candidates_add (c->tally, c->u.lane, ov);
+    }
   block_add (&c->acc, &c->u);
   c->j++;
   c->next = where_of (lod, th, c->j + 1);
@@ -155,21 +167,31 @@ state_point (const WeftLod *lod, const WeftModelThread *th, const WeftLodThreadI
 
   if (th->n_slices == 0)
     return p;
-  if (c->loaded && c->reach == G_MAXUINT64 && c->u.s < key)
+  k = G_MAXUINT64;
+  if (c->loaded && c->u.s < key)
     {
-      /* The build: step while the next slice starts before the edge. */
+      /* Step while the next slice starts before the edge: everything in
+       * the build, at most a block in a query. */
+      guint64 steps = 0;
+
       while (c->j + 1 < th->n_slices && c->next.lane != WEFT_MODEL_NONE
-             && lod->lanes[c->next.lane]->starts[c->next.k] < key)
+             && lod->lanes[c->next.lane]->starts[c->next.k] < key && steps++ < c->reach)
         cursor_step (lod, th, c);
-      k = c->j + 1;
+      if (steps <= c->reach)
+        k = c->j + 1;
+      else
+        c->tally = NULL; /* jumping: the walk no longer sees every unit */
     }
-  else
+  if (k == G_MAXUINT64)
     {
       WEFT_LOD_LOWER_BOUND (k, th->n_slices, c->loaded ? c->j : 0, key, SLICE_START);
       if (k == 0)
         return p;
       if (!c->loaded || k - 1 < c->j || k - 1 - c->j > MAX (c->reach, B))
-        cursor_load (lod, th, c, (k - 1) / B * B, &index->state_blocks[(k - 1) / B]);
+        {
+          cursor_load (lod, th, c, (k - 1) / B * B, &index->state_blocks[(k - 1) / B]);
+          c->tally = NULL;
+        }
       while (c->j < k - 1)
         cursor_step (lod, th, c);
     }
@@ -524,7 +546,7 @@ weft_lod_thread_states (WeftLod *lod, guint thread, const WeftLodWindow *w,
 {
   const WeftModelThread *th;
   const WeftLodThreadIndex *index;
-  StateCursor c = { 0 }, aux = { 0 };
+  StateCursor c = { .reach = B }, aux = { .reach = B };
   WaitCursor wc = { 0 };
   StatePoint prev;
   WaitPoint wprev = { 0 };
@@ -547,7 +569,17 @@ weft_lod_thread_states (WeftLod *lod, guint thread, const WeftLodWindow *w,
   for (guint i = 0; i < w->n_columns; i++)
     {
       WeftLodEdge b = _weft_lod_edge (w, i + 1);
-      StatePoint cur = state_point (lod, th, index, &c, b);
+      WeftLodCandidates tally = { 0 };
+      StatePoint cur;
+      gboolean walked;
+
+      c.tally = &tally;
+      c.tally_a = a;
+      c.tally_b = b;
+      cur = state_point (lod, th, index, &c, b);
+      /* The walk saw every unit of the column but the last. */
+      walked = c.tally != NULL && c.loaded;
+      c.tally = NULL;
       WaitPoint wcur = { 0 };
       WeftLodStateColumn *col = &out[i];
       double run = _weft_lod_cum_diff (cur.running, prev.running);
@@ -587,7 +619,18 @@ weft_lod_thread_states (WeftLod *lod, guint thread, const WeftLodWindow *w,
         }
       col->cpu = WEFT_MODEL_NONE;
       if (cur.k > 0 && run > 0)
-        col->cpu = state_dominant (lod, th, index, prev.k > 0 ? prev.k - 1 : 0, cur.k - 1, a, b);
+        {
+          if (walked && c.j == cur.k - 1)
+            {
+              double ov = _weft_lod_part (c.u.s, c.u.e, b) - _weft_lod_part (c.u.s, c.u.e, a);
+              if (ov > 0 && c.u.lane != WEFT_MODEL_NONE)
+                _weft_lod_candidates_add (&tally, c.u.lane, ov);
+              col->cpu = _weft_lod_candidates_best (&tally, NULL);
+            }
+          else
+            col->cpu = state_dominant (lod, th, index, prev.k > 0 ? prev.k - 1 : 0, cur.k - 1,
+                                       a, b);
+        }
       prev = cur;
       a = b;
     }

@@ -329,6 +329,169 @@ test_states_no_sched (void)
     }
 }
 
+/* Random switches on two cores and random waits: every column's exclusive
+ * fractions equal a direct computation over the thread's pieces. */
+typedef struct
+{
+  guint64 s, e;
+  int state; /* WeftLodState */
+} Piece;
+
+static void
+add_piece (GArray *pieces, guint64 s, guint64 e, int state)
+{
+  Piece p = { s, e, state };
+
+  if (e > s)
+    g_array_append_val (pieces, p);
+}
+
+static void
+test_states_random (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream th = weft_builder_thread (b, 10, 11);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr (WeftLod) lod = NULL;
+  g_autoptr (GArray) pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
+  WeftModel *m;
+  const WeftModelThread *t;
+  guint ti;
+  gint64 who[] = { WEFT_TID_IDLE, 11, 12, 13 };
+  guint64 w_t = T0 + 10;
+  WeftLodWindow windows[] = {
+    { 0, 2000000, 100 }, { 0, 2000000, 1920 }, { 123457, 345679, 333 }, { 1000000, 1003000, 1000 },
+  };
+
+  weft_builder_set_metadata (b, "cpu_count", "2");
+  weft_builder_thread_start (b, th, T0, 0);
+  /* Waits one after another, lock and condition. */
+  while (w_t < T0 + 1990000)
+    {
+      guint64 len = g_rand_int_range (rand, 1, 3000);
+      if (g_rand_boolean (rand))
+        {
+          weft_builder_lock_wait (b, th, w_t, 0x10);
+          weft_builder_lock_acquired (b, th, w_t + len, 0x10);
+        }
+      else
+        {
+          weft_builder_cond_wait (b, th, w_t, 0x20, 0x10);
+          weft_builder_cond_woken (b, th, w_t + len, 0x20);
+        }
+      w_t += len + g_rand_int_range (rand, 0, 5000);
+    }
+  weft_builder_thread_exit (b, th, T0 + 2000000);
+  for (guint c = 0; c < 2; c++)
+    {
+      WeftBuilderStream s = weft_builder_cpu (b, c);
+      guint64 now = T0 + 5 + c;
+      gint64 prev = WEFT_TID_IDLE;
+
+      while (now < T0 + 2000000)
+        {
+          gint64 next = who[g_rand_int_range (rand, 0, G_N_ELEMENTS (who))];
+          /* Thread 11 only on core 0, so it is never on two at once. */
+          if (c == 1 && next == 11)
+            next = 12;
+          weft_builder_switch (b, s, now, prev,
+                               g_rand_boolean (rand) ? WEFT_SWITCH_PREEMPTED : WEFT_SWITCH_BLOCKED,
+                               next);
+          prev = next;
+          now += g_rand_int_range (rand, 0, 20) == 0 ? g_rand_int_range (rand, 1, 5000)
+                                                     : g_rand_int_range (rand, 0, 80);
+        }
+    }
+  lod = lod_util (b);
+  m = weft_lod_get_model (lod);
+  ti = thread_index (lod, 11);
+  t = weft_model_get_thread (m, ti);
+  g_assert_cmpuint (t->n_slices, >, 1000);
+
+  /* The pieces: running slices, off-CPU gaps by how it left, then the
+   * waits take the off-CPU parts inside them. */
+  for (guint64 j = 0; j < t->n_slices; j++)
+    {
+      guint lane;
+      guint64 k, s, e, next;
+      const WeftModelCpu *cpu;
+      int off;
+
+      g_assert_true (weft_model_lookup_slice (m, t->slices[j], &lane, &k));
+      cpu = weft_model_get_cpu (m, lane);
+      s = cpu->starts[k];
+      e = weft_model_get_slice_end (m, lane, k);
+      add_piece (pieces, s, e, WEFT_LOD_STATE_RUNNING);
+      if (j + 1 < t->n_slices)
+        {
+          guint lane2;
+          guint64 k2;
+          g_assert_true (weft_model_lookup_slice (m, t->slices[j + 1], &lane2, &k2));
+          next = weft_model_get_cpu (m, lane2)->starts[k2];
+        }
+      else
+        next = t->alive_end;
+      off = WEFT_MODEL_SLICE_END_STATE (cpu->who[k]) == WEFT_SWITCH_PREEMPTED ? WEFT_LOD_STATE_RUNNABLE
+            : WEFT_MODEL_SLICE_END_STATE (cpu->who[k]) == WEFT_SWITCH_BLOCKED ? WEFT_LOD_STATE_BLOCKED
+                                                                             : WEFT_LOD_STATE_NONE;
+      /* Off the CPU, cut by the waits. */
+      {
+        guint64 pos = e;
+        for (guint64 i = 0; i < t->n_waits && pos < next; i++)
+          {
+            const WeftModelWait *w = &t->waits[i];
+            guint64 ws = MAX (w->start, pos), we = MIN (w->end, next);
+            if (we <= ws)
+              continue;
+            add_piece (pieces, pos, ws, off);
+            add_piece (pieces, ws, we,
+                       w->flags & WEFT_MODEL_WAIT_COND ? WEFT_LOD_STATE_COND_WAIT
+                                                       : WEFT_LOD_STATE_LOCK_WAIT);
+            pos = we;
+          }
+        add_piece (pieces, pos, next, off);
+      }
+    }
+  /* Waits before the first slice are wait time too. */
+  {
+    guint lane;
+    guint64 k, first;
+    g_assert_true (weft_model_lookup_slice (m, t->slices[0], &lane, &k));
+    first = weft_model_get_cpu (m, lane)->starts[k];
+    for (guint64 i = 0; i < t->n_waits && t->waits[i].start < first; i++)
+      add_piece (pieces, t->waits[i].start, MIN (t->waits[i].end, first),
+                 t->waits[i].flags & WEFT_MODEL_WAIT_COND ? WEFT_LOD_STATE_COND_WAIT
+                                                          : WEFT_LOD_STATE_LOCK_WAIT);
+  }
+
+  for (guint k = 0; k < G_N_ELEMENTS (windows); k++)
+    {
+      const WeftLodWindow *w = &windows[k];
+      g_autofree WeftLodStateColumn *c = g_new (WeftLodStateColumn, w->n_columns);
+
+      weft_lod_thread_states (lod, ti, w, c);
+      for (guint i = 0; i < w->n_columns; i++)
+        {
+          long double a = edge (w, i), e = edge (w, i + 1), frac[6] = { 0 };
+          float got[6] = { 0, c[i].running, c[i].runnable, c[i].blocked, c[i].lock_wait,
+                           c[i].cond_wait };
+
+          for (guint p = 0; p < pieces->len; p++)
+            {
+              const Piece *pc = &g_array_index (pieces, Piece, p);
+              frac[pc->state] += overlap (pc->s, pc->e, a, e) / (e - a);
+            }
+          for (guint st = 1; st < 6; st++)
+            {
+              if (fabsl (frac[st] - got[st]) > 1e-5)
+                g_error ("window %u column %u state %u: %g, want %g", k, i, st, got[st],
+                         (double) frac[st]);
+            }
+          g_assert_cmpuint (c[i].cpu, ==, frac[1] > 0 ? 0 : WEFT_MODEL_NONE);
+        }
+    }
+}
+
 /* ---- the parallelism strip ---- */
 
 static void
@@ -904,6 +1067,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/lod/cpu/slice-at", test_cpu_slice_at);
   g_test_add_func ("/weft/lod/states/sched", test_states);
   g_test_add_func ("/weft/lod/states/no-sched", test_states_no_sched);
+  g_test_add_func ("/weft/lod/states/random", test_states_random);
   g_test_add_func ("/weft/lod/parallel/sched", test_parallel);
   g_test_add_func ("/weft/lod/parallel/estimate", test_parallel_estimate);
   g_test_add_func ("/weft/lod/spans/random", test_span_rows);
