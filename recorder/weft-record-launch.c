@@ -129,9 +129,6 @@ weft_launch_build_env (const char *const *set, const char *hooks)
       if ((env[out++] = strdup (environ[i])) == NULL)
         goto oom;
     }
-  for (size_t i = 0; i < n_set; i++)
-    if ((env[out++] = strdup (set[i])) == NULL)
-      goto oom;
   /* Ours first: the hooks must see the calls before any other preload. */
   if (hooks
       && asprintf (&env[out++], "LD_PRELOAD=%s%s%s", hooks, preload && *preload ? ":" : "",
@@ -141,6 +138,9 @@ weft_launch_build_env (const char *const *set, const char *hooks)
       env[out - 1] = NULL;
       goto oom;
     }
+  for (size_t i = 0; i < n_set; i++)
+    if ((env[out++] = strdup (set[i])) == NULL)
+      goto oom;
   return env;
 
 oom:
@@ -320,6 +320,17 @@ weft_launch_spawn (WeftLaunch *launch, char *const argv[], char *const envp[])
       while (n < 0 && errno == EINTR);
       if (n != 1)
         _exit (WEFT_RECORD_EXIT_FAILED); /* the recorder gave up */
+      if (c == 'd')
+        {
+          /* Our copy of the environment, in this process's memory. */
+          char **env = (char **) envp;
+          size_t last = 0;
+
+          while (env[last] != NULL)
+            last++;
+          if (last > 0)
+            env[last - 1] = NULL;
+        }
       execvpe (argv[0], argv, envp);
       write_errno (err[1], errno);
       _exit (weft_launch_exec_error_status (errno));
@@ -333,12 +344,12 @@ weft_launch_spawn (WeftLaunch *launch, char *const argv[], char *const envp[])
 }
 
 int
-weft_launch_release (WeftLaunch *launch)
+weft_launch_release (WeftLaunch *launch, int drop_last_env)
 {
   int error = 0;
   ssize_t n;
 
-  while (write (launch->go_fd, "g", 1) < 0 && errno == EINTR)
+  while (write (launch->go_fd, drop_last_env ? "d" : "g", 1) < 0 && errno == EINTR)
     ;
   close (launch->go_fd);
   launch->go_fd = -1;

@@ -38,9 +38,10 @@ int weft_launch_check (const char *file);
 /* The exit status for an errno of a failed exec. */
 int weft_launch_exec_error_status (int error);
 
-/* The environment of the command: environ with the "KEY=value" entries
- * of set (NULL-terminated) replacing or adding theirs, and hooks (when
- * not NULL) in front of LD_PRELOAD. NULL-terminated, malloc'd
+/* The environment of the command: environ with hooks (when not NULL) in
+ * front of LD_PRELOAD, then the "KEY=value" entries of set (NULL-
+ * terminated) replacing or adding theirs, in order: set's last entry is
+ * the environment's last. NULL-terminated, malloc'd
  * (weft_launch_free_env()). */
 char **weft_launch_build_env (const char *const *set, const char *hooks);
 void weft_launch_free_env (char **env);
@@ -49,8 +50,10 @@ void weft_launch_free_env (char **env);
  * -1 with errno. */
 int weft_launch_spawn (WeftLaunch *launch, char *const argv[], char *const envp[]);
 
-/* Lets the child exec; returns 0 when it did, else the exec's errno. */
-int weft_launch_release (WeftLaunch *launch);
+/* Lets the child exec, without the environment's last entry when
+ * drop_last_env (it is decided after the fork: whether perf works needs
+ * the child's pid). Returns 0 when it ran, else the exec's errno. */
+int weft_launch_release (WeftLaunch *launch, int drop_last_env);
 
 /* Kills a child that was never released and reaps it. */
 void weft_launch_abort (WeftLaunch *launch);

@@ -201,9 +201,18 @@ _weft_record_loop (WeftRecordSession *s)
 
       fds[n++] = (struct pollfd) { .fd = s->wake[0], .events = POLLIN };
       for (size_t i = 0; i < n_rings; i++)
-        fds[n++] = (struct pollfd) { .fd = ring_fds[i], .events = POLLIN };
+        if (ring_fds[i] >= 0)
+          fds[n++] = (struct pollfd) { .fd = ring_fds[i], .events = POLLIN };
       if (poll (fds, n, poll_timeout_ms (s, now)) < 0 && errno != EINTR)
         break;
+      /* A ring whose first task exited reports POLLHUP for good: it is
+       * still drained every time, but no longer waited on (that would
+       * spin while its descendants run on). */
+      for (nfds_t k = 1; k < n; k++)
+        if (fds[k].revents & (POLLHUP | POLLERR))
+          for (size_t i = 0; i < n_rings; i++)
+            if (ring_fds[i] == fds[k].fd)
+              ring_fds[i] = -1;
       while (read (s->wake[0], buf, sizeof buf) > 0)
         ;
 

@@ -168,11 +168,11 @@ perf_refused (WeftRecordSession *s, WeftPerfMode mode, int error, const char *wh
   snprintf (s->r->sched_how, sizeof s->r->sched_how, "%s", weft_perf_how_to_enable (mode, error));
 }
 
-/* Chooses system-wide, per-task or no scheduler data: by probing for the
- * launched command (its pid does not exist yet), by opening the events
- * for an attached one (tids). */
+/* Chooses system-wide, per-task or no scheduler data, opening the events
+ * on tids: the held command (enabled at its exec) or the attached
+ * process's threads. */
 static void
-open_perf (WeftRecordSession *s, const pid_t *tids, size_t n_tids)
+open_perf (WeftRecordSession *s, const pid_t *tids, size_t n_tids, int enable_on_exec)
 {
   const char *env = getenv ("WEFT_RECORD_NO_PERF");
   char why[256];
@@ -192,17 +192,9 @@ open_perf (WeftRecordSession *s, const pid_t *tids, size_t n_tids)
     }
   for (int m = s->o->system_wide ? WEFT_PERF_SYSTEM : WEFT_PERF_TASK; m >= WEFT_PERF_TASK; m--)
     {
-      int ok;
-
-      if (tids != NULL)
-        {
-          s->perf = weft_perf_open ((WeftPerfMode) m, tids, n_tids, 0, _weft_record_ring_pages (),
-                                    why, sizeof why);
-          ok = s->perf != NULL;
-        }
-      else
-        ok = weft_perf_probe ((WeftPerfMode) m, why, sizeof why) == 0;
-      if (ok)
+      s->perf = weft_perf_open ((WeftPerfMode) m, tids, n_tids, enable_on_exec,
+                                _weft_record_ring_pages (), why, sizeof why);
+      if (s->perf != NULL)
         {
           s->mode = m == WEFT_PERF_SYSTEM ? WEFT_SCHED_SYSTEM : WEFT_SCHED_TASK;
           s->r->sched = 1;
@@ -211,23 +203,6 @@ open_perf (WeftRecordSession *s, const pid_t *tids, size_t n_tids)
         }
       perf_refused (s, (WeftPerfMode) m, errno, why);
     }
-}
-
-/* Launch mode: the events on the held child, enabled at its exec. */
-static void
-open_perf_on_child (WeftRecordSession *s, pid_t child)
-{
-  WeftPerfMode m = s->mode == WEFT_SCHED_SYSTEM ? WEFT_PERF_SYSTEM : WEFT_PERF_TASK;
-  char why[256];
-
-  if (s->mode == WEFT_SCHED_NONE)
-    return;
-  s->perf = weft_perf_open (m, &child, 1, 1, _weft_record_ring_pages (), why, sizeof why);
-  if (s->perf != NULL)
-    return;
-  perf_refused (s, m, errno, why);
-  s->mode = WEFT_SCHED_NONE;
-  s->r->sched = s->r->system_wide = 0;
 }
 
 /* -p: every thread of the target, followed until no new one appears
@@ -323,9 +298,8 @@ launch (WeftRecordSession *s, WeftLaunch *l)
       snprintf (cap, sizeof cap, "WEFT_BUFFER_CAP=%" PRIu64, s->o->buffer_cap);
       set[n_set++] = cap;
     }
-  /* Without perf the hooks report threads and names themselves. */
-  if (s->mode == WEFT_SCHED_NONE)
-    set[n_set++] = threads;
+  /* Last: weft_launch_release() drops it when perf reports threads. */
+  set[n_set++] = threads;
   set[n_set] = NULL;
   env = weft_launch_build_env (set, s->o->hooks_path);
   if (env == NULL)
@@ -378,16 +352,14 @@ weft_record_run (const WeftRecordOptions *o, WeftRecordResult *r)
       s->target = o->attach_pid;
       s->target_fd = (int) syscall (SYS_pidfd_open, s->target, 0);
       n_tids = weft_proc_list_threads (s->target, &tids);
-      open_perf (s, tids, n_tids);
+      open_perf (s, tids, n_tids, 0);
       follow_new_threads (s, &tids, &n_tids);
     }
   else
     {
-      /* perf first: the command's environment depends on the outcome. */
-      open_perf (s, NULL, 0);
       if (launch (s, &l) != 0)
         goto out;
-      open_perf_on_child (s, l.pid);
+      open_perf (s, &l.pid, 1, 1);
       prctl (PR_SET_CHILD_SUBREAPER, 1);
     }
 
@@ -409,7 +381,9 @@ weft_record_run (const WeftRecordOptions *o, WeftRecordResult *r)
     s->deadline = s->next_sample + (uint64_t) (o->duration_s * 1e9);
 
   if (!o->attach_pid)
-    exec_error = weft_launch_release (&l);
+    /* Without perf the hooks report threads and names themselves: the
+     * environment's last entry (WEFT_HOOKS_THREADS) stays. */
+    exec_error = weft_launch_release (&l, s->mode != WEFT_SCHED_NONE);
   _weft_record_loop (s);
 
   {

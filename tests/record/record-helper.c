@@ -13,6 +13,8 @@
  *                        200 lock/unlock rounds by two threads (contended:
  *                        each holds it 200 us) or by one thread
  *   condvar N            two threads hand a token back and forth N times
+ *   main-exits MS        the main thread exits at once; a worker busy for
+ *                        MS ms ends the process
  *   sleep MS             prints "ready", sleeps MS ms (attach tests)
  *   wait-signal SIG      prints "ready" and waits; on SIG exits 7
  *   fork-busy N          while two threads contend for a mutex and hand a
@@ -273,6 +275,22 @@ run_fork_busy (const char *self, int n)
   return failed;
 }
 
+static void *
+last_worker (void *arg)
+{
+  spin_ms ((int) (intptr_t) arg);
+  exit (0);
+}
+
+__attribute__ ((noreturn)) static void
+run_main_exits (int ms)
+{
+  pthread_t t;
+
+  pthread_create (&t, NULL, last_worker, (void *) (intptr_t) ms);
+  pthread_exit (NULL);
+}
+
 /* --- signals --- */
 
 static void
@@ -341,6 +359,8 @@ main (int argc, char **argv)
     return run_mutex (argv[2]);
   if (strcmp (mode, "condvar") == 0)
     return run_condvar (n);
+  if (strcmp (mode, "main-exits") == 0)
+    run_main_exits (n);
   if (strcmp (mode, "fork-busy") == 0)
     return run_fork_busy (argv[0], n);
   if (strcmp (mode, "sleep") == 0)

@@ -63,7 +63,10 @@ read_thread_stream (RecordTrace *trace, guint index, const WeftStreamInfo *info)
         case WEFT_EV_PROCESS_NAME: set_str (&t->process_name, name); break;
         case WEFT_EV_PROCESS_EXEC: set_str (&t->exec, name); break;
         case WEFT_EV_THREAD_START: t->started = TRUE; break;
-        case WEFT_EV_THREAD_EXIT: t->exited = TRUE; break;
+        case WEFT_EV_THREAD_EXIT:
+          t->exited = TRUE;
+          t->exit_time = ev.time;
+          break;
         case WEFT_EV_PROCESS_EXIT:
           t->process_exit = TRUE;
           t->exit_status = ev.prev_tid;

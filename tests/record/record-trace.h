@@ -19,6 +19,7 @@ typedef struct
   char *exec;           /* last PROCESS_EXEC program */
   gboolean started;     /* THREAD_START seen */
   gboolean exited;      /* THREAD_EXIT seen */
+  guint64 exit_time;    /* at this time */
   gboolean process_exit;
   gint64 exit_status;   /* PROCESS_EXIT's status */
   guint64 first, last;  /* times of its first and last event */

@@ -170,6 +170,8 @@ test_env (void)
   for (char **e = env; *e != NULL; e++)
     n += g_str_has_prefix (*e, "WEFT_TRACE=");
   g_assert_cmpuint (n, ==, 1);
+  /* set's last entry is the environment's last (the child may drop it). */
+  g_assert_cmpstr (env[g_strv_length (env) - 1], ==, "WEFT_BUFFER_CAP=1048576");
   weft_launch_free_env (env);
 
   /* No hooks: LD_PRELOAD stays as it was. */

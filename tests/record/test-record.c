@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -213,6 +214,54 @@ test_chain (Fixture *f, gconstpointer data)
   g_assert_cmpuint (forks, ==, 3);
   g_assert_cmpuint (exits, ==, 4);
   g_assert_cmpuint (execs, ==, 4);
+}
+
+/* The main thread exits first: the ring of the event opened on it
+ * reports POLLHUP from then on, while the worker's records still flow
+ * into it. The recorder must keep draining it, without spinning. */
+static void
+test_main_exits (Fixture *f, gconstpointer data)
+{
+  const char *cmd[] = { record_helper (), "main-exits", "300", NULL };
+  g_autoptr (RecordTrace) trace = NULL;
+  struct rusage before, after;
+  RecordThread *main_thread = NULL, *worker = NULL;
+  GHashTableIter it;
+  RecordThread *t;
+  guint64 used_ms;
+  guint late = 0;
+
+  if (!record_need_perf ())
+    return;
+  getrusage (RUSAGE_CHILDREN, &before);
+  g_assert_cmpint (record_run (f->out, NULL, cmd, NULL, NULL), ==, 0);
+  getrusage (RUSAGE_CHILDREN, &after);
+  trace = record_trace_load (f->out);
+  g_hash_table_iter_init (&it, trace->threads);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) &t))
+    if (t->tid == t->pid)
+      main_thread = t;
+    else
+      worker = t;
+  g_assert_nonnull (main_thread);
+  g_assert_nonnull (worker);
+  g_assert_true (main_thread->exited);
+  for (guint i = 0; i < trace->switches->len; i++)
+    {
+      RecordSwitch *s = &g_array_index (trace->switches, RecordSwitch, i);
+
+      late += s->time > main_thread->exit_time
+              && (s->prev == worker->tid || s->next == worker->tid);
+    }
+  /* The worker ran 300 ms after the main thread was gone: it was seen. */
+  g_assert_cmpuint (late, >, 0);
+  /* The worker spins 300 ms of CPU; a recorder spinning on POLLHUP would
+   * add as much again. */
+  used_ms = (guint64) (after.ru_utime.tv_sec - before.ru_utime.tv_sec
+                       + after.ru_stime.tv_sec - before.ru_stime.tv_sec) * 1000
+            + (guint64) ((after.ru_utime.tv_usec - before.ru_utime.tv_usec
+                          + after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1000);
+  g_assert_cmpuint (used_ms, <, 500);
 }
 
 /* Forks while other threads are inside the hooks and libweft. */
@@ -686,6 +735,7 @@ main (int argc, char **argv)
   g_test_add ("/weft/record/many-threads-no-perf", Fixture, NULL, fixture_set_up,
               test_many_threads, fixture_tear_down);
   TEST ("chain", test_chain);
+  TEST ("main-exits", test_main_exits);
   g_test_add ("/weft/record/fork-in-threads", Fixture, GINT_TO_POINTER (1), fixture_set_up,
               test_fork_in_threads, fixture_tear_down);
   g_test_add ("/weft/record/fork-in-threads-no-perf", Fixture, NULL, fixture_set_up,
