@@ -422,9 +422,17 @@ weft_lod_parallelism (WeftLod *lod, const WeftLodWindow *w, WeftLodParallelColum
       g_autofree float *mean = g_new0 (float, w->n_columns);
       g_autofree guint64 *pos = g_new0 (guint64, MAX (lod->n_cpus, 1));
       g_autofree guint64 *end = g_new0 (guint64, MAX (lod->n_cpus, 1));
+      guint64 switches = 0;
+      gboolean sweep;
 
       for (guint c = 0; c < lod->n_cpus; c++)
-        _weft_lod_cpu_add_busy (lod, c, w, mean);
+        {
+          _weft_lod_cpu_add_busy (lod, c, w, mean);
+          switches += lod->lanes[c]->n_slices;
+        }
+      /* Columns that on average hold many more switches than a sweep
+       * takes go straight to the buckets (no searches per lane). */
+      sweep = (double) switches * width / (double) MAX (lod->duration, 1) < 4 * EXACT_SWITCHES;
       for (guint i = 0; i < w->n_columns; i++)
         {
           WeftLodEdge a = _weft_lod_edge (w, i), b = _weft_lod_edge (w, i + 1);
@@ -432,7 +440,7 @@ weft_lod_parallelism (WeftLod *lod, const WeftLodWindow *w, WeftLodParallelColum
           out[i].mean = mean[i];
           /* A column holding few switches sweeps them; others take the
            * buckets' maximum. */
-          if (!exact_max (lod, pos, end, a, b, &out[i].max))
+          if (!sweep || !exact_max (lod, pos, end, a, b, &out[i].max))
             out[i].max = (guint32) _weft_lod_maxf_range (
               &lod->bucket_levels, lod->bucket_max, bucket_of (lod, (double) a.ti + a.tf),
               MAX (bucket_before (lod, (double) b.ti + b.tf), bucket_of (lod, (double) a.ti + a.tf)) + 1);

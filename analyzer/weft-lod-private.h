@@ -25,7 +25,7 @@ G_BEGIN_DECLS
  * cumulative values, each a scan through spans scattered in memory. */
 #define WEFT_LOD_COVER_STEP 16
 #define WEFT_LOD_CPU_BLOCK 64
-#define WEFT_LOD_SCHED_BLOCK 128
+#define WEFT_LOD_SCHED_BLOCK 64
 #define WEFT_LOD_WAIT_BLOCK 64
 #define WEFT_LOD_TASK_BLOCK 64
 #define WEFT_LOD_COUNTER_BLOCK 64
@@ -239,6 +239,7 @@ typedef struct
   guint64 running; /* before the block's first slice of the thread */
   guint64 runnable;
   guint64 blocked;
+  guint64 start;   /* when that slice starts: finds a block without lookups */
 } WeftLodStateBlock;
 
 /* What a wait holds, from the scheduler. */

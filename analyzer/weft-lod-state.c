@@ -168,7 +168,10 @@ state_point (const WeftLod *lod, const WeftModelThread *th, const WeftLodThreadI
   if (th->n_slices == 0)
     return p;
   k = G_MAXUINT64;
-  if (c->loaded && c->u.s < key)
+  /* One probe tells whether the edge is within reach of a walk. */
+  if (c->loaded && c->u.s < key
+      && (c->reach == G_MAXUINT64 || c->j + c->reach >= th->n_slices
+          || slice_start (lod, th, c->j + c->reach) >= key))
     {
       /* Step while the next slice starts before the edge: everything in
        * the build, at most a block in a query. */
@@ -184,16 +187,24 @@ state_point (const WeftLod *lod, const WeftModelThread *th, const WeftLodThreadI
     }
   if (k == G_MAXUINT64)
     {
-      WEFT_LOD_LOWER_BOUND (k, th->n_slices, c->loaded ? c->j : 0, key, SLICE_START);
-      if (k == 0)
+      /* The block holding the edge, by its start times (no lookups), then
+       * a walk inside it. */
+      guint64 n_blocks = (th->n_slices + B - 1) / B, blk;
+#define BLOCK_START(i) (index->state_blocks[i].start)
+      WEFT_LOD_LOWER_BOUND (blk, n_blocks, 0, key, BLOCK_START);
+#undef BLOCK_START
+      if (blk == 0)
         return p;
-      if (!c->loaded || k - 1 < c->j || k - 1 - c->j > MAX (c->reach, B))
+      blk--;
+      if (!c->loaded || c->j < blk * B || c->u.s >= key)
         {
-          cursor_load (lod, th, c, (k - 1) / B * B, &index->state_blocks[(k - 1) / B]);
+          cursor_load (lod, th, c, blk * B, &index->state_blocks[blk]);
           c->tally = NULL;
         }
-      while (c->j < k - 1)
+      while (c->j + 1 < th->n_slices && c->next.lane != WEFT_MODEL_NONE
+             && lod->lanes[c->next.lane]->starts[c->next.k] < key)
         cursor_step (lod, th, c);
+      k = c->j + 1;
     }
   p.k = k;
   p.running.i = (gint64) c->acc.running;
@@ -370,6 +381,7 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
           if (j % B == 0)
             {
               index->state_blocks[j / B] = walk.acc;
+              index->state_blocks[j / B].start = u->s;
               cand.n = 0;
             }
           if (u->lane != WEFT_MODEL_NONE)
@@ -390,6 +402,7 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
         }
       index->state_blocks[n_blocks] = walk.acc;
       block_add (&index->state_blocks[n_blocks], &walk.u);
+      index->state_blocks[n_blocks].start = G_MAXUINT64;
       _weft_lod_dom_finish (&index->state_levels, index->state_dom);
     }
 
@@ -436,6 +449,39 @@ typedef struct
 } WaitCursor;
 
 #define WAIT_START(i) (th->waits[i].start)
+
+/* Running, runnable and blocked time in [from, e), walking back from the
+ * unit before e (here->k - 1): a wait in progress at a column's edge is
+ * usually a unit or two long. FALSE when that takes more than a few. */
+static gboolean
+state_between (const WeftLod *lod, const WeftModelThread *th, const StatePoint *here,
+               guint64 from, WeftLodEdge e, double *running, double *runnable, double *blocked)
+{
+  WeftLodEdge f = edge_at (from);
+  guint64 j = here->k;
+
+  *running = *runnable = *blocked = 0.0;
+  for (guint n = 0; j > 0; n++)
+    {
+      Unit u;
+      double off;
+
+      if (n == 8)
+        return FALSE;
+      unit_get (lod, th, --j, &u);
+      if (u.off_end <= from)
+        break;
+      *running += _weft_lod_part (u.s, u.e, e) - _weft_lod_part (u.s, u.e, f);
+      off = _weft_lod_part (u.e, u.off_end, e) - _weft_lod_part (u.e, u.off_end, f);
+      if (u.off == WEFT_LOD_STATE_RUNNABLE)
+        *runnable += off;
+      else if (u.off == WEFT_LOD_STATE_BLOCKED)
+        *blocked += off;
+      if (u.s <= from)
+        break;
+    }
+  return TRUE;
+}
 
 static WaitPoint
 wait_point (const WeftLod *lod, const WeftModelThread *th, const WeftLodThreadIndex *index,
@@ -488,7 +534,8 @@ wait_point (const WeftLod *lod, const WeftModelThread *th, const WeftLodThreadIn
       p.runnable[kind].f = sp->runnable;
       p.blocked[kind].f = sp->blocked;
     }
-  else
+  else if (!state_between (lod, th, here, w->start, e, &p.running[kind].f,
+                            &p.runnable[kind].f, &p.blocked[kind].f))
     {
       StatePoint s = state_point (lod, th, index, aux, edge_at (w->start));
       p.running[kind].f = _weft_lod_cum_diff (here->running, s.running);
