@@ -377,7 +377,7 @@ query_zoom (WeftLod *lod, const char *label, guint64 window_ns, guint runs)
   g_snprintf (extra, sizeof extra, " (%.2f items/column on average, at most %u on one column)",
               (double) total_items / MAX (rows, 1) / COLUMNS, max_touch);
   times_print ("span row", &span_t, extra);
-  times_print ("thread state strip", &state_t, " (<= 5 bars a column)");
+  times_print ("thread state strip", &state_t, " (5 fractions: <= 4 stacked bars, waits share one)");
   times_print ("parallelism strip", &par_t, " (1 area + 1 line a column)");
   g_snprintf (extra, sizeof extra,
               " (%u CPU lanes, %" G_GUINT64_FORMAT " span rows, %u state strips, strip)", n_cpus,
