@@ -339,6 +339,7 @@ weft_lod_cpu_slice_at (WeftLod *lod, guint cpu_index, guint64 t, guint64 slop, g
   g_return_val_if_fail (cpu_index < lod->n_cpus, FALSE);
   cpu = lod->lanes[cpu_index];
   /* Slices starting at or before t. */
+  t = MIN (t, G_MAXUINT64 - 1); /* t + 1 below */
   WEFT_LOD_LOWER_BOUND (k, cpu->n_slices, 0, t + 1, START_OF);
   if (k > 0 && t < slice_end (lod, cpu, k - 1) && slice_class (lod, cpu->who[k - 1]) != 0)
     {

@@ -468,6 +468,7 @@ weft_lod_span_at (WeftLod *lod, guint thread, guint depth, guint64 t, guint64 sl
     return FALSE;
   row = &index->rows[depth];
   /* Spans starting at or before t. */
+  t = MIN (t, G_MAXUINT64 - 1); /* t + 1 below */
   WEFT_LOD_LOWER_BOUND (k, row->n, 0, t + 1, START_OF);
   if (k > 0)
     {

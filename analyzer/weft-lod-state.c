@@ -697,6 +697,7 @@ weft_lod_thread_state_at (WeftLod *lod, guint thread, guint64 t, guint32 *cpu)
   if (t < th->alive_start || t >= th->alive_end)
     return WEFT_LOD_STATE_NONE;
 
+  t = MIN (t, G_MAXUINT64 - 1); /* t + 1 below */
   WEFT_LOD_LOWER_BOUND (k, th->n_slices, 0, t + 1, SLICE_START);
   if (k > 0)
     {

@@ -432,6 +432,7 @@ weft_lod_task_at (WeftLod *lod, guint r, guint64 t, guint64 slop, guint32 *task_
   g_return_val_if_fail (r < lod->n_task_rows, FALSE);
   row = &lod->task_rows[r];
   index = &lod->task_index[r];
+  t = MIN (t, G_MAXUINT64 - 1); /* t + 1 below */
   pos = seg_locate (lod, row, index, t + 1, 0);
   /* Segment f - 1 (starting at or before t), or the next one. */
   for (guint side = 0; side < 2; side++)

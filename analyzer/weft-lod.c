@@ -231,6 +231,7 @@ weft_lod_new (WeftModel *model, WeftModelProgressFunc progress, gpointer user_da
   /* Helpers take jobs beside this thread, which also reports progress
    * between its own jobs. */
   n_workers = MIN (MAX (g_get_num_processors (), 1), b.n_jobs);
+  /* For measurements: WEFT_LOD_THREADS=1 builds on this thread alone. */
   if (g_getenv ("WEFT_LOD_THREADS") != NULL)
     n_workers = MAX (1, atoi (g_getenv ("WEFT_LOD_THREADS")));
   for (guint i = 1; i < n_workers; i++)

@@ -972,6 +972,25 @@ test_windows (void)
   weft_lod_span_row (lod, 0, 0, &none, 1.0, items);
   g_assert_cmpuint (items->len, ==, 0);
 
+  /* The largest window there is: the trace is a sliver of column 0. */
+  {
+    WeftLodWindow all = { 0, G_MAXUINT64, 10 };
+    guint64 span;
+
+    weft_lod_cpu_columns (lod, 0, &all, c);
+    weft_lod_thread_states (lod, 0, &all, s);
+    weft_lod_parallelism (lod, &all, p);
+    weft_lod_span_row (lod, 0, 0, &all, 1.0, items);
+    g_assert_cmpfloat (c[0].busy, >, 0.0);
+    g_assert_cmpfloat (c[0].busy, <, 1e-9);
+    g_assert_cmpuint (c[0].thread, ==, 0);
+    g_assert_cmpuint (items->len, ==, 1);
+    g_assert_true (weft_lod_span_at (lod, 0, 0, G_MAXUINT64, G_MAXUINT64, &span));
+    g_assert_cmpuint (span, ==, 0);
+    g_assert_false (weft_lod_span_at (lod, 0, 0, G_MAXUINT64, 1000, &span));
+    g_assert_false (weft_lod_cpu_slice_at (lod, 0, G_MAXUINT64, 0, &span));
+  }
+
   /* Straddling the end: half the column inside, busy. */
   {
     WeftLodWindow half = { 500, 1500, 1 };
