@@ -471,8 +471,9 @@ decode (const Ring *ring, const uint8_t *buf, size_t size, WeftPerfRecordVec *ou
         r->flags |= WEFT_PREC_PREEMPT;
       if (h->type == PERF_RECORD_SWITCH_CPU_WIDE)
         {
-          /* Only the switch-out side is kept: it names both threads. */
-          if (!(h->misc & PERF_RECORD_MISC_SWITCH_OUT) || body_len < 8)
+          /* Both sides name both threads; both are kept because the
+           * kernel does not always write the idle task's switch-out. */
+          if (body_len < 8)
             {
               out->len--;
               return 0;
@@ -481,6 +482,8 @@ decode (const Ring *ring, const uint8_t *buf, size_t size, WeftPerfRecordVec *ou
           r->type = WEFT_PREC_SWITCH_CPU;
           r->ppid = u[0];
           r->ptid = u[1];
+          if (!(h->misc & PERF_RECORD_MISC_SWITCH_OUT))
+            r->flags |= WEFT_PREC_IN;
         }
       else
         r->type = (h->misc & PERF_RECORD_MISC_SWITCH_OUT) ? WEFT_PREC_SWITCH_OUT

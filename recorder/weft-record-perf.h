@@ -26,7 +26,8 @@ typedef enum
 {
   WEFT_PREC_SWITCH_IN,  /* stid starts running on cpu */
   WEFT_PREC_SWITCH_OUT, /* stid stops running on cpu (flags: PREEMPT) */
-  WEFT_PREC_SWITCH_CPU, /* system-wide: stid switched out for next_tid (flags: PREEMPT) */
+  WEFT_PREC_SWITCH_CPU, /* system-wide: stid switched out for ptid (flags: PREEMPT), or
+                         * with flags IN, stid switched in after ptid */
   WEFT_PREC_FORK,       /* pid/tid created by ppid/ptid */
   WEFT_PREC_EXIT,       /* pid/tid exited */
   WEFT_PREC_COMM,       /* pid/tid is now called comm (flags: EXEC) */
@@ -36,6 +37,7 @@ typedef enum
 
 #define WEFT_PREC_PREEMPT 0x1 /* switched out while still runnable */
 #define WEFT_PREC_EXEC 0x2    /* the comm changed because of an exec */
+#define WEFT_PREC_IN 0x4      /* SWITCH_CPU: the switch-in side */
 
 /* One record, decoded. "s" fields are the task that was running when
  * the kernel wrote it (sample_id), the others the record's own body. */

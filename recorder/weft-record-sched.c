@@ -514,25 +514,43 @@ map_tid (WeftSched *s, uint32_t pid, uint32_t tid, uint64_t time)
   return t != NULL ? (int64_t) tid : WEFT_TID_OTHER;
 }
 
+/* A task perf names -1 is already dead: the one that exited on this
+ * CPU, which is the one running there. */
+static int64_t
+map_side (WeftSched *s, Cpu *c, uint32_t pid, uint32_t tid, uint64_t time)
+{
+  if (tid == UINT32_MAX)
+    return c->current == CUR_NONE ? WEFT_TID_OTHER : c->current;
+  return map_tid (s, pid, tid, time);
+}
+
 static void
 on_switch_cpu (WeftSched *s, const WeftPerfRecord *r)
 {
   Cpu *c = cpu_get (s, r->cpu);
+  int in = (r->flags & WEFT_PREC_IN) != 0;
   int64_t prev, next;
   WeftSwitchState state;
   Thread *t;
 
   if (c == NULL)
     return;
-  /* perf names a task that is already dead -1: the one that exited on
-   * this CPU, which is the one running there. */
-  if (r->stid == UINT32_MAX)
-    prev = c->current == CUR_NONE ? WEFT_TID_OTHER : c->current;
+  if (in)
+    {
+      next = map_side (s, c, r->spid, r->stid, r->time);
+      /* The switch-out side said it already (usually, a moment ago). */
+      if (c->current == next)
+        return;
+      prev = map_side (s, c, r->ppid, r->ptid, r->time);
+    }
   else
-    prev = map_tid (s, r->spid, r->stid, r->time);
-  next = r->ptid == UINT32_MAX ? WEFT_TID_OTHER : map_tid (s, r->ppid, r->ptid, r->time);
+    {
+      prev = map_side (s, c, r->spid, r->stid, r->time);
+      next = map_side (s, c, r->ppid, r->ptid, r->time);
+    }
   t = prev > 0 ? thread_find (s, (uint32_t) prev) : NULL;
   state = t != NULL && t->exited ? WEFT_SWITCH_EXITED
+          : in ? WEFT_SWITCH_UNKNOWN
           : (r->flags & WEFT_PREC_PREEMPT) ? WEFT_SWITCH_PREEMPTED : WEFT_SWITCH_BLOCKED;
   /* Untraced to untraced is no change in the trace's eyes. */
   if (prev == next && prev <= 0 && c->current == prev)

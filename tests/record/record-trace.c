@@ -180,6 +180,21 @@ record_trace_meta (RecordTrace *trace, const char *key)
   return weft_reader_get_metadata (trace->reader, key);
 }
 
+guint
+record_trace_broken_switches (RecordTrace *trace)
+{
+  guint broken = 0;
+
+  for (guint i = 1; i < trace->switches->len; i++)
+    {
+      RecordSwitch *a = &g_array_index (trace->switches, RecordSwitch, i - 1);
+      RecordSwitch *b = &g_array_index (trace->switches, RecordSwitch, i);
+
+      broken += a->cpu == b->cpu && (a->next != b->prev || a->time > b->time);
+    }
+  return broken;
+}
+
 /* --- running --- */
 
 const char *

@@ -59,6 +59,9 @@ guint record_trace_n_threads (RecordTrace *trace);
 /* The thread named name (NULL when none). */
 RecordThread *record_trace_find_name (RecordTrace *trace, const char *name);
 const char *record_trace_meta (RecordTrace *trace, const char *key);
+/* How many switches do not start from what the previous one on their CPU
+ * switched to (0: every CPU's story holds together). */
+guint record_trace_broken_switches (RecordTrace *trace);
 
 /* --- running `weft record` --- */
 

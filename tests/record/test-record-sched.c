@@ -354,12 +354,14 @@ test_system_wide (void)
     guint8 flags;
   } sw[] = {
     { 0, A, 0 },                     /* idle -> A */
+    { 0, A, WEFT_PREC_IN },          /* its switch-in side: said already */
     { A, 4000, WEFT_PREC_PREEMPT },  /* A -> untraced */
     { 4000, 4001, 0 },               /* untraced -> untraced: dropped */
     { 4001, 0, 0 },                  /* untraced -> idle */
     { 0, C, 0 },                     /* idle -> C, hidden */
     { C, B, 0 },                     /* C (hidden) -> B */
     { UINT32_MAX, 0, 0 },            /* B exited: perf names it -1 */
+    { 0, A, WEFT_PREC_IN },          /* idle -> A, its switch-out missing */
   };
   Conv c;
   g_autofree char *cpu = NULL;
@@ -378,6 +380,14 @@ test_system_wide (void)
       r.ppid = sw[i].next >= A ? P : sw[i].next;
       r.ptid = sw[i].next;
       r.flags = sw[i].flags;
+      /* The switch-in side is written by the task coming in. */
+      if (sw[i].flags & WEFT_PREC_IN)
+        {
+          r.spid = sw[i].next >= A ? P : sw[i].next;
+          r.stid = sw[i].next;
+          r.ppid = sw[i].prev >= A ? P : sw[i].prev;
+          r.ptid = sw[i].prev;
+        }
       if (sw[i].prev == UINT32_MAX)
         {
           WeftPerfRecord e = { 0 };
@@ -395,11 +405,12 @@ test_system_wide (void)
   cpu = stream_text (&c, WEFT_STREAM_CPU, 0);
   g_assert_cmpstr (cpu, ==,
                    "100 switch 0 1 5000001\n"
-                   "200 switch 5000001 0 -1\n"
-                   "400 switch -1 1 0\n"
-                   "500 switch 0 1 -1\n"
-                   "600 switch -1 1 5000002\n"
-                   "700 switch 5000002 2 0\n");
+                   "300 switch 5000001 0 -1\n"
+                   "500 switch -1 1 0\n"
+                   "600 switch 0 1 -1\n"
+                   "700 switch -1 1 5000002\n"
+                   "800 switch 5000002 2 0\n"
+                   "900 switch 0 3 5000001\n");
   conv_clear (&c);
 }
 

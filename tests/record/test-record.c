@@ -112,6 +112,7 @@ test_threads (Fixture *f, gconstpointer data)
         ran |= g_array_index (trace->switches, RecordSwitch, k).next == t->tid;
       g_assert_true (ran);
     }
+  g_assert_cmpuint (record_trace_broken_switches (trace), ==, 0);
   g_assert_cmpuint (trace->lost, ==, 0);
 }
 
@@ -578,6 +579,7 @@ test_system_wide (Fixture *f, gconstpointer data)
     }
   g_assert_cmpuint (others, >, 0);
   g_assert_cmpuint (traced, >, 0);
+  g_assert_cmpuint (record_trace_broken_switches (trace), ==, 0);
 }
 
 /* --- hooks --- */
