@@ -42,6 +42,51 @@ process_of (WeftModel *m, guint32 pid)
   return WEFT_MODEL_NONE;
 }
 
+/* Binary heaps of u64 keys with a u32 payload (row ends, free rows). */
+typedef struct
+{
+  guint64 key;
+  guint32 row;
+} HeapItem;
+
+static void
+heap_push (GArray *heap, guint64 key, guint32 row)
+{
+  HeapItem item = { key, row };
+  HeapItem *h;
+  guint i;
+
+  g_array_append_val (heap, item);
+  h = (HeapItem *) heap->data;
+  for (i = heap->len - 1; i > 0 && h[(i - 1) / 2].key > item.key; i = (i - 1) / 2)
+    h[i] = h[(i - 1) / 2];
+  h[i] = item;
+}
+
+static HeapItem
+heap_pop (GArray *heap)
+{
+  HeapItem *h = (HeapItem *) heap->data, top = h[0], last = h[heap->len - 1];
+  guint n = heap->len - 1, i = 0;
+
+  for (;;)
+    {
+      guint child = 2 * i + 1;
+      if (child >= n)
+        break;
+      if (child + 1 < n && h[child + 1].key < h[child].key)
+        child++;
+      if (h[child].key >= last.key)
+        break;
+      h[i] = h[child];
+      i = child;
+    }
+  if (n > 0)
+    h[i] = last;
+  g_array_set_size (heap, n);
+  return top;
+}
+
 void
 _weft_lod_build_task_rows (WeftLod *lod)
 {
@@ -49,7 +94,8 @@ _weft_lod_build_task_rows (WeftLod *lod)
   guint n = weft_model_get_n_tasks (m);
   g_autofree TaskRef *refs = g_new (TaskRef, MAX (n, 1));
   g_autofree guint32 *row_of = g_new (guint32, MAX (n, 1));
-  GArray *row_ends = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr (GArray) busy = g_array_new (FALSE, FALSE, sizeof (HeapItem));
+  g_autoptr (GArray) free_rows = g_array_new (FALSE, FALSE, sizeof (HeapItem));
   guint32 *counts;
   guint n_rows = 0;
 
@@ -61,30 +107,31 @@ _weft_lod_build_task_rows (WeftLod *lod)
     }
   qsort (refs, n, sizeof (TaskRef), compare_task_ref);
 
-  /* Per process: first-fit by start over the rows' current ends. The
-   * rows of one process stay few unless tasks overlap a lot; a scan over
-   * them is what keeps the packing stable and simple. */
+  /* Per process, by start: a task takes the lowest-numbered row free at
+   * its start. Rows in use wait in a heap by their end; freed rows in a
+   * heap by number: O(n log n) however many tasks overlap. */
   for (guint i = 0; i < n;)
     {
-      guint j = i, first_row = n_rows;
+      guint j = i, first_row = n_rows, rows = 0;
 
-      g_array_set_size (row_ends, 0);
+      g_array_set_size (busy, 0);
+      g_array_set_size (free_rows, 0);
       for (; j < n && refs[j].pid == refs[i].pid; j++)
         {
-          guint r;
-          for (r = 0; r < row_ends->len; r++)
-            if (g_array_index (row_ends, guint64, r) <= refs[j].start)
-              break;
-          if (r == row_ends->len)
-            g_array_append_val (row_ends, refs[j].end);
-          else
-            g_array_index (row_ends, guint64, r) = refs[j].end;
+          guint32 r;
+
+          while (busy->len > 0 && g_array_index (busy, HeapItem, 0).key <= refs[j].start)
+            {
+              HeapItem done = heap_pop (busy);
+              heap_push (free_rows, done.row, done.row);
+            }
+          r = free_rows->len > 0 ? heap_pop (free_rows).row : rows++;
+          heap_push (busy, refs[j].end, r);
           row_of[j] = first_row + r;
         }
-      n_rows += row_ends->len;
+      n_rows += rows;
       i = j;
     }
-  g_array_unref (row_ends);
 
   lod->n_task_rows = n_rows;
   lod->task_rows = g_new0 (WeftLodTaskRow, MAX (n_rows, 1));
@@ -100,13 +147,16 @@ _weft_lod_build_task_rows (WeftLod *lod)
       lod->task_rows[r].n_tasks = 0;
     }
   /* refs are by (pid, start): each row's tasks come out by start. */
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0, process = WEFT_MODEL_NONE; i < n; i++)
     {
       WeftLodTaskRow *row = &lod->task_rows[row_of[i]];
+
+      if (i == 0 || refs[i].pid != refs[i - 1].pid)
+        process = process_of (m, refs[i].pid);
       if (row->n_tasks == 0)
         {
           row->pid = refs[i].pid;
-          row->process = process_of (m, refs[i].pid);
+          row->process = process;
         }
       lod->task_row_tasks[counts[row_of[i]] + row->n_tasks++] = refs[i].task;
     }

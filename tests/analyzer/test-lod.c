@@ -846,6 +846,40 @@ test_tasks (void)
   g_assert_cmpuint (task, ==, weft_lod_get_task_row (lod, 0)->tasks[1]);
 }
 
+/* Thousands of tasks open at once: a row each, then freed rows reused
+ * lowest first; the packing stays O(n log n). */
+static void
+test_task_rows_many (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream th = weft_builder_thread (b, 10, 11);
+  g_autoptr (WeftLod) lod = NULL;
+  WeftLodWindow w = { 0, 20000, 4 };
+  WeftLodTaskColumn c[4];
+
+  for (guint i = 0; i < 3000; i++)
+    weft_builder_task_begin (b, th, T0 + i, i + 1, "many");
+  for (guint i = 0; i < 3000; i++)
+    weft_builder_task_end (b, th, T0 + 10000 + i, i + 1);
+  /* Every row is free again after 12999 ns: rows 0 and 1 take these. */
+  weft_builder_task_begin (b, th, T0 + 13000, 5000, "late");
+  weft_builder_task_begin (b, th, T0 + 13001, 5001, "later");
+  weft_builder_task_end (b, th, T0 + 20000, 5000);
+  weft_builder_task_end (b, th, T0 + 20000, 5001);
+  lod = lod_util (b);
+
+  g_assert_cmpuint (weft_lod_get_n_task_rows (lod), ==, 3000);
+  g_assert_cmpuint (weft_lod_get_task_row (lod, 0)->n_tasks, ==, 2);
+  g_assert_cmpuint (weft_lod_get_task_row (lod, 1)->n_tasks, ==, 2);
+  g_assert_cmpuint (weft_lod_get_task_row (lod, 2)->n_tasks, ==, 1);
+  g_assert_cmpuint (weft_lod_get_task_row (lod, 2999)->row, ==, 2999);
+  weft_lod_task_columns (lod, 0, &w, c);
+  g_assert_cmpfloat_with_epsilon (c[0].active, 1.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (c[2].active, 2000 / 5000.0, 1e-6);
+  g_assert_cmpuint (c[2].count, ==, 1); /* the first ended at 10000, the column's start */
+  g_assert_cmpfloat_with_epsilon (c[3].active, 1.0, 1e-6);
+}
+
 static void
 test_counters (void)
 {
@@ -1093,6 +1127,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/lod/spans/merged", test_span_merged);
   g_test_add_func ("/weft/lod/spans/at", test_span_at);
   g_test_add_func ("/weft/lod/tasks", test_tasks);
+  g_test_add_func ("/weft/lod/tasks/many", test_task_rows_many);
   g_test_add_func ("/weft/lod/counters", test_counters);
   g_test_add_func ("/weft/lod/windows", test_windows);
   g_test_add_func ("/weft/lod/empty", test_empty);
