@@ -24,6 +24,9 @@ G_BEGIN_DECLS
 /* A span row's covered time is kept finer: a merged column costs two
  * cumulative values, each a scan through spans scattered in memory. */
 #define WEFT_LOD_COVER_STEP 16
+/* Span rows per thread: deeper spans share the last row (a recursion a
+ * thousand deep is not read row by row, and each row costs memory). */
+#define WEFT_LOD_MAX_ROWS 1024
 #define WEFT_LOD_CPU_BLOCK 64
 #define WEFT_LOD_SCHED_BLOCK 64
 #define WEFT_LOD_WAIT_BLOCK 64
@@ -263,7 +266,8 @@ typedef struct
   guint32 *order;      /* the row's span indices, NULL when it holds every span */
   guint64 n;           /* spans in the row */
   guint64 *cover;      /* per WEFT_LOD_COVER_STEP spans + 1: ns covered before them */
-  WeftLodLevels levels;
+  /* Pyramids over the row's blocks (their shape: _weft_lod_levels_init of
+   * the block count, not kept: a thread may have many rows). */
   WeftLodDom *dom;     /* name covering most */
   float *longest;      /* longest span, rounded up */
 } WeftLodSpanRow;

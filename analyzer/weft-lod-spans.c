@@ -52,24 +52,34 @@ typedef struct
   guint64 block_cap;  /* of row->dom, row->longest */
   guint64 cover_cap;  /* of row->cover */
   guint64 acc;
-  WeftLodCandidates cand;
   guint64 longest;
 } RowBuild;
 
+/* Closes the block holding the row's last span: its longest span and the
+ * name covering most of it (a second look at its spans, still in cache,
+ * keeps a row's build state small: a thread may have a thousand rows). */
 static void
-row_block_close (RowBuild *rb)
+row_block_close (const WeftModelThread *th, RowBuild *rb)
 {
   WeftLodSpanRow *row = rb->row;
   guint64 blk = (row->n - 1) / B;
+  WeftLodCandidates cand = { 0 };
   double ns;
 
-  row->dom[blk].id = _weft_lod_candidates_best (&rb->cand, &ns);
+  for (guint64 i = blk * B; i < row->n; i++)
+    {
+      const WeftModelSpan *s = &th->spans[row->order != NULL ? row->order[i] : i];
+      /* Zero-length spans still name their block. */
+      _weft_lod_candidates_add (&cand, s->name, (double) span_len (s) + 1e-3);
+    }
+  row->dom[blk].id = _weft_lod_candidates_best (&cand, &ns);
   row->dom[blk].ns = (float) ns;
   row->longest[blk] = float_up (rb->longest);
 }
 
 static inline void
-row_add (RowBuild *rb, guint64 index, const WeftModelSpan *s, gboolean keep_order)
+row_add (const WeftModelThread *th, RowBuild *rb, guint64 index, const WeftModelSpan *s,
+         gboolean keep_order)
 {
   WeftLodSpanRow *row = rb->row;
   guint64 len = span_len (s);
@@ -90,7 +100,6 @@ row_add (RowBuild *rb, guint64 index, const WeftModelSpan *s, gboolean keep_orde
               row->dom = g_renew (WeftLodDom, row->dom, rb->block_cap);
               row->longest = g_renew (float, row->longest, rb->block_cap);
             }
-          rb->cand.n = 0;
           rb->longest = 0;
         }
     }
@@ -104,32 +113,31 @@ row_add (RowBuild *rb, guint64 index, const WeftModelSpan *s, gboolean keep_orde
       row->order[row->n] = (guint32) index;
     }
   rb->acc += len;
-  /* Zero-length spans still name their block. */
-  _weft_lod_candidates_add (&rb->cand, s->name, (double) len + 1e-3);
   rb->longest = MAX (rb->longest, len);
   row->n++;
   if (row->n % B == 0)
-    row_block_close (rb);
+    row_block_close (th, rb);
 }
 
 /* Gives the row its final sizes and its pyramids' upper levels. */
 static void
-row_finish (RowBuild *rb)
+row_finish (const WeftModelThread *th, RowBuild *rb)
 {
   WeftLodSpanRow *row = rb->row;
   guint64 n_blocks = (row->n + B - 1) / B;
+  WeftLodLevels levels;
 
   if (row->n % B != 0)
-    row_block_close (rb);
-  _weft_lod_levels_init (&row->levels, n_blocks);
+    row_block_close (th, rb);
+  _weft_lod_levels_init (&levels, n_blocks);
   row->cover = g_renew (guint64, row->cover, (row->n + C - 1) / C + 1);
   row->cover[(row->n + C - 1) / C] = rb->acc;
-  row->dom = g_renew (WeftLodDom, row->dom, MAX (row->levels.total, 1));
-  row->longest = g_renew (float, row->longest, MAX (row->levels.total, 1));
+  row->dom = g_renew (WeftLodDom, row->dom, MAX (levels.total, 1));
+  row->longest = g_renew (float, row->longest, MAX (levels.total, 1));
   if (row->order != NULL)
     row->order = g_renew (guint32, row->order, MAX (row->n, 1));
-  _weft_lod_dom_finish (&row->levels, row->dom);
-  _weft_lod_maxf_finish (&row->levels, row->longest);
+  _weft_lod_dom_finish (&levels, row->dom);
+  _weft_lod_maxf_finish (&levels, row->longest);
 }
 
 void
@@ -137,7 +145,7 @@ _weft_lod_spans_build (WeftLod *lod, guint thread)
 {
   const WeftModelThread *th = weft_model_get_thread (lod->model, thread);
   WeftLodThreadIndex *index = &lod->threads[thread];
-  guint depths = th->max_depth;
+  guint depths = MIN (th->max_depth, WEFT_LOD_MAX_ROWS);
   g_autofree RowBuild *rbs = NULL;
   gboolean keep_order = depths > 1;
 
@@ -152,14 +160,14 @@ _weft_lod_spans_build (WeftLod *lod, guint thread)
   for (guint64 i = 0; i < th->n_spans; i++)
     {
       const WeftModelSpan *s = &th->spans[i];
-      /* A depth beyond max_depth would be a model bug: kept at the last
-       * row rather than trusted as an index. */
+      /* Deeper than WEFT_LOD_MAX_ROWS (or, from a model bug, than
+       * max_depth): the last row. */
       guint d = MIN (WEFT_MODEL_SPAN_DEPTH (s), depths - 1);
 
-      row_add (&rbs[d], i, s, keep_order);
+      row_add (th, &rbs[d], i, s, keep_order);
     }
   for (guint d = 0; d < depths; d++)
-    row_finish (&rbs[d]);
+    row_finish (th, &rbs[d]);
 }
 
 void
@@ -276,7 +284,11 @@ row_dominant (const WeftModelThread *th, const WeftLodThreadIndex *index,
         _weft_lod_candidates_add (&cand, leaf[bl].id,
                                   leaf[bl].ns * (double) (last + 1 - bl * B) / B);
       if (bl > bf + 1)
-        _weft_lod_dom_range (&row->levels, row->dom, bf + 1, bl, &cand);
+        {
+          WeftLodLevels levels;
+          _weft_lod_levels_init (&levels, (row->n + B - 1) / B);
+          _weft_lod_dom_range (&levels, row->dom, bf + 1, bl, &cand);
+        }
     }
   return _weft_lod_candidates_best (&cand, NULL);
 }
@@ -286,6 +298,9 @@ static guint64
 next_long (const WeftModelThread *th, const WeftLodThreadIndex *index, const WeftLodSpanRow *row,
            guint64 from, double threshold)
 {
+  WeftLodLevels levels;
+
+  _weft_lod_levels_init (&levels, (row->n + B - 1) / B);
   while (from < row->n)
     {
       guint64 block_end = MIN ((from / B + 1) * B, row->n), blk;
@@ -295,7 +310,7 @@ next_long (const WeftModelThread *th, const WeftLodThreadIndex *index, const Wef
           return from;
       if (from >= row->n)
         break;
-      blk = _weft_lod_maxf_find (&row->levels, row->longest, from / B, threshold);
+      blk = _weft_lod_maxf_find (&levels, row->longest, from / B, threshold);
       if (blk == G_MAXUINT64)
         break;
       from = blk * B;
@@ -385,6 +400,13 @@ emit_run (const WeftModelThread *th, const WeftLodThreadIndex *index, const Weft
       ka = kb;
       a = b;
     }
+}
+
+guint
+weft_lod_get_n_span_rows (WeftLod *lod, guint thread)
+{
+  g_return_val_if_fail (thread < lod->n_threads, 0);
+  return lod->threads[thread].n_rows;
 }
 
 void

@@ -122,6 +122,15 @@ worker (gpointer data)
   return NULL;
 }
 
+static guint64
+row_pyramid_nodes (guint64 n_spans)
+{
+  WeftLodLevels levels;
+
+  _weft_lod_levels_init (&levels, (n_spans + WEFT_LOD_SPAN_BLOCK - 1) / WEFT_LOD_SPAN_BLOCK);
+  return MAX (levels.total, 1);
+}
+
 static gsize
 memory_size (const WeftLod *lod)
 {
@@ -147,7 +156,7 @@ memory_size (const WeftLod *lod)
         size += (t->rows[d].order != NULL ? t->rows[d].n * sizeof (guint32) : 0)
                 + ((t->rows[d].n + WEFT_LOD_COVER_STEP - 1) / WEFT_LOD_COVER_STEP + 1)
                     * sizeof (guint64)
-                + t->rows[d].levels.total * (sizeof (WeftLodDom) + sizeof (float));
+                + row_pyramid_nodes (t->rows[d].n) * (sizeof (WeftLodDom) + sizeof (float));
     }
   size += lod->n_task_rows * (sizeof (WeftLodTaskRow) + sizeof (WeftLodTaskIndex));
   for (guint r = 0; r < lod->n_task_rows; r++)

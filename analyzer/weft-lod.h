@@ -171,8 +171,13 @@ typedef struct
   guint32 kind;    /* WeftLodItemKind */
 } WeftLodItem;
 
-/* Row depth of a thread (depth < thread->max_depth): fills items (a GArray
- * of WeftLodItem, cleared first) with the spans at that depth in window.
+/* A thread's span rows: one per depth, at most 1024 (deeper spans, rare
+ * and unreadable row by row, are drawn in the last row). */
+guint weft_lod_get_n_span_rows (WeftLod *lod, guint thread);
+
+/* Row depth of a thread (depth < weft_lod_get_n_span_rows()): fills items
+ * (a GArray of WeftLodItem, cleared first) with the spans at that depth in
+ * window.
  * Spans at least min_px columns wide (1.0 is the usual value) come one by
  * one; runs of narrower spans are merged per column. At most 4 items touch
  * any column; the time does not depend on how many spans are inside. */

@@ -673,6 +673,7 @@ test_span_rows (void)
         weft_lod_span_row (lod, 0, depth, &windows[k], 1.0, items);
         check_row (lod, 0, depth, &windows[k], 1.0, items);
       }
+  g_assert_cmpuint (weft_lod_get_n_span_rows (lod, 0), ==, 2);
   /* No depth 2. */
   weft_lod_span_row (lod, 0, 2, &windows[0], 1.0, items);
   g_assert_cmpuint (items->len, ==, 0);
@@ -740,6 +741,37 @@ test_span_merged (void)
   g_assert_cmpuint (items->len, ==, 10);
   for (guint i = 0; i < 10; i++)
     g_assert_cmpuint (g_array_index (items, WeftLodItem, i).kind, ==, WEFT_LOD_ITEM_SPAN);
+}
+
+/* A recursion deeper than the rows: the deepest spans share the last row,
+ * whose covered time stays within its columns. */
+static void
+test_span_deep (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream th = weft_builder_thread (b, 10, 11);
+  g_autoptr (WeftLod) lod = NULL;
+  g_autoptr (GArray) items = g_array_new (FALSE, FALSE, sizeof (WeftLodItem));
+  WeftLodWindow w = { 0, 4000, 40 };
+
+  for (guint i = 0; i < 1500; i++)
+    weft_builder_span_begin (b, th, T0 + i, "rec");
+  for (guint i = 0; i < 1500; i++)
+    weft_builder_span_end (b, th, T0 + 2500 + i);
+  lod = lod_util (b);
+
+  g_assert_cmpuint (weft_model_get_thread (weft_lod_get_model (lod), 0)->max_depth, ==, 1500);
+  g_assert_cmpuint (weft_lod_get_n_span_rows (lod, 0), ==, 1024);
+  weft_lod_span_row (lod, 0, 1023, &w, 1.0, items);
+  g_assert_cmpuint (items->len, >, 0);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const WeftLodItem *it = &g_array_index (items, WeftLodItem, i);
+      g_assert_cmpfloat (it->coverage, <=, 1.0);
+      g_assert_cmpfloat (it->x1, <=, 40.0);
+    }
+  weft_lod_span_row (lod, 0, 1024, &w, 1.0, items);
+  g_assert_cmpuint (items->len, ==, 0);
 }
 
 static void
@@ -1126,6 +1158,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/lod/spans/random", test_span_rows);
   g_test_add_func ("/weft/lod/spans/merged", test_span_merged);
   g_test_add_func ("/weft/lod/spans/at", test_span_at);
+  g_test_add_func ("/weft/lod/spans/deep", test_span_deep);
   g_test_add_func ("/weft/lod/tasks", test_tasks);
   g_test_add_func ("/weft/lod/tasks/many", test_task_rows_many);
   g_test_add_func ("/weft/lod/counters", test_counters);
