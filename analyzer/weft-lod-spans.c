@@ -53,7 +53,12 @@ typedef struct
   guint64 cover_cap;  /* of row->cover */
   guint64 acc;
   guint64 longest;
+  /* The block's tally as spans come, for the first rows; deeper rows
+   * (many, each with few spans) look at their block again instead. */
+  WeftLodCandidates *cand;
 } RowBuild;
+
+#define TALLIED_ROWS 32
 
 /* Closes the block holding the row's last span: its longest span and the
  * name covering most of it (a second look at its spans, still in cache,
@@ -66,13 +71,14 @@ row_block_close (const WeftModelThread *th, RowBuild *rb)
   WeftLodCandidates cand = { 0 };
   double ns;
 
-  for (guint64 i = blk * B; i < row->n; i++)
-    {
-      const WeftModelSpan *s = &th->spans[row->order != NULL ? row->order[i] : i];
-      /* Zero-length spans still name their block. */
-      _weft_lod_candidates_add (&cand, s->name, (double) span_len (s) + 1e-3);
-    }
-  row->dom[blk].id = _weft_lod_candidates_best (&cand, &ns);
+  if (rb->cand == NULL)
+    for (guint64 i = blk * B; i < row->n; i++)
+      {
+        const WeftModelSpan *s = &th->spans[row->order != NULL ? row->order[i] : i];
+        /* Zero-length spans still name their block. */
+        _weft_lod_candidates_add (&cand, s->name, (double) span_len (s) + 1e-3);
+      }
+  row->dom[blk].id = _weft_lod_candidates_best (rb->cand != NULL ? rb->cand : &cand, &ns);
   row->dom[blk].ns = (float) ns;
   row->longest[blk] = float_up (rb->longest);
 }
@@ -101,6 +107,8 @@ row_add (const WeftModelThread *th, RowBuild *rb, guint64 index, const WeftModel
               row->longest = g_renew (float, row->longest, rb->block_cap);
             }
           rb->longest = 0;
+          if (rb->cand != NULL)
+            rb->cand->n = 0;
         }
     }
   if (keep_order)
@@ -114,6 +122,8 @@ row_add (const WeftModelThread *th, RowBuild *rb, guint64 index, const WeftModel
     }
   rb->acc += len;
   rb->longest = MAX (rb->longest, len);
+  if (rb->cand != NULL)
+    _weft_lod_candidates_add (rb->cand, s->name, (double) len + 1e-3);
   row->n++;
   if (row->n % B == 0)
     row_block_close (th, rb);
@@ -147,6 +157,7 @@ _weft_lod_spans_build (WeftLod *lod, guint thread)
   WeftLodThreadIndex *index = &lod->threads[thread];
   guint depths = MIN (th->max_depth, WEFT_LOD_MAX_ROWS);
   g_autofree RowBuild *rbs = NULL;
+  g_autofree WeftLodCandidates *tallies = NULL;
   gboolean keep_order = depths > 1;
 
   if (th->n_spans == 0 || depths == 0)
@@ -155,8 +166,12 @@ _weft_lod_spans_build (WeftLod *lod, guint thread)
   index->rows = g_new0 (WeftLodSpanRow, depths);
   index->n_rows = depths;
   rbs = g_new0 (RowBuild, depths);
+  tallies = g_new (WeftLodCandidates, MIN (depths, TALLIED_ROWS));
   for (guint d = 0; d < depths; d++)
-    rbs[d].row = &index->rows[d];
+    {
+      rbs[d].row = &index->rows[d];
+      rbs[d].cand = d < TALLIED_ROWS ? &tallies[d] : NULL;
+    }
   for (guint64 i = 0; i < th->n_spans; i++)
     {
       const WeftModelSpan *s = &th->spans[i];
