@@ -14,6 +14,7 @@ Usage: bench-record-overhead.py WEFT [--rounds N] [--megabytes M]
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -40,10 +41,19 @@ def generate(path, megabytes):
             written += len(line)
 
 
+def cpu_seconds():
+    """User + system time of every waited-for child so far."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def timed(argv, **kwargs):
+    """Wall and CPU seconds of one run (CPU: the command and, under weft
+    record, the recorder too)."""
+    cpu = cpu_seconds()
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, **kwargs)
-    return time.perf_counter() - start
+    run = subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, **kwargs)
+    return time.perf_counter() - start, cpu_seconds() - cpu, run
 
 
 def main():
@@ -68,13 +78,14 @@ def main():
         # One of each first: page cache, xz's first start.
         timed(cmd)
         timed(recorded, stderr=subprocess.DEVNULL)
-        plain, traced = [], []
+        plain, traced, plain_cpu, traced_cpu = [], [], [], []
         for _ in range(args.rounds):
-            plain.append(timed(cmd))
-            start = time.perf_counter()
-            run = subprocess.run(recorded, check=True, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.PIPE, text=True)
-            traced.append(time.perf_counter() - start)
+            wall, cpu, _ = timed(cmd)
+            plain.append(wall)
+            plain_cpu.append(cpu)
+            wall, cpu, run = timed(recorded, stderr=subprocess.PIPE, text=True)
+            traced.append(wall)
+            traced_cpu.append(cpu)
             summary = run.stderr.strip()
 
     print(f"xz -T2 -6 --block-size=1MiB on {args.megabytes} MiB of generated text, "
@@ -83,6 +94,11 @@ def main():
     print(f"  weft record:    best {min(traced):.3f} s   median {statistics.median(traced):.3f} s")
     print(f"  ratio:          best {min(traced) / min(plain):.3f}   "
           f"median {statistics.median(traced) / statistics.median(plain):.3f}   (goal <= 1.05)")
+    # CPU time barely depends on what else the machine runs: a steadier
+    # view of the same cost when the wall times are noisy.
+    print(f"  CPU time:       plain median {statistics.median(plain_cpu):.3f} s, recorded "
+          f"median {statistics.median(traced_cpu):.3f} s (xz and weft record), ratio "
+          f"{statistics.median(traced_cpu) / statistics.median(plain_cpu):.3f}")
     print("  last recording: " + summary.replace("\n", "\n                  "))
     return 0
 
