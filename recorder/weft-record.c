@@ -342,8 +342,8 @@ weft_record_run (const WeftRecordOptions *o, WeftRecordResult *r)
     return r->exit_code;
   if (pipe2 (s->wake, O_CLOEXEC | O_NONBLOCK) < 0)
     {
-      weft_builder_abandon (s->b);
-      return fail (r, WEFT_RECORD_EXIT_FAILED, "pipe: %s", strerror (errno));
+      fail (r, WEFT_RECORD_EXIT_FAILED, "pipe: %s", strerror (errno));
+      goto out;
     }
   weft_signals_install (!o->attach_pid, s->wake[1]);
 
