@@ -149,10 +149,12 @@ weft_cmd_record (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   /* Options after CMD are CMD's own. */
   g_option_context_set_strict_posix (context, TRUE);
+  /* "weft record" in the usage line and in hints. */
+  argv[0] = (char *) "weft record";
   if (!weft_cli_parse (context, &argc, &argv))
     return WEFT_RECORD_EXIT_FAILED;
 
-  /* argv[0] is "record"; a leading "--" was consumed or is left. */
+  /* argv[0] is the command name; a leading "--" was consumed or is left. */
   argv++;
   argc--;
   if (argc > 0 && strcmp (argv[0], "--") == 0)
