@@ -540,6 +540,35 @@ test_attach (Fixture *f, gconstpointer with_perf)
   waitpid (pid, NULL, 0);
   trace = record_trace_load (f->out);
   g_assert_nonnull (record_trace_thread (trace, (guint32) pid));
+  g_clear_pointer (&trace, record_trace_free);
+
+  /* Until Ctrl+C: with -p, SIGINT stops the recording (exit 0). */
+  pid = start_sleeper (5000);
+  g_free (pid_arg);
+  pid_arg = g_strdup_printf ("%d", pid);
+  g_unlink (f->out);
+  {
+    const char *argv[] = { record_weft (), "record", "-o", f->out, "-p", pid_arg, NULL };
+    g_auto (GStrv) env = g_environ_unsetenv (g_get_environ (), "WEFT_RECORD_NO_PERF");
+    g_autoptr (GError) error = NULL;
+    GPid rec;
+
+    if (!with_perf)
+      env = g_environ_setenv (env, "WEFT_RECORD_NO_PERF", "1", TRUE);
+    g_spawn_async (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+                   NULL, NULL, &rec, &error);
+    g_assert_no_error (error);
+    /* The trace file appears once the recording has started. */
+    for (int i = 0; i < 500 && !g_file_test (f->out, G_FILE_TEST_EXISTS); i++)
+      g_usleep (10000);
+    g_usleep (100000);
+    g_assert_cmpint (kill (rec, SIGINT), ==, 0);
+    g_assert_cmpint (wait_exit (rec), ==, 0);
+  }
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  trace = record_trace_load (f->out);
+  g_assert_nonnull (record_trace_thread (trace, (guint32) pid));
 }
 
 /* --- system-wide --- */
