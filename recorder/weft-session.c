@@ -347,6 +347,11 @@ session_init (void)
   if (_weft_rt.fd < 0 || (!appending && write_preamble (_weft_rt.fd) < 0)
       || _weft_drainer_init (&_weft_rt.drainer, _weft_rt.pool, _weft_rt.fd) < 0)
     {
+      /* Started after the recording it belonged to ended (a straggler
+       * exec'd once `weft record` had removed its directory): nothing to
+       * record into, and nothing the user should be told about. */
+      if (_weft_rt.fd < 0 && errno == ENOENT && getenv ("WEFT_TRACE_APPEND") != NULL)
+        return;
       warn (_weft_rt.fd < 0 ? "cannot create the trace" : "cannot write the trace", errno);
       if (_weft_rt.fd >= 0)
         close (_weft_rt.fd);
