@@ -11,8 +11,10 @@
 #define RGB(hex) { ((hex) >> 16 & 0xff) / 255.0, ((hex) >> 8 & 0xff) / 255.0, ((hex) & 0xff) / 255.0, 1.0 }
 #define RGBA(hex, alpha) { ((hex) >> 16 & 0xff) / 255.0, ((hex) >> 8 & 0xff) / 255.0, ((hex) & 0xff) / 255.0, alpha }
 
-/* Neighbours differ in hue by a large step: blue, orange, green, purple,
- * yellow, teal, brown, pink, olive, navy. */
+/* Ordered so that neighbours differ most, also across the table's wrap
+ * into its darker and lighter repeats (the order with the largest least
+ * RGB distance between neighbours in both themes, found by search): blue,
+ * orange, green, purple, yellow, navy, olive, pink, teal, brown. */
 static const WeftPalette light_palette = {
   .theme = WEFT_THEME_LIGHT,
   .background = RGB (0xffffff),
@@ -39,7 +41,7 @@ static const WeftPalette light_palette = {
   .highlight = RGB (0xf6d32d),
   .threads = {
     RGB (0x3584e4), RGB (0xe66100), RGB (0x26a269), RGB (0xc061cb), RGB (0xe5a50a),
-    RGB (0x2190a4), RGB (0x986a44), RGB (0xe66eb3), RGB (0x7a9a01), RGB (0x1a3f8f),
+    RGB (0x1a3f8f), RGB (0x7a9a01), RGB (0xe66eb3), RGB (0x2190a4), RGB (0x986a44),
   },
 };
 
@@ -69,7 +71,7 @@ static const WeftPalette dark_palette = {
   .highlight = RGB (0xf8e45c),
   .threads = {
     RGB (0x62a0ea), RGB (0xff7800), RGB (0x33d17a), RGB (0xdc8add), RGB (0xf6d32d),
-    RGB (0x4fc3d6), RGB (0xcdab8f), RGB (0xf48fc4), RGB (0xa5c43a), RGB (0x8fa8e8),
+    RGB (0x8fa8e8), RGB (0xa5c43a), RGB (0xf48fc4), RGB (0x4fc3d6), RGB (0xcdab8f),
   },
 };
 
@@ -124,9 +126,9 @@ weft_palette_thread_color (const WeftPalette *pal, guint key)
   base = &pal->threads[key % WEFT_PALETTE_N_THREAD_COLORS];
   if (round == 0)
     return *base;
-  /* Later rounds: darker, lighter, darker…, by less each time around. */
-  return weft_color_mix (base, round % 2 ? &black : &white,
-                         0.32 / (1 + (round - 1) / 2) * (round % 2 ? 1.0 : 0.9));
+  /* Later rounds: darker, lighter, darker… (keys past 30 repeat colours:
+   * by then a lane's label tells threads apart, not its colour alone). */
+  return weft_color_mix (base, round % 2 ? &black : &white, round % 2 ? 0.3 : 0.25);
 }
 
 WeftColor

@@ -65,8 +65,8 @@ const WeftPalette *weft_palette_get (WeftTheme theme);
 gboolean weft_theme_from_string (const char *text, WeftTheme *theme);
 
 /* The colour of thread key (its rank in lane order). Keys past the table
- * repeat its hues, alternately darker and lighter, so key k and k + 1
- * still differ in hue. */
+ * repeat its hues, alternately darker and lighter; any two neighbouring
+ * keys differ by at least 0.4 in RGB distance. */
 WeftColor weft_palette_thread_color (const WeftPalette *pal, guint key);
 
 /* A span's fill: the thread's colour, lightened (light theme) or darkened

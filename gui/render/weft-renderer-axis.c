@@ -174,29 +174,34 @@ _weft_draw_axis (WeftFrame *f)
   cairo_t *cr = f->cr;
   guint64 step = tick_step (f), t;
   double y = f->area.y - WEFT_R_AXIS_H, base = f->area.y - 1;
+  double right_edge = f->area.x + f->area.width, last_end = -G_MAXDOUBLE;
 
   cairo_save (cr);
   cairo_set_line_width (cr, 1);
   weft_color_set_source (cr, &f->pal->grid);
   cairo_move_to (cr, f->area.x, base + 0.5);
-  cairo_line_to (cr, f->area.x + f->area.width, base + 0.5);
+  cairo_line_to (cr, right_edge, base + 0.5);
   cairo_stroke (cr);
   for (t = f->win.start + (step - f->win.start % step) % step; t <= f->win.end; t += step)
     {
       double x = floor (_weft_frame_x (f, weft_lod_window_time_to_x (&f->win, (double) t))) + 0.5;
       g_autofree char *label = _weft_format_tick (t, step, f->win.end);
+      double w = _weft_frame_text_width (f, f->small, label), lx = x + 3;
 
       weft_color_set_source (cr, &f->pal->dim);
       cairo_move_to (cr, x, base - 6);
       cairo_line_to (cr, x, base);
       cairo_stroke (cr);
-      /* the last label may not fit right of its tick: put it left */
-      if (x + _weft_frame_text_width (f, f->small, label) + 3 > f->area.x + f->area.width + 8)
-        _weft_frame_text (f, f->small, label, x - 3, y + 5, f->area.width, WEFT_ALIGN_RIGHT,
-                          &f->pal->dim, 1);
-      else
-        _weft_frame_text (f, f->small, label, x + 3, y + 5, f->area.width, WEFT_ALIGN_LEFT,
-                          &f->pal->dim, 1);
+      /* a label sits right of its tick; the last one left of it when it
+       * would run off the picture; one that would touch the previous
+       * label is left out */
+      if (lx + w > right_edge + WEFT_R_PAD)
+        lx = x - 3 - w;
+      if (lx >= last_end + 8)
+        {
+          _weft_frame_text (f, f->small, label, lx, y + 5, w + 1, WEFT_ALIGN_LEFT, &f->pal->dim, 1);
+          last_end = lx + w;
+        }
       if (t > G_MAXUINT64 - step)
         break;
     }
@@ -238,6 +243,7 @@ _weft_draw_lost (WeftFrame *f)
 
   if (n_lost == 0)
     return;
+  f->sub = 0;
   f->lane = f->self->lanes->len; /* the overlay row, with the flows */
   cairo_save (cr);
   cairo_set_line_width (cr, 1);

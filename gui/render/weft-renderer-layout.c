@@ -11,7 +11,7 @@
 double
 _weft_renderer_gutter (const WeftViewport *vp)
 {
-  return floor (CLAMP (vp->width * 0.12, 90.0, 170.0));
+  return floor (CLAMP (vp->width * 0.13, 130.0, 180.0));
 }
 
 void
@@ -73,7 +73,8 @@ add_thread (Builder *b, guint index, guint process)
 {
   WeftRenderer *self = b->self;
   const WeftModelThread *t = weft_model_get_thread (self->model, index);
-  guint rows = MIN (t->max_depth, self->max_span_rows);
+  guint all_rows = weft_lod_get_n_span_rows (self->lod, index);
+  guint rows = MIN (all_rows, self->max_span_rows);
   double h = rows > 0 ? WEFT_R_STATE_H + rows * WEFT_R_ROW_H
                       : floor (WEFT_R_STATE_ALONE_H * MIN (self->lane_scale, 2.0));
   WeftLane *lane;
@@ -81,7 +82,7 @@ add_thread (Builder *b, guint index, guint process)
   add_lane (b, WEFT_LANE_THREAD, index, process, h, thread_label (self->model, t));
   lane = &g_array_index (self->lanes, WeftLane, self->lanes->len - 1);
   lane->n_rows = rows;
-  lane->hidden_rows = t->max_depth - rows;
+  lane->hidden_rows = all_rows - rows;
   lane->color_key = self->thread_keys[index] = b->next_key++;
   b->y += WEFT_R_GAP;
 }
@@ -173,7 +174,7 @@ _weft_renderer_layout (WeftRenderer *self)
    * (Chrome JSON without metadata), at least 1. */
   self->parallel_top = cpus > 0 ? (guint) cpus : MAX (1, weft_model_get_n_cpus (m));
   add_lane (&b, WEFT_LANE_PARALLELISM, 0, WEFT_MODEL_NONE,
-            floor (WEFT_R_PARALLEL_H * self->lane_scale),
+            floor (WEFT_R_PARALLEL_H * MIN (self->lane_scale, 2.0)),
             g_strdup ("running threads"));
   b.y += WEFT_R_GAP;
   for (guint c = 0; c < weft_model_get_n_cpus (m); c++)

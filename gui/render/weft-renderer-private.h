@@ -33,17 +33,21 @@ G_BEGIN_DECLS
 #define WEFT_R_DEFAULT_SPAN_ROWS 8
 
 /* Counts the primitives drawn per lane and per column (tests): a rect or
- * text touching columns [c0, c1) adds one to each. Guides that do not come
- * from the trace (lane backgrounds, grid lines, the selection) are not
- * counted. Row n_lanes − 1 is the overlay of flow arrows and lost-event
- * marks, drawn across lanes. */
+ * text touching columns [c0, c1) adds one to each. Lanes are counted as
+ * the level-of-detail queries are asked: a thread's state strip and each
+ * of its span rows separately (row 0 the strip, row 1 + d depth d).
+ * Guides that do not come from the trace (lane backgrounds, grid lines,
+ * the selection) are not counted. The last row is the overlay of flow
+ * arrows and lost-event marks, drawn across lanes. */
 typedef struct
 {
-  guint n_lanes;
+  guint n_rows;     /* counted rows: every lane's, then the overlay */
   guint n_columns;
-  guint8 *counts; /* n_lanes × n_columns, saturating at 255 */
-  guint max;      /* the largest count, and where */
+  guint *lane_rows; /* per lane, its first counted row; [n_lanes] the overlay */
+  guint8 *counts;   /* n_rows × n_columns, saturating at 255 */
+  guint max;        /* the largest count, and where */
   guint max_lane;
+  guint max_row;    /* within the lane */
   guint max_column;
   guint64 total;
 } WeftRenderCount;
@@ -54,6 +58,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftRenderCount, weft_render_count_free)
 /* From now on every draw of self fills a new count (replacing the last);
  * steal it with _weft_renderer_take_count(). */
 void _weft_renderer_set_counting (WeftRenderer *self, gboolean counting);
+gsize _weft_renderer_get_cache_bytes (WeftRenderer *self);
 WeftRenderCount *_weft_renderer_take_count (WeftRenderer *self);
 
 #define WEFT_BATCH_SLOTS 12
@@ -72,6 +77,8 @@ typedef struct
   guint n;
   WeftBatchSlot slots[WEFT_BATCH_SLOTS];
 } WeftBatch;
+
+typedef struct _WeftTileCache WeftTileCache;
 
 struct _WeftRenderer
 {
@@ -105,6 +112,8 @@ struct _WeftRenderer
   WeftBatch batch;
   gboolean counting;
   WeftRenderCount *count;
+  WeftTileCache *tiles; /* the viewer's: weft_renderer_set_tile_cache() */
+  gboolean complete;    /* the last frame drew every row at its resolution */
 };
 
 /* One frame being drawn. */
@@ -128,7 +137,9 @@ typedef struct
   WeftBatch *batch;
   WeftRenderCount *count;
   guint lane;         /* the lane being drawn, for counting */
+  guint sub;          /* the row in it: a thread's strip 0, depth d at 1 + d */
   double average;     /* threads running on average in the range */
+  WeftTileCache *tiles; /* NULL: columns asked directly */
   char *verdict;
 } WeftFrame;
 
@@ -183,6 +194,24 @@ WeftColor _weft_text_color_on (const WeftColor *c);
 /* The frame's scratch array of n_columns items of item_size bytes. */
 gpointer _weft_frame_columns (WeftFrame *f, gsize item_size);
 guint _weft_parallel_guide_step (guint top, double height);
+
+/* ---- weft-renderer-tiles.c: where columns come from ---- */
+WeftTileCache *_weft_tile_cache_new (WeftLod *lod, gsize max_bytes, gint64 budget_us);
+void _weft_tile_cache_free (WeftTileCache *cache);
+gsize _weft_tile_cache_get_bytes (WeftTileCache *cache);
+/* Before the lanes [first, last) of f are drawn: computes the tiles the
+ * budget allows and picks each row's source. FALSE when a row is drawn
+ * from another resolution than the view's. */
+gboolean _weft_tile_cache_prepare (WeftTileCache *cache, WeftFrame *f, guint first, guint last);
+
+/* A lane's columns at the view's pixels: from the cache when f has one,
+ * else from the level-of-detail index directly. */
+void _weft_fetch_parallelism (WeftFrame *f, WeftLodParallelColumn *out);
+void _weft_fetch_cpu (WeftFrame *f, guint cpu, WeftLodCpuColumn *out);
+void _weft_fetch_states (WeftFrame *f, guint thread, WeftLodStateColumn *out);
+void _weft_fetch_span_row (WeftFrame *f, guint thread, guint depth, GArray *items);
+void _weft_fetch_tasks (WeftFrame *f, guint row, WeftLodTaskColumn *out);
+void _weft_fetch_counter (WeftFrame *f, guint counter, WeftLodCounterColumn *out);
 
 /* ---- drawing, one file per family of lanes ---- */
 void _weft_draw_parallelism (WeftFrame *f, const WeftLane *lane, double y);

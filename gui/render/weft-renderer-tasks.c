@@ -50,7 +50,7 @@ _weft_draw_tasks (WeftFrame *f, const WeftLane *lane, double y)
   guint n = f->win.n_columns;
   double h = lane->height - 1, bottom = y + h;
 
-  weft_lod_task_columns (f->lod, lane->index, &f->win, cols);
+  _weft_fetch_tasks (f, lane->index, cols);
   for (guint i = 0; i < n;)
     {
       double a = cols[i].active * h;
@@ -100,7 +100,7 @@ _weft_draw_counter (WeftFrame *f, const WeftLane *lane, double y)
   if (hi <= lo)
     hi = lo + 1;
   base = bottom - h * (0 - lo) / (hi - lo);
-  weft_lod_counter_columns (f->lod, lane->index, &f->win, cols);
+  _weft_fetch_counter (f, lane->index, cols);
 
   /* the filled area under the column maxima, broken where undefined */
   cairo_save (cr);
@@ -150,8 +150,13 @@ _weft_draw_counter (WeftFrame *f, const WeftLane *lane, double y)
   weft_color_set_source (cr, &f->pal->counter_line);
   cairo_stroke (cr);
   cairo_restore (cr);
-  _weft_frame_count (f, 0, n);
-  _weft_frame_count (f, 0, n);
+  /* the fill and its edge: a segment of each per defined column */
+  for (guint i = 0; f->count != NULL && i < n; i++)
+    if (cols[i].defined && isfinite (cols[i].max))
+      {
+        _weft_frame_count (f, i, i + 1);
+        _weft_frame_count (f, i, i + 1);
+      }
 
   /* the scale's top, in the lane's corner */
   scale = _weft_format_value (hi, is_bytes (weft_model_get_name (f->model, counter->name)));
@@ -235,6 +240,7 @@ _weft_draw_flows (WeftFrame *f)
     }
   cover = g_new0 (guint8, n);
   from = f->win.start > len ? f->win.start - len : 0;
+  f->sub = 0;
   f->lane = f->self->lanes->len; /* the overlay row */
 
   cairo_save (f->cr);

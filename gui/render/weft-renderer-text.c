@@ -49,7 +49,9 @@ label_parallelism (WeftFrame *f, const WeftLane *lane, double y, double room)
 
   _weft_frame_text (f, f->font, lane->label, WEFT_R_PAD, y + 4, room - 22, WEFT_ALIGN_LEFT,
                     &f->pal->foreground, 4);
-  _weft_frame_text (f, f->small, "on all cores", WEFT_R_PAD, y + 4 + WEFT_R_FONT + 3, room - 22,
+  /* without scheduler data the strip is SPEC §5's estimate */
+  _weft_frame_text (f, f->small,
+                    weft_model_has_sched (f->model) ? "on all cores" : "estimated", WEFT_R_PAD, y + 4 + WEFT_R_FONT + 3, room - 22,
                     WEFT_ALIGN_LEFT, &f->pal->dim, 4);
   /* the guides' numbers, only as many as fit without touching */
   for (guint k = step; k <= top; k += step)
@@ -179,11 +181,12 @@ _weft_draw_legend (WeftFrame *f)
       states_w += 13 + _weft_frame_text_width (f, f->small, lost_text) + 14;
     }
   x = MAX (f->vp->width * 0.45, right - states_w);
+  /* lost events first: they must not be missed */
+  if (lost_text != NULL)
+    legend_item (f, &pal->lost, lost_text, &x, y, right);
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
     if (!legend_item (f, states[i].color, states[i].text, &x, y, right))
       break;
-  if (lost_text != NULL)
-    legend_item (f, &pal->lost, lost_text, &x, y, right);
 
   /* the threads' colours on the left, as many as fit */
   x = WEFT_R_PAD;

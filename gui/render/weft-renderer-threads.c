@@ -44,7 +44,7 @@ draw_states (WeftFrame *f, const WeftLane *lane, double y, double h)
   colors[PART_WAIT] = f->pal->lock_wait;
   colors[PART_RUNNABLE] = f->pal->runnable;
   colors[PART_BLOCKED] = f->pal->blocked;
-  weft_lod_thread_states (f->lod, lane->index, &f->win, cols);
+  _weft_fetch_states (f, lane->index, cols);
   for (Part p = 0; p < N_PARTS; p++)
     for (guint i = 0; i < n;)
       {
@@ -73,7 +73,8 @@ draw_row (WeftFrame *f, const WeftLane *lane, guint depth, double y)
   double h = WEFT_R_ROW_H - 1, px = 1.0 / f->vp->scale / f->col_w; /* a device pixel in columns */
   const WeftModelThread *t = weft_model_get_thread (f->model, lane->index);
 
-  weft_lod_span_row (f->lod, lane->index, depth, &f->win, 1.0, items);
+  f->sub = 1 + depth; /* each row is a lane of the level-of-detail index */
+  _weft_fetch_span_row (f, lane->index, depth, items);
   for (guint k = 0; k < items->len; k++)
     {
       const WeftLodItem *it = &g_array_index (items, WeftLodItem, k);
@@ -129,6 +130,7 @@ _weft_draw_thread (WeftFrame *f, const WeftLane *lane, double y)
   double row_y = y + WEFT_R_STATE_H;
   double clip_top = f->area.y, clip_bottom = f->area.y + f->area.height;
 
+  f->sub = 0;
   draw_states (f, lane, y, strip);
   _weft_batch_flush (f->batch);
   for (guint d = 0; d < lane->n_rows; d++, row_y += WEFT_R_ROW_H)

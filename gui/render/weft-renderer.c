@@ -28,6 +28,7 @@ weft_renderer_finalize (GObject *object)
   g_clear_pointer (&self->columns, g_array_unref);
   g_clear_pointer (&self->items, g_array_unref);
   g_clear_pointer (&self->count, weft_render_count_free);
+  g_clear_pointer (&self->tiles, _weft_tile_cache_free);
   _weft_batch_clear (&self->batch);
   G_OBJECT_CLASS (weft_renderer_parent_class)->finalize (object);
 }
@@ -43,6 +44,7 @@ weft_renderer_init (WeftRenderer *self)
 {
   self->max_span_rows = WEFT_R_DEFAULT_SPAN_ROWS;
   self->lane_scale = 1.0;
+  self->complete = TRUE;
   self->columns = g_array_new (FALSE, FALSE, 1);
   self->items = g_array_new (FALSE, FALSE, sizeof (WeftLodItem));
   for (guint i = 0; i < WEFT_BATCH_SLOTS; i++)
@@ -139,6 +141,30 @@ weft_renderer_get_lane_scale (WeftRenderer *self)
 {
   g_return_val_if_fail (WEFT_IS_RENDERER (self), 1.0);
   return self->lane_scale;
+}
+
+void
+weft_renderer_set_tile_cache (WeftRenderer *self, gsize max_bytes, gint64 frame_budget_us)
+{
+  g_return_if_fail (WEFT_IS_RENDERER (self));
+
+  g_clear_pointer (&self->tiles, _weft_tile_cache_free);
+  if (max_bytes > 0)
+    self->tiles = _weft_tile_cache_new (self->lod, max_bytes, MAX (frame_budget_us, 0));
+  self->complete = TRUE;
+}
+
+gboolean
+weft_renderer_is_complete (WeftRenderer *self)
+{
+  g_return_val_if_fail (WEFT_IS_RENDERER (self), TRUE);
+  return self->complete;
+}
+
+gsize
+_weft_renderer_get_cache_bytes (WeftRenderer *self)
+{
+  return self->tiles != NULL ? _weft_tile_cache_get_bytes (self->tiles) : 0;
 }
 
 guint
@@ -303,11 +329,22 @@ frame_begin (WeftFrame *f, WeftRenderer *self, cairo_t *cr, const WeftViewport *
   f->verdict = weft_renderer_get_verdict (self, vp->start, vp->end, &f->average);
   if (self->counting)
     {
+      guint n_lanes = self->lanes->len, rows = 0;
+
       g_clear_pointer (&self->count, weft_render_count_free);
       f->count = g_new0 (WeftRenderCount, 1);
-      f->count->n_lanes = self->lanes->len + 1; /* + the overlay */
+      f->count->lane_rows = g_new (guint, n_lanes + 1);
+      for (guint i = 0; i < n_lanes; i++)
+        {
+          const WeftLane *l = &g_array_index (self->lanes, WeftLane, i);
+
+          f->count->lane_rows[i] = rows;
+          rows += l->kind == WEFT_LANE_THREAD ? 1 + l->n_rows : 1;
+        }
+      f->count->lane_rows[n_lanes] = rows;
+      f->count->n_rows = rows + 1;
       f->count->n_columns = f->win.n_columns;
-      f->count->counts = g_new0 (guint8, (gsize) f->count->n_lanes * f->win.n_columns);
+      f->count->counts = g_new0 (guint8, (gsize) f->count->n_rows * f->win.n_columns);
       self->count = f->count;
     }
 }
@@ -406,6 +443,7 @@ draw_lanes (WeftFrame *f, guint first, guint last)
       double y = f->top + l->y;
 
       f->lane = i;
+      f->sub = 0;
       switch (l->kind)
         {
         case WEFT_LANE_PARALLELISM:
@@ -456,6 +494,12 @@ weft_renderer_draw (WeftRenderer *self, cairo_t *cr, const WeftViewport *vp,
     _weft_draw_axis (&f);
 
   visible_lanes (&f, &first, &last);
+  self->complete = TRUE;
+  if (self->tiles != NULL)
+    {
+      f.tiles = self->tiles;
+      self->complete = _weft_tile_cache_prepare (self->tiles, &f, first, last);
+    }
   cairo_save (cr);
   cairo_rectangle (cr, 0, f.area.y, vp->width, f.area.height);
   cairo_clip (cr);
@@ -488,6 +532,7 @@ weft_render_count_free (WeftRenderCount *count)
   if (count == NULL)
     return;
   g_free (count->counts);
+  g_free (count->lane_rows);
   g_free (count);
 }
 

@@ -50,6 +50,17 @@ guint weft_renderer_get_max_span_rows (WeftRenderer *self);
 void weft_renderer_set_lane_scale (WeftRenderer *self, double factor);
 double weft_renderer_get_lane_scale (WeftRenderer *self);
 
+/* For interactive drawing (the viewer): keep the lanes' columns in tiles
+ * of fixed resolutions, up to max_bytes (0 turns the cache off, as for
+ * export: every frame then asks the level-of-detail index at one column
+ * per device pixel). A frame spends at most about frame_budget_us
+ * computing tiles it lacks, on every core; rows whose tiles are not ready
+ * are drawn from the resolution of the last frame or from an overview of
+ * the whole trace, and weft_renderer_is_complete() is FALSE until a later
+ * frame has them all: draw again then (the picture sharpens). */
+void weft_renderer_set_tile_cache (WeftRenderer *self, gsize max_bytes, gint64 frame_budget_us);
+gboolean weft_renderer_is_complete (WeftRenderer *self);
+
 /* Draws vp's picture on cr, whose user space is vp's units (the caller
  * scales by vp->scale for HiDPI, as weft_render_export does). Draws
  * inside [0, width] × [0, height] only. */

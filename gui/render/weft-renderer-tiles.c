@@ -1,0 +1,823 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-renderer-tiles.c: where a lane's columns come from. Exported
+ * pictures ask the level-of-detail index directly, at one column per
+ * device pixel. The viewer turns on a tile cache: columns are asked for in
+ * tiles of 256 at fixed resolutions (eight per doubling of ns per column),
+ * kept (least recently used out, up to a byte budget), and resampled to
+ * the view's pixels; occupancy fractions are linear, so a pixel's value is
+ * the overlap-weighted mean of the finer columns under it, exactly.
+ *
+ * A frame computes the tiles it lacks on every core until its time budget
+ * is spent; a row whose tiles are not all there yet is drawn from the
+ * resolution it had in the last frame, or from an overview of the whole
+ * trace (computed once per row), and weft_renderer_is_complete() says so,
+ * for the viewer to draw again.
+ */
+#include "weft-renderer-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#define TILE_COLS 256
+#define LEVELS_PER_DOUBLING 8
+#define MAX_LEVEL (LEVELS_PER_DOUBLING * 54)
+/* the overview: the whole trace in about this many columns */
+#define OVERVIEW_COLUMNS 2048
+
+typedef enum
+{
+  ROW_PARALLEL,
+  ROW_CPU,
+  ROW_STATE,
+  ROW_SPANS,
+  ROW_TASKS,
+  ROW_COUNTER,
+} RowKind;
+
+typedef struct
+{
+  guint32 kind;
+  guint32 index;
+  guint32 depth;
+} RowKey;
+
+typedef struct
+{
+  RowKey row;
+  gint32 level;
+  gint32 pad;
+  gint64 tile;
+} TileKey;
+
+typedef struct
+{
+  TileKey key;
+  gpointer columns; /* TILE_COLS column structs of the row's kind */
+  GArray *items;    /* span rows: WeftLodItem, x in the tile's columns */
+  gsize bytes;
+  guint64 stamp;    /* the last frame that used it */
+} Tile;
+
+/* A row's source in the frame being drawn: a level and its tiles over the
+ * view (NULL tiles are beyond the trace and empty). */
+typedef struct
+{
+  RowKey row;
+  gint level;
+  gint64 first_tile;
+  guint n_tiles;
+  Tile **tiles;
+} RowSource;
+
+struct _WeftTileCache
+{
+  WeftLod *lod;
+  GHashTable *tiles;        /* TileKey → Tile (owned) */
+  GHashTable *last_level;   /* RowKey → the level it was drawn from last */
+  GHashTable *frame_rows;   /* RowKey → RowSource, this frame's */
+  GThreadPool *pool;
+  gsize bytes;
+  gsize max_bytes;
+  gint64 budget_us;
+  guint64 stamp;
+  gint overview;            /* the overview's level */
+
+  /* one frame's jobs */
+  GMutex lock;
+  GCond done;
+  guint pending;
+  gint64 deadline;
+};
+
+/* ---- keys and levels ---- */
+
+static guint
+row_hash (gconstpointer p)
+{
+  const RowKey *k = p;
+
+  return (k->kind * 0x9e3779b1u) ^ (k->index * 0x85ebca6bu) ^ (k->depth * 0xc2b2ae35u);
+}
+
+static gboolean
+row_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (RowKey)) == 0;
+}
+
+static guint
+tile_hash (gconstpointer p)
+{
+  const TileKey *k = p;
+
+  return row_hash (&k->row) ^ ((guint) k->level * 0x27d4eb2fu)
+         ^ (guint) (k->tile ^ (k->tile >> 32)) * 0x165667b1u;
+}
+
+static gboolean
+tile_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (TileKey)) == 0;
+}
+
+/* A tile of level L spans round(256 · 2^(L/8)) ns: whole ns, so tiles
+ * start on integer times, with columns of 1 ns or more. */
+static guint64
+level_span (gint level)
+{
+  return (guint64) llround (TILE_COLS * exp2 ((double) level / LEVELS_PER_DOUBLING));
+}
+
+static double
+level_column (gint level)
+{
+  return (double) level_span (level) / TILE_COLS;
+}
+
+/* The coarsest level whose columns are no wider than width ns, or -1
+ * below one ns a column (the view is then asked for directly). */
+static gint
+level_for (double width)
+{
+  gint level;
+
+  if (!(width >= 1.0))
+    return -1;
+  level = (gint) floor (log2 (width) * LEVELS_PER_DOUBLING);
+  level = CLAMP (level, 0, MAX_LEVEL);
+  while (level > 0 && level_column (level) > width)
+    level--;
+  return level;
+}
+
+static gsize
+column_size (RowKind kind)
+{
+  switch (kind)
+    {
+    case ROW_PARALLEL:
+      return sizeof (WeftLodParallelColumn);
+    case ROW_CPU:
+      return sizeof (WeftLodCpuColumn);
+    case ROW_STATE:
+      return sizeof (WeftLodStateColumn);
+    case ROW_TASKS:
+      return sizeof (WeftLodTaskColumn);
+    case ROW_COUNTER:
+      return sizeof (WeftLodCounterColumn);
+    case ROW_SPANS:
+    default:
+      return 0;
+    }
+}
+
+/* ---- tiles ---- */
+
+static void
+tile_free (gpointer p)
+{
+  Tile *t = p;
+
+  g_free (t->columns);
+  if (t->items != NULL)
+    g_array_unref (t->items);
+  g_free (t);
+}
+
+static Tile *
+tile_compute (WeftLod *lod, const TileKey *key)
+{
+  guint64 span = level_span (key->level);
+  WeftLodWindow w = { (guint64) key->tile * span, (guint64) (key->tile + 1) * span, TILE_COLS };
+  Tile *t = g_new0 (Tile, 1);
+  gsize size = column_size (key->row.kind);
+
+  t->key = *key;
+  if (key->row.kind == ROW_SPANS)
+    {
+      t->items = g_array_new (FALSE, FALSE, sizeof (WeftLodItem));
+      weft_lod_span_row (lod, key->row.index, key->row.depth, &w, 1.0, t->items);
+      t->bytes = sizeof *t + t->items->len * sizeof (WeftLodItem);
+      return t;
+    }
+  t->columns = g_malloc (size * TILE_COLS);
+  t->bytes = sizeof *t + size * TILE_COLS;
+  switch (key->row.kind)
+    {
+    case ROW_PARALLEL:
+      weft_lod_parallelism (lod, &w, t->columns);
+      break;
+    case ROW_CPU:
+      weft_lod_cpu_columns (lod, key->row.index, &w, t->columns);
+      break;
+    case ROW_STATE:
+      weft_lod_thread_states (lod, key->row.index, &w, t->columns);
+      break;
+    case ROW_TASKS:
+      weft_lod_task_columns (lod, key->row.index, &w, t->columns);
+      break;
+    case ROW_COUNTER:
+    default:
+      weft_lod_counter_columns (lod, key->row.index, &w, t->columns);
+      break;
+    }
+  return t;
+}
+
+typedef struct
+{
+  WeftTileCache *cache;
+  TileKey key;
+  Tile *result;
+  gboolean required; /* computed whatever the budget */
+} Job;
+
+static void
+job_run (gpointer data, gpointer user_data)
+{
+  Job *job = data;
+  WeftTileCache *cache = job->cache;
+
+  /* the deadline is written before the jobs are pushed (the pool locks) */
+  if (job->required || g_get_monotonic_time () < cache->deadline)
+    job->result = tile_compute (cache->lod, &job->key);
+  g_mutex_lock (&cache->lock);
+  if (--cache->pending == 0)
+    g_cond_signal (&cache->done);
+  g_mutex_unlock (&cache->lock);
+}
+
+/* Computes jobs on the pool (every core) and adds what they made. */
+static void
+run_jobs (WeftTileCache *cache, GArray *jobs)
+{
+  if (jobs->len == 0)
+    return;
+  cache->pending = jobs->len;
+  for (guint i = 0; i < jobs->len; i++)
+    g_thread_pool_push (cache->pool, &g_array_index (jobs, Job, i), NULL);
+  g_mutex_lock (&cache->lock);
+  while (cache->pending > 0)
+    g_cond_wait (&cache->done, &cache->lock);
+  g_mutex_unlock (&cache->lock);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      Job *job = &g_array_index (jobs, Job, i);
+
+      if (job->result == NULL || g_hash_table_contains (cache->tiles, &job->key))
+        {
+          g_clear_pointer (&job->result, tile_free);
+          continue;
+        }
+      job->result->stamp = cache->stamp;
+      cache->bytes += job->result->bytes;
+      g_hash_table_insert (cache->tiles, &job->result->key, job->result);
+    }
+}
+
+WeftTileCache *
+_weft_tile_cache_new (WeftLod *lod, gsize max_bytes, gint64 budget_us)
+{
+  WeftTileCache *cache = g_new0 (WeftTileCache, 1);
+  guint64 duration = weft_model_get_duration (weft_lod_get_model (lod));
+
+  cache->lod = weft_lod_ref (lod);
+  cache->tiles = g_hash_table_new_full (tile_hash, tile_equal, NULL, tile_free);
+  cache->last_level = g_hash_table_new_full (row_hash, row_equal, g_free, NULL);
+  cache->max_bytes = max_bytes;
+  cache->budget_us = budget_us;
+  cache->overview = MAX (0, level_for ((double) MAX (duration, 1) / OVERVIEW_COLUMNS));
+  g_mutex_init (&cache->lock);
+  g_cond_init (&cache->done);
+  cache->pool = g_thread_pool_new (job_run, NULL, (gint) MAX (1u, g_get_num_processors ()),
+                                   FALSE, NULL);
+  return cache;
+}
+
+static void
+row_source_free (gpointer p)
+{
+  RowSource *s = p;
+
+  g_free (s->tiles);
+  g_free (s);
+}
+
+void
+_weft_tile_cache_free (WeftTileCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_thread_pool_free (cache->pool, FALSE, TRUE);
+  g_clear_pointer (&cache->frame_rows, g_hash_table_unref);
+  g_hash_table_unref (cache->tiles);
+  g_hash_table_unref (cache->last_level);
+  g_mutex_clear (&cache->lock);
+  g_cond_clear (&cache->done);
+  weft_lod_unref (cache->lod);
+  g_free (cache);
+}
+
+gsize
+_weft_tile_cache_get_bytes (WeftTileCache *cache)
+{
+  return cache->bytes;
+}
+
+/* ---- a frame ---- */
+
+/* The tiles of level over the view [a, b) ns: the columns resampling
+ * reads, plus one. */
+static void
+tile_range (gint level, double a, double b, gint64 *first, gint64 *last)
+{
+  double col = level_column (level);
+
+  *first = (gint64) floor (a / col) / TILE_COLS;
+  *last = ((gint64) ceil (b / col)) / TILE_COLS;
+}
+
+static gboolean
+row_complete (WeftTileCache *cache, const RowKey *row, gint level, double a, double b)
+{
+  gint64 first, last;
+  TileKey key = { *row, level, 0, 0 };
+
+  tile_range (level, a, b, &first, &last);
+  for (key.tile = first; key.tile <= last; key.tile++)
+    if (!g_hash_table_contains (cache->tiles, &key))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+add_missing (WeftTileCache *cache, GArray *jobs, const RowKey *row, gint level, double a,
+             double b, gboolean required)
+{
+  gint64 first, last;
+  TileKey key = { *row, level, 0, 0 };
+
+  tile_range (level, a, b, &first, &last);
+  for (key.tile = first; key.tile <= last; key.tile++)
+    if (!g_hash_table_contains (cache->tiles, &key))
+      {
+        Job job = { cache, key, NULL, required };
+
+        g_array_append_val (jobs, job);
+      }
+}
+
+static void
+add_source (WeftTileCache *cache, const RowKey *row, gint level, double a, double b)
+{
+  RowSource *s = g_new0 (RowSource, 1);
+  gint64 first, last;
+  TileKey key = { *row, level, 0, 0 };
+  RowKey *remembered;
+
+  tile_range (level, a, b, &first, &last);
+  s->row = *row;
+  s->level = level;
+  s->first_tile = first;
+  s->n_tiles = (guint) (last - first + 1);
+  s->tiles = g_new0 (Tile *, s->n_tiles);
+  for (guint i = 0; i < s->n_tiles; i++)
+    {
+      key.tile = first + i;
+      s->tiles[i] = g_hash_table_lookup (cache->tiles, &key);
+      if (s->tiles[i] != NULL)
+        s->tiles[i]->stamp = cache->stamp;
+    }
+  g_hash_table_replace (cache->frame_rows, &s->row, s);
+  remembered = g_memdup2 (row, sizeof *row);
+  g_hash_table_replace (cache->last_level, remembered, GINT_TO_POINTER (level + 1));
+}
+
+/* Appends the level-of-detail rows of lane. */
+static void
+lane_rows (const WeftLane *lane, GArray *rows)
+{
+  RowKey key = { 0 };
+
+  switch (lane->kind)
+    {
+    case WEFT_LANE_PARALLELISM:
+      key = (RowKey) { ROW_PARALLEL, 0, 0 };
+      break;
+    case WEFT_LANE_CPU:
+      key = (RowKey) { ROW_CPU, lane->index, 0 };
+      break;
+    case WEFT_LANE_THREAD:
+      key = (RowKey) { ROW_STATE, lane->index, 0 };
+      for (guint d = 0; d < lane->n_rows; d++)
+        {
+          RowKey row = { ROW_SPANS, lane->index, d };
+
+          g_array_append_val (rows, row);
+        }
+      break;
+    case WEFT_LANE_TASKS:
+      key = (RowKey) { ROW_TASKS, lane->index, 0 };
+      break;
+    case WEFT_LANE_COUNTER:
+      key = (RowKey) { ROW_COUNTER, lane->index, 0 };
+      break;
+    case WEFT_LANE_PROCESS:
+    default:
+      return;
+    }
+  g_array_append_val (rows, key);
+}
+
+static void
+evict (WeftTileCache *cache)
+{
+  g_autoptr (GPtrArray) old = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (cache->bytes <= cache->max_bytes)
+    return;
+  old = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, cache->tiles);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Tile *) value)->stamp < cache->stamp)
+      g_ptr_array_add (old, value);
+  /* oldest first, down to three quarters of the budget */
+  for (guint i = 0; i < old->len; i++)
+    for (guint j = i + 1; j < old->len; j++)
+      if (((Tile *) old->pdata[j])->stamp < ((Tile *) old->pdata[i])->stamp)
+        {
+          gpointer x = old->pdata[i];
+
+          old->pdata[i] = old->pdata[j];
+          old->pdata[j] = x;
+        }
+  for (guint i = 0; i < old->len && cache->bytes > cache->max_bytes / 4 * 3; i++)
+    {
+      Tile *t = old->pdata[i];
+
+      cache->bytes -= t->bytes;
+      g_hash_table_remove (cache->tiles, &t->key);
+    }
+}
+
+gboolean
+_weft_tile_cache_prepare (WeftTileCache *cache, WeftFrame *f, guint first, guint last)
+{
+  double a = (double) f->win.start, b = (double) f->win.end;
+  gint level = level_for ((b - a) / f->win.n_columns), fallback;
+  g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (RowKey));
+  g_autoptr (GArray) jobs = g_array_new (FALSE, FALSE, sizeof (Job));
+  gboolean complete = TRUE;
+
+  cache->stamp++;
+  g_clear_pointer (&cache->frame_rows, g_hash_table_unref);
+  if (level < 0)
+    return TRUE; /* deeper than 1 ns a column: asked directly */
+  cache->frame_rows = g_hash_table_new_full (row_hash, row_equal, NULL, row_source_free);
+  /* the overview, unless the view is coarser still (wider than the trace) */
+  fallback = MAX (cache->overview, level);
+  for (guint i = first; i < last; i++)
+    lane_rows (&g_array_index (f->self->lanes, WeftLane, i), rows);
+
+  /* the view's own resolution, within the budget */
+  for (guint i = 0; i < rows->len; i++)
+    add_missing (cache, jobs, &g_array_index (rows, RowKey, i), level, a, b, FALSE);
+  cache->deadline = g_get_monotonic_time () + cache->budget_us;
+  run_jobs (cache, jobs);
+  g_array_set_size (jobs, 0);
+
+  /* rows not complete there: the level they had, else the overview */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const RowKey *row = &g_array_index (rows, RowKey, i);
+      gint last_level;
+
+      if (row_complete (cache, row, level, a, b))
+        {
+          add_source (cache, row, level, a, b);
+          continue;
+        }
+      complete = FALSE;
+      last_level = GPOINTER_TO_INT (g_hash_table_lookup (cache->last_level, row)) - 1;
+      if (last_level >= 0 && row_complete (cache, row, last_level, a, b))
+        add_source (cache, row, last_level, a, b);
+      else
+        add_missing (cache, jobs, row, fallback, a, b, TRUE);
+    }
+  run_jobs (cache, jobs);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const RowKey *row = &g_array_index (rows, RowKey, i);
+
+      if (!g_hash_table_contains (cache->frame_rows, row))
+        add_source (cache, row, fallback, a, b);
+    }
+  evict (cache);
+  return complete;
+}
+
+/* ---- reading a row ---- */
+
+static const RowSource *
+source_of (WeftFrame *f, RowKind kind, guint index, guint depth)
+{
+  RowKey key = { kind, index, depth };
+
+  if (f->tiles == NULL || f->tiles->frame_rows == NULL)
+    return NULL;
+  return g_hash_table_lookup (f->tiles->frame_rows, &key);
+}
+
+/* The column of the source at global column k, or NULL (no tile: empty). */
+static gconstpointer
+column_at (const RowSource *s, gint64 k, gsize size)
+{
+  gint64 t = k >= 0 ? k / TILE_COLS : -1;
+  Tile *tile;
+
+  if (t < s->first_tile || t >= s->first_tile + (gint64) s->n_tiles)
+    return NULL;
+  tile = s->tiles[t - s->first_tile];
+  if (tile == NULL || tile->columns == NULL)
+    return NULL;
+  return (const guint8 *) tile->columns + (k - t * TILE_COLS) * size;
+}
+
+/* Adds a column's share w to a pixel; best is the pixel's largest share
+ * of a dominant id so far (the id with the most weighted time wins). */
+typedef void (*Combine) (gpointer out, gconstpointer column, double w, double *best);
+
+/* Pixel p of the view gets the overlap-weighted combination of the
+ * source columns under it. */
+static void
+resample (WeftFrame *f, const RowSource *s, gsize size, Combine combine, gpointer out)
+{
+  double col = level_column (s->level), a = (double) f->win.start;
+  double px = (double) (f->win.end - f->win.start) / f->win.n_columns;
+
+  memset (out, 0, size * f->win.n_columns);
+  for (guint p = 0; p < f->win.n_columns; p++)
+    {
+      double u0 = (a + px * p) / col, u1 = (a + px * (p + 1)) / col, best = -1;
+      gint64 k0 = (gint64) floor (u0), k1 = (gint64) ceil (u1);
+      gpointer o = (guint8 *) out + p * size;
+
+      for (gint64 k = k0; k < k1; k++)
+        {
+          gconstpointer c = column_at (s, k, size);
+          double w = (MIN (u1, (double) (k + 1)) - MAX (u0, (double) k)) / (u1 - u0);
+
+          if (c != NULL && w > 0)
+            combine (o, c, w, &best);
+        }
+      if (best < 0)
+        combine (o, NULL, 0, &best); /* nothing under it: its ids say none */
+    }
+}
+
+static void
+combine_parallel (gpointer out, gconstpointer column, double w, double *best)
+{
+  WeftLodParallelColumn *o = out;
+  const WeftLodParallelColumn *c = column;
+
+  *best = 0;
+  if (c == NULL)
+    return;
+  o->mean += (float) (w * c->mean);
+  o->max = MAX (o->max, c->max);
+}
+
+static void
+combine_cpu (gpointer out, gconstpointer column, double w, double *best)
+{
+  WeftLodCpuColumn *o = out;
+  const WeftLodCpuColumn *c = column;
+
+  if (c == NULL)
+    {
+      o->thread = WEFT_MODEL_NONE;
+      return;
+    }
+  o->busy += (float) (w * c->busy);
+  o->other += (float) (w * c->other);
+  o->count += c->count;
+  if (w * c->busy > *best)
+    {
+      *best = w * c->busy;
+      o->thread = c->thread;
+    }
+}
+
+static void
+combine_state (gpointer out, gconstpointer column, double w, double *best)
+{
+  WeftLodStateColumn *o = out;
+  const WeftLodStateColumn *c = column;
+
+  if (c == NULL)
+    {
+      o->cpu = WEFT_MODEL_NONE;
+      return;
+    }
+  o->running += (float) (w * c->running);
+  o->runnable += (float) (w * c->runnable);
+  o->blocked += (float) (w * c->blocked);
+  o->lock_wait += (float) (w * c->lock_wait);
+  o->cond_wait += (float) (w * c->cond_wait);
+  if (w * c->running > *best)
+    {
+      *best = w * c->running;
+      o->cpu = c->cpu;
+    }
+}
+
+static void
+combine_tasks (gpointer out, gconstpointer column, double w, double *best)
+{
+  WeftLodTaskColumn *o = out;
+  const WeftLodTaskColumn *c = column;
+
+  if (c == NULL)
+    {
+      o->task = WEFT_MODEL_NONE;
+      return;
+    }
+  o->active += (float) (w * c->active);
+  o->suspended += (float) (w * c->suspended);
+  o->count = MAX (o->count, c->count);
+  if (w * (c->active + c->suspended) > *best)
+    {
+      *best = w * (c->active + c->suspended);
+      o->task = c->task;
+    }
+}
+
+static void
+combine_counter (gpointer out, gconstpointer column, double w, double *best)
+{
+  WeftLodCounterColumn *o = out;
+  const WeftLodCounterColumn *c = column;
+
+  *best = 0;
+  if (c == NULL)
+    return;
+  if (c->defined)
+    {
+      o->min = o->defined ? MIN (o->min, c->min) : c->min;
+      o->max = o->defined ? MAX (o->max, c->max) : c->max;
+      o->defined = TRUE;
+    }
+  o->last = c->last;
+  o->n_samples += c->n_samples;
+}
+
+void
+_weft_fetch_parallelism (WeftFrame *f, WeftLodParallelColumn *out)
+{
+  const RowSource *s = source_of (f, ROW_PARALLEL, 0, 0);
+
+  if (s == NULL)
+    weft_lod_parallelism (f->lod, &f->win, out);
+  else
+    resample (f, s, sizeof *out, combine_parallel, out);
+}
+
+void
+_weft_fetch_cpu (WeftFrame *f, guint cpu, WeftLodCpuColumn *out)
+{
+  const RowSource *s = source_of (f, ROW_CPU, cpu, 0);
+
+  if (s == NULL)
+    weft_lod_cpu_columns (f->lod, cpu, &f->win, out);
+  else
+    resample (f, s, sizeof *out, combine_cpu, out);
+}
+
+void
+_weft_fetch_states (WeftFrame *f, guint thread, WeftLodStateColumn *out)
+{
+  const RowSource *s = source_of (f, ROW_STATE, thread, 0);
+
+  if (s == NULL)
+    weft_lod_thread_states (f->lod, thread, &f->win, out);
+  else
+    resample (f, s, sizeof *out, combine_state, out);
+}
+
+void
+_weft_fetch_tasks (WeftFrame *f, guint row, WeftLodTaskColumn *out)
+{
+  const RowSource *s = source_of (f, ROW_TASKS, row, 0);
+
+  if (s == NULL)
+    weft_lod_task_columns (f->lod, row, &f->win, out);
+  else
+    resample (f, s, sizeof *out, combine_tasks, out);
+}
+
+void
+_weft_fetch_counter (WeftFrame *f, guint counter, WeftLodCounterColumn *out)
+{
+  const RowSource *s = source_of (f, ROW_COUNTER, counter, 0);
+
+  if (s == NULL)
+    weft_lod_counter_columns (f->lod, counter, &f->win, out);
+  else
+    resample (f, s, sizeof *out, combine_counter, out);
+}
+
+/* Span rows: the tiles' items in view pixels, a span cut by tile edges
+ * joined again, and items narrower than a pixel merged per pixel (so the
+ * four-per-column bound holds at the view's resolution too). */
+void
+_weft_fetch_span_row (WeftFrame *f, guint thread, guint depth, GArray *items)
+{
+  const RowSource *s = source_of (f, ROW_SPANS, thread, depth);
+  double col, a, px, n;
+  WeftLodItem merged = { 0 };
+  double merged_cover = 0, best_cover = 0;
+  gboolean open = FALSE;
+
+  if (s == NULL)
+    {
+      weft_lod_span_row (f->lod, thread, depth, &f->win, 1.0, items);
+      return;
+    }
+  g_array_set_size (items, 0);
+  col = level_column (s->level);
+  a = (double) f->win.start;
+  px = (double) (f->win.end - f->win.start) / f->win.n_columns;
+  n = f->win.n_columns;
+  for (guint t = 0; t < s->n_tiles; t++)
+    {
+      const Tile *tile = s->tiles[t];
+      double base = (double) (s->first_tile + t) * TILE_COLS;
+
+      for (guint k = 0; tile != NULL && tile->items != NULL && k < tile->items->len; k++)
+        {
+          WeftLodItem it = g_array_index (tile->items, WeftLodItem, k);
+          WeftLodItem *prev = items->len > 0 ? &g_array_index (items, WeftLodItem, items->len - 1)
+                                             : NULL;
+
+          it.x0 = CLAMP (((base + it.x0) * col - a) / px, 0.0, n);
+          it.x1 = CLAMP (((base + it.x1) * col - a) / px, 0.0, n);
+          if (it.x1 <= it.x0)
+            continue;
+          /* a span cut by a tile edge */
+          if (!open && prev != NULL && it.kind == WEFT_LOD_ITEM_SPAN
+              && prev->kind == WEFT_LOD_ITEM_SPAN && prev->span == it.span)
+            {
+              prev->x1 = MAX (prev->x1, it.x1);
+              continue;
+            }
+          if (it.x1 - it.x0 >= 1.0 && it.kind == WEFT_LOD_ITEM_SPAN)
+            {
+              if (open)
+                {
+                  merged.coverage = (float) MIN (1.0, merged_cover / (merged.x1 - merged.x0));
+                  g_array_append_val (items, merged);
+                  open = FALSE;
+                }
+              g_array_append_val (items, it);
+              continue;
+            }
+          /* narrower than a pixel: into the pixel's merged item */
+          if (open && floor (it.x0) != floor (merged.x0))
+            {
+              merged.coverage = (float) MIN (1.0, merged_cover / (merged.x1 - merged.x0));
+              g_array_append_val (items, merged);
+              open = FALSE;
+            }
+          if (!open)
+            {
+              merged = it;
+              merged.kind = WEFT_LOD_ITEM_MERGED;
+              merged_cover = best_cover = (it.x1 - it.x0) * it.coverage;
+              open = TRUE;
+              continue;
+            }
+          {
+            double cover = (it.x1 - it.x0) * it.coverage;
+
+            merged.x1 = MAX (merged.x1, it.x1);
+            merged.end = MAX (merged.end, it.end);
+            merged.count += it.count;
+            merged_cover += cover;
+            if (cover > best_cover)
+              {
+                best_cover = cover;
+                merged.name = it.name;
+              }
+          }
+        }
+    }
+  if (open)
+    {
+      merged.coverage = (float) MIN (1.0, merged_cover / (merged.x1 - merged.x0));
+      g_array_append_val (items, merged);
+    }
+}
