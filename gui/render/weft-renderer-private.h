@@ -203,6 +203,8 @@ gsize _weft_tile_cache_get_bytes (WeftTileCache *cache);
  * budget allows and picks each row's source. FALSE when a row is drawn
  * from another resolution than the view's. */
 gboolean _weft_tile_cache_prepare (WeftTileCache *cache, WeftFrame *f, guint first, guint last);
+/* The same without a budget: every tile of the view, on every core. */
+void _weft_tile_cache_warm (WeftTileCache *cache, WeftFrame *f, guint first, guint last);
 
 /* A lane's columns at the view's pixels: from the cache when f has one,
  * else from the level-of-detail index directly. */

@@ -42,13 +42,15 @@ typedef struct
   guint32 depth;
 } RowKey;
 
+/* No padding anywhere: keys are hashed and compared as bytes. */
 typedef struct
 {
   RowKey row;
   gint32 level;
-  gint32 pad;
   gint64 tile;
 } TileKey;
+G_STATIC_ASSERT (sizeof (RowKey) == 12);
+G_STATIC_ASSERT (sizeof (TileKey) == 24);
 
 typedef struct
 {
@@ -342,7 +344,7 @@ static gboolean
 row_complete (WeftTileCache *cache, const RowKey *row, gint level, double a, double b)
 {
   gint64 first, last;
-  TileKey key = { *row, level, 0, 0 };
+  TileKey key = { *row, level, 0 };
 
   tile_range (level, a, b, &first, &last);
   for (key.tile = first; key.tile <= last; key.tile++)
@@ -356,7 +358,7 @@ add_missing (WeftTileCache *cache, GArray *jobs, const RowKey *row, gint level, 
              double b, gboolean required)
 {
   gint64 first, last;
-  TileKey key = { *row, level, 0, 0 };
+  TileKey key = { *row, level, 0 };
 
   tile_range (level, a, b, &first, &last);
   for (key.tile = first; key.tile <= last; key.tile++)
@@ -373,7 +375,7 @@ add_source (WeftTileCache *cache, const RowKey *row, gint level, double a, doubl
 {
   RowSource *s = g_new0 (RowSource, 1);
   gint64 first, last;
-  TileKey key = { *row, level, 0, 0 };
+  TileKey key = { *row, level, 0 };
   RowKey *remembered;
 
   tile_range (level, a, b, &first, &last);
@@ -430,6 +432,14 @@ lane_rows (const WeftLane *lane, GArray *rows)
   g_array_append_val (rows, key);
 }
 
+static int
+compare_stamp (gconstpointer a, gconstpointer b)
+{
+  const Tile *x = *(Tile *const *) a, *y = *(Tile *const *) b;
+
+  return x->stamp < y->stamp ? -1 : x->stamp > y->stamp;
+}
+
 static void
 evict (WeftTileCache *cache)
 {
@@ -445,15 +455,7 @@ evict (WeftTileCache *cache)
     if (((Tile *) value)->stamp < cache->stamp)
       g_ptr_array_add (old, value);
   /* oldest first, down to three quarters of the budget */
-  for (guint i = 0; i < old->len; i++)
-    for (guint j = i + 1; j < old->len; j++)
-      if (((Tile *) old->pdata[j])->stamp < ((Tile *) old->pdata[i])->stamp)
-        {
-          gpointer x = old->pdata[i];
-
-          old->pdata[i] = old->pdata[j];
-          old->pdata[j] = x;
-        }
+  g_ptr_array_sort (old, compare_stamp);
   for (guint i = 0; i < old->len && cache->bytes > cache->max_bytes / 4 * 3; i++)
     {
       Tile *t = old->pdata[i];
@@ -461,6 +463,16 @@ evict (WeftTileCache *cache)
       cache->bytes -= t->bytes;
       g_hash_table_remove (cache->tiles, &t->key);
     }
+}
+
+void
+_weft_tile_cache_warm (WeftTileCache *cache, WeftFrame *f, guint first, guint last)
+{
+  gint64 budget = cache->budget_us;
+
+  cache->budget_us = G_MAXINT64 / 4;
+  _weft_tile_cache_prepare (cache, f, first, last);
+  cache->budget_us = budget;
 }
 
 gboolean
@@ -477,6 +489,10 @@ _weft_tile_cache_prepare (WeftTileCache *cache, WeftFrame *f, guint first, guint
   if (level < 0)
     return TRUE; /* deeper than 1 ns a column: asked directly */
   cache->frame_rows = g_hash_table_new_full (row_hash, row_equal, NULL, row_source_free);
+  /* a view a little coarser than the overview (the whole trace) reads the
+   * overview: up to two of its columns a pixel */
+  if (level >= cache->overview && level - cache->overview <= LEVELS_PER_DOUBLING)
+    level = cache->overview;
   /* the overview, unless the view is coarser still (wider than the trace) */
   fallback = MAX (cache->overview, level);
   for (guint i = first; i < last; i++)

@@ -289,6 +289,19 @@ font_new (double size, PangoWeight weight)
   return font;
 }
 
+/* The lane area and the window: one column per device pixel. */
+static void
+frame_geometry (WeftFrame *f, const WeftViewport *vp)
+{
+  f->vp = vp;
+  _weft_renderer_area (vp, &f->area);
+  f->win.start = vp->start;
+  f->win.end = vp->end;
+  f->win.n_columns = (guint) MAX (1.0, f->area.width * vp->scale + 0.5);
+  f->col_w = f->area.width / f->win.n_columns;
+  f->top = f->area.y - vp->scroll_y;
+}
+
 static void
 frame_begin (WeftFrame *f, WeftRenderer *self, cairo_t *cr, const WeftViewport *vp,
              const WeftPalette *pal)
@@ -303,13 +316,7 @@ frame_begin (WeftFrame *f, WeftRenderer *self, cairo_t *cr, const WeftViewport *
   f->cr = cr;
   f->vp = vp;
   f->pal = pal;
-  _weft_renderer_area (vp, &f->area);
-  f->win.start = vp->start;
-  f->win.end = vp->end;
-  /* one column per device pixel */
-  f->win.n_columns = (guint) MAX (1.0, f->area.width * vp->scale + 0.5);
-  f->col_w = f->area.width / f->win.n_columns;
-  f->top = f->area.y - vp->scroll_y;
+  frame_geometry (f, vp);
   f->layout = pango_cairo_create_layout (cr);
   /* Unhinted metrics: text measures the same on screen, in PNG and PDF,
    * and golden images do not depend on the machine's font settings. */
@@ -467,6 +474,25 @@ draw_lanes (WeftFrame *f, guint first, guint last)
         }
       _weft_batch_flush (f->batch);
     }
+}
+
+void
+weft_renderer_warm (WeftRenderer *self, const WeftViewport *vp)
+{
+  WeftFrame f = { 0 };
+  guint first, last;
+
+  g_return_if_fail (WEFT_IS_RENDERER (self));
+  g_return_if_fail (weft_viewport_is_valid (vp));
+
+  if (self->tiles == NULL)
+    return;
+  f.self = self;
+  f.model = self->model;
+  f.lod = self->lod;
+  frame_geometry (&f, vp);
+  visible_lanes (&f, &first, &last);
+  _weft_tile_cache_warm (self->tiles, &f, first, last);
 }
 
 void

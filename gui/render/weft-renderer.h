@@ -60,6 +60,10 @@ double weft_renderer_get_lane_scale (WeftRenderer *self);
  * frame has them all: draw again then (the picture sharpens). */
 void weft_renderer_set_tile_cache (WeftRenderer *self, gsize max_bytes, gint64 frame_budget_us);
 gboolean weft_renderer_is_complete (WeftRenderer *self);
+/* Computes every tile vp needs now, whatever the budget: for the first
+ * picture of a trace, from the thread that loads it (then its first frame
+ * is as quick as the next). Does nothing without a cache. */
+void weft_renderer_warm (WeftRenderer *self, const WeftViewport *vp);
 
 /* Draws vp's picture on cr, whose user space is vp's units (the caller
  * scales by vp->scale for HiDPI, as weft_render_export does). Draws
