@@ -489,9 +489,9 @@ _weft_tile_cache_prepare (WeftTileCache *cache, WeftFrame *f, guint first, guint
   if (level < 0)
     return TRUE; /* deeper than 1 ns a column: asked directly */
   cache->frame_rows = g_hash_table_new_full (row_hash, row_equal, NULL, row_source_free);
-  /* a view a little coarser than the overview (the whole trace) reads the
-   * overview: up to two of its columns a pixel */
-  if (level >= cache->overview && level - cache->overview <= LEVELS_PER_DOUBLING)
+  /* a view a little coarser than the overview (the whole trace in a
+   * smaller window) reads the overview: up to four of its columns a pixel */
+  if (level >= cache->overview && level - cache->overview <= 2 * LEVELS_PER_DOUBLING)
     level = cache->overview;
   /* the overview, unless the view is coarser still (wider than the trace) */
   fallback = MAX (cache->overview, level);
@@ -516,7 +516,6 @@ _weft_tile_cache_prepare (WeftTileCache *cache, WeftFrame *f, guint first, guint
           add_source (cache, row, level, a, b);
           continue;
         }
-      complete = FALSE;
       last_level = GPOINTER_TO_INT (g_hash_table_lookup (cache->last_level, row)) - 1;
       if (last_level >= 0 && row_complete (cache, row, last_level, a, b))
         add_source (cache, row, last_level, a, b);
@@ -528,8 +527,12 @@ _weft_tile_cache_prepare (WeftTileCache *cache, WeftFrame *f, guint first, guint
     {
       const RowKey *row = &g_array_index (rows, RowKey, i);
 
+      const RowSource *source;
+
       if (!g_hash_table_contains (cache->frame_rows, row))
         add_source (cache, row, fallback, a, b);
+      source = g_hash_table_lookup (cache->frame_rows, row);
+      complete &= source->level == level;
     }
   evict (cache);
   return complete;

@@ -92,21 +92,32 @@ build_big (void)
 static WeftLod *big;
 
 static void
-check_bound (guint64 start, guint64 end, const char *what, gboolean busy)
+check_bound_with (guint64 start, guint64 end, const char *what, gboolean busy, gboolean cached)
 {
   g_autoptr (WeftRenderer) renderer = weft_renderer_new (big);
   g_autoptr (WeftRenderCount) count = NULL;
   cairo_surface_t *surface;
   guint busy_columns = 0;
 
+  if (cached)
+    {
+      /* the viewer's way: tiles of fixed resolutions, resampled */
+      WeftViewport vp;
+
+      weft_renderer_set_tile_cache (renderer, 64 << 20, 0);
+      weft_viewport_init (&vp, start, end, 1920, 1080);
+      weft_renderer_warm (renderer, &vp);
+    }
   _weft_renderer_set_counting (renderer, TRUE);
   surface = render_util_draw (renderer, start, end, 1920, 1080, 1, WEFT_VIEWPORT_SHOW_ALL,
                               WEFT_THEME_LIGHT);
   cairo_surface_destroy (surface);
   count = _weft_renderer_take_count (renderer);
   g_assert_nonnull (count);
-  g_test_message ("%s: %" G_GUINT64_FORMAT " primitives, at most %u in a column (lane %u "
-                  "row %u, column %u)", what, count->total, count->max, count->max_lane,
+  if (cached)
+    g_assert_true (weft_renderer_is_complete (renderer));
+  g_test_message ("%s%s: %" G_GUINT64_FORMAT " primitives, at most %u in a column (lane %u "
+                  "row %u, column %u)", what, cached ? " (tile cache)" : "", count->total, count->max, count->max_lane,
                   count->max_row, count->max_column);
   g_assert_cmpuint (count->max, <=, 4);
   /* and something was drawn: most columns of the first core's lane */
@@ -116,6 +127,13 @@ check_bound (guint64 start, guint64 end, const char *what, gboolean busy)
   for (guint c = 0; c < count->n_columns; c++)
     busy_columns += count->counts[count->lane_rows[1] * count->n_columns + c] > 0;
   g_assert_cmpuint (busy_columns, >, count->n_columns * 3 / 4);
+}
+
+static void
+check_bound (guint64 start, guint64 end, const char *what, gboolean busy)
+{
+  check_bound_with (start, end, what, busy, FALSE);
+  check_bound_with (start, end, what, busy, TRUE);
 }
 
 static void
