@@ -278,6 +278,10 @@ _weft_draw_flows (WeftFrame *f)
       y0 = fl->from_thread == WEFT_MODEL_NONE ? y1 - 8 : thread_anchor (f, anchors, fl->from_thread);
       if (y0 < 0 || y1 < 0 || c1 < 0 || c0 > n)
         continue;
+      /* an arrow shorter than its own head says nothing: zoom in for it */
+      if (fl->from_thread != WEFT_MODEL_NONE
+          && hypot ((c1 - c0) * f->col_w, y1 - y0) < 12)
+        continue;
       a = (gint64) MAX (0.0, floor (MIN (c0, c1)));
       z = (gint64) MIN ((double) n, ceil (MAX (c0, c1)) + 1);
       for (gint64 c = a; c < z; c++)

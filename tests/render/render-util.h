@@ -49,6 +49,25 @@ render_util_lod (WeftBuilder *b)
   return lod;
 }
 
+static inline WeftLod *
+render_util_lod_of (void (*build) (WeftBuilder *b))
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+
+  build (b);
+  return render_util_lod (b);
+}
+
+/* A pixel of an image surface, without alpha. */
+static inline guint32
+render_util_pixel (cairo_surface_t *s, int x, int y)
+{
+  const guint8 *data = cairo_image_surface_get_data (s);
+
+  return ((const guint32 *) (gconstpointer) (data + y * cairo_image_surface_get_stride (s)))[x]
+         & 0xffffff;
+}
+
 static inline WeftBuilderStream
 render_util_thread (WeftBuilder *b, guint32 pid, guint32 tid, const char *name)
 {

@@ -14,15 +14,6 @@
 #include "weft-renderer-private.h"
 #include "weft-stats.h"
 
-static WeftLod *
-lod_of (void (*build) (WeftBuilder *b))
-{
-  WeftBuilder *b = weft_builder_new_memory ();
-
-  build (b);
-  return render_util_lod (b);
-}
-
 static guint
 thread_index (WeftLod *lod, guint32 tid)
 {
@@ -58,7 +49,7 @@ find_lane (WeftRenderer *r, WeftLaneKind kind, guint index, guint *lane_index)
 static void
 test_layout_order (void)
 {
-  g_autoptr (WeftLod) lod = lod_of (render_util_build_cpu);
+  g_autoptr (WeftLod) lod = render_util_lod_of (render_util_build_cpu);
   g_autoptr (WeftRenderer) r = weft_renderer_new (lod);
   static const WeftLaneKind kinds[] = { WEFT_LANE_PARALLELISM, WEFT_LANE_CPU, WEFT_LANE_CPU,
                                         WEFT_LANE_PROCESS, WEFT_LANE_THREAD, WEFT_LANE_THREAD,
@@ -99,9 +90,9 @@ test_layout_order (void)
 static void
 test_layout_groups (void)
 {
-  g_autoptr (WeftLod) tasks = lod_of (render_util_build_tasks);
+  g_autoptr (WeftLod) tasks = render_util_lod_of (render_util_build_tasks);
   g_autoptr (WeftRenderer) r = weft_renderer_new (tasks);
-  g_autoptr (WeftLod) counters = lod_of (render_util_build_counters);
+  g_autoptr (WeftLod) counters = render_util_lod_of (render_util_build_counters);
   g_autoptr (WeftRenderer) r2 = weft_renderer_new (counters);
   guint n = weft_renderer_get_n_lanes (r), i_tasks, i_counter;
 
@@ -147,7 +138,7 @@ test_layout_groups (void)
 static void
 test_layout_rows (void)
 {
-  g_autoptr (WeftLod) lod = lod_of (render_util_build_spans);
+  g_autoptr (WeftLod) lod = render_util_lod_of (render_util_build_spans);
   g_autoptr (WeftRenderer) r = weft_renderer_new (lod);
   guint parser = thread_index (lod, 200);
   const WeftLane *l = find_lane (r, WEFT_LANE_THREAD, parser, NULL);
@@ -183,7 +174,7 @@ point_of (WeftRenderer *r, const WeftViewport *vp, const WeftLane *lane, guint64
 static void
 test_hit (void)
 {
-  g_autoptr (WeftLod) lod = lod_of (render_util_build_cpu);
+  g_autoptr (WeftLod) lod = render_util_lod_of (render_util_build_cpu);
   g_autoptr (WeftRenderer) r = weft_renderer_new (lod);
   guint a = thread_index (lod, 101), b = thread_index (lod, 102);
   const WeftLane *cpu0 = find_lane (r, WEFT_LANE_CPU, 0, NULL);
@@ -263,9 +254,9 @@ test_hit (void)
 static void
 test_hit_tasks_counters (void)
 {
-  g_autoptr (WeftLod) tasks = lod_of (render_util_build_tasks);
+  g_autoptr (WeftLod) tasks = render_util_lod_of (render_util_build_tasks);
   g_autoptr (WeftRenderer) r = weft_renderer_new (tasks);
-  g_autoptr (WeftLod) counters = lod_of (render_util_build_counters);
+  g_autoptr (WeftLod) counters = render_util_lod_of (render_util_build_counters);
   g_autoptr (WeftRenderer) r2 = weft_renderer_new (counters);
   const WeftLane *row = find_lane (r, WEFT_LANE_TASKS, 0, NULL);
   const WeftLane *rss = find_lane (r2, WEFT_LANE_COUNTER, 0, NULL);
@@ -304,7 +295,7 @@ test_verdict (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (builds); i++)
     {
-      g_autoptr (WeftLod) lod = lod_of (builds[i]);
+      g_autoptr (WeftLod) lod = render_util_lod_of (builds[i]);
       g_autoptr (WeftRenderer) r = weft_renderer_new (lod);
       g_autoptr (WeftStats) st = weft_stats_new_whole (weft_lod_get_model (lod));
       g_autofree char *verdict = NULL;
@@ -322,7 +313,7 @@ test_verdict (void)
     }
   {
     /* the halves of the cpu trace: taking turns, then both at once */
-    g_autoptr (WeftLod) lod = lod_of (render_util_build_cpu);
+    g_autoptr (WeftLod) lod = render_util_lod_of (render_util_build_cpu);
     g_autoptr (WeftRenderer) r = weft_renderer_new (lod);
     g_autofree char *first = weft_renderer_get_verdict (r, 1 * MS, 20 * MS, NULL);
     g_autofree char *second = weft_renderer_get_verdict (r, 20 * MS, 38 * MS, NULL);
@@ -333,15 +324,6 @@ test_verdict (void)
 }
 
 /* ---- occupancy ---- */
-
-static guint32
-pixel (cairo_surface_t *s, int x, int y)
-{
-  const guint8 *data = cairo_image_surface_get_data (s);
-
-  return ((const guint32 *) (gconstpointer) (data + y * cairo_image_surface_get_stride (s)))[x]
-         & 0xffffff;
-}
 
 static guint32
 rgb24 (const WeftColor *c)
@@ -403,13 +385,13 @@ test_occupancy (void)
           int x = (int) area.x + (int) c, filled = 0;
 
           for (int y = (int) lane->y; y < (int) (lane->y + lane->height); y++)
-            filled += pixel (s, x, y) == rgb24 (&color);
+            filled += render_util_pixel (s, x, y) == rgb24 (&color);
           if (per_column[k] >= 1)
             {
               /* half of every column's time: half the lane, from the
                * bottom up, however many slices are in it */
               g_assert_cmpint (filled, ==, (int) lane->height / 2);
-              g_assert_cmpuint (pixel (s, x, (int) (lane->y + lane->height) - 1), ==,
+              g_assert_cmpuint (render_util_pixel (s, x, (int) (lane->y + lane->height) - 1), ==,
                                 rgb24 (&color));
             }
           else
@@ -490,7 +472,7 @@ test_one_event (void)
 static void
 test_range_outside (void)
 {
-  g_autoptr (WeftLod) lod = lod_of (render_util_build_cpu);
+  g_autoptr (WeftLod) lod = render_util_lod_of (render_util_build_cpu);
   g_autoptr (WeftRenderer) r = weft_renderer_new (lod);
   g_autoptr (WeftRenderCount) count = NULL;
   const WeftPalette *pal = weft_palette_get (WEFT_THEME_LIGHT);
@@ -510,10 +492,10 @@ test_range_outside (void)
    * (grid lines aside) */
   for (int x = (int) area.x; x < (int) (area.x + area.width); x++)
     {
-      guint32 p = pixel (s, x, (int) (cpu0->y + cpu0->height - 2));
+      guint32 p = render_util_pixel (s, x, (int) (cpu0->y + cpu0->height - 2));
 
       if (p != rgb24 (&pal->lane))
-        g_assert_cmpuint (p, ==, pixel (s, x, (int) (cpu0->y + 1)));
+        g_assert_cmpuint (p, ==, render_util_pixel (s, x, (int) (cpu0->y + 1)));
     }
   cairo_surface_destroy (s);
   g_clear_pointer (&count, weft_render_count_free);
@@ -529,7 +511,7 @@ test_range_outside (void)
     {
       int x = (int) area.x + (int) c;
       double t = 30.0 * MS + 30.0 * MS * (c + 0.5) / area.width;
-      guint32 p = pixel (s, x, (int) (cpu0->y + cpu0->height - 2));
+      guint32 p = render_util_pixel (s, x, (int) (cpu0->y + cpu0->height - 2));
 
       if (t < 37.9 * MS)
         g_assert_cmpuint (p, !=, rgb24 (&pal->lane));
@@ -651,120 +633,12 @@ test_palette (void)
       }
 }
 
-/* ---- the viewer's tile cache ---- */
-
-static guint
-count_different (cairo_surface_t *a, cairo_surface_t *b)
-{
-  int w = cairo_image_surface_get_width (a), h = cairo_image_surface_get_height (a);
-  guint n = 0;
-
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        guint32 p = pixel (a, x, y), q = pixel (b, x, y);
-
-        for (int shift = 0; shift < 24; shift += 8)
-          if (ABS ((int) ((p >> shift) & 0xff) - (int) ((q >> shift) & 0xff)) > 16)
-            {
-              n++;
-              break;
-            }
-      }
-  return n;
-}
-
-/* Drawn through the cache, resampled from tiles of a fixed resolution,
- * the picture is the direct one (to the golden images' tolerance), at
- * every zoom. */
-static void
-test_cache_same (void)
-{
-  void (*builds[]) (WeftBuilder *) = { render_util_build_cpu, render_util_build_spans,
-                                       render_util_build_states, render_util_build_tasks,
-                                       render_util_build_counters };
-
-  for (guint i = 0; i < G_N_ELEMENTS (builds); i++)
-    {
-      g_autoptr (WeftLod) lod = lod_of (builds[i]);
-      g_autoptr (WeftRenderer) direct = weft_renderer_new (lod);
-      g_autoptr (WeftRenderer) cached = weft_renderer_new (lod);
-      guint64 d = weft_model_get_duration (weft_lod_get_model (lod));
-      guint64 windows[][2] = { { 0, d }, { d / 3, d / 3 + d / 7 }, { d / 2, d / 2 + d / 500 } };
-
-      weft_renderer_set_tile_cache (cached, 16 << 20, G_MAXINT32);
-      for (guint k = 0; k < G_N_ELEMENTS (windows); k++)
-        {
-          cairo_surface_t *a = render_util_draw (direct, windows[k][0], windows[k][1], 900, 360, 1,
-                                                 WEFT_VIEWPORT_SHOW_ALL, WEFT_THEME_LIGHT);
-          cairo_surface_t *b = render_util_draw (cached, windows[k][0], windows[k][1], 900, 360, 1,
-                                                 WEFT_VIEWPORT_SHOW_ALL, WEFT_THEME_LIGHT);
-
-          g_assert_true (weft_renderer_is_complete (cached));
-          g_assert_cmpuint (_weft_renderer_get_cache_bytes (cached), >, 0);
-          g_assert_cmpuint (count_different (a, b), <=, 900 * 360 / 200);
-          cairo_surface_destroy (a);
-          cairo_surface_destroy (b);
-        }
-    }
-}
-
-/* With no time to compute tiles, a new zoom is drawn from the overview
- * and says it is not complete; warming completes it; the cache stays
- * within its bytes. */
-static void
-test_cache_budget (void)
-{
-  g_autoptr (WeftLod) lod = lod_of (render_util_build_cpu);
-  g_autoptr (WeftRenderer) r = weft_renderer_new (lod);
-  guint64 d = weft_model_get_duration (weft_lod_get_model (lod));
-  cairo_surface_t *s;
-  WeftViewport vp;
-
-  weft_renderer_set_tile_cache (r, 256 << 10, 0);
-  g_assert_true (weft_renderer_is_complete (r));
-  s = render_util_draw (r, 0, d, 900, 360, 1, WEFT_VIEWPORT_SHOW_ALL, WEFT_THEME_LIGHT);
-  cairo_surface_destroy (s);
-  /* the whole trace: the overview is its resolution */
-  g_assert_true (weft_renderer_is_complete (r));
-  s = render_util_draw (r, d / 4, d / 4 + d / 50, 900, 360, 1, WEFT_VIEWPORT_SHOW_ALL,
-                        WEFT_THEME_LIGHT);
-  cairo_surface_destroy (s);
-  g_assert_false (weft_renderer_is_complete (r));
-  weft_viewport_init (&vp, d / 4, d / 4 + d / 50, 900, 360);
-  weft_renderer_warm (r, &vp);
-  s = render_util_draw (r, d / 4, d / 4 + d / 50, 900, 360, 1, WEFT_VIEWPORT_SHOW_ALL,
-                        WEFT_THEME_LIGHT);
-  cairo_surface_destroy (s);
-  g_assert_true (weft_renderer_is_complete (r));
-
-  /* many places: older tiles go, the newest stay */
-  for (guint i = 0; i < 40; i++)
-    {
-      guint64 start = d / 50 * (i % 40);
-
-      weft_viewport_init (&vp, start, start + d / 100, 900, 360);
-      weft_renderer_warm (r, &vp);
-      s = render_util_draw (r, vp.start, vp.end, 900, 360, 1, WEFT_VIEWPORT_SHOW_ALL,
-                            WEFT_THEME_LIGHT);
-      cairo_surface_destroy (s);
-      g_assert_cmpuint (_weft_renderer_get_cache_bytes (r), <=, 256 << 10);
-    }
-  /* off again: drawn directly, always complete */
-  weft_renderer_set_tile_cache (r, 0, 0);
-  g_assert_cmpuint (_weft_renderer_get_cache_bytes (r), ==, 0);
-  s = render_util_draw (r, d / 3, d / 3 + 1000, 900, 360, 1, WEFT_VIEWPORT_SHOW_ALL,
-                        WEFT_THEME_LIGHT);
-  cairo_surface_destroy (s);
-  g_assert_true (weft_renderer_is_complete (r));
-}
-
 /* ---- export ---- */
 
 static void
 test_export_formats (void)
 {
-  g_autoptr (WeftLod) lod = lod_of (render_util_build_tasks);
+  g_autoptr (WeftLod) lod = render_util_lod_of (render_util_build_tasks);
   g_autoptr (WeftRenderer) r = weft_renderer_new (lod);
   g_autofree char *dir = g_dir_make_tmp ("weft-render-XXXXXX", NULL);
   const char *names[] = { "a.png", "b.SVG", "c.pdf" };
@@ -810,7 +684,7 @@ test_export_formats (void)
 static void
 test_export_errors (void)
 {
-  g_autoptr (WeftLod) lod = lod_of (render_util_build_cpu);
+  g_autoptr (WeftLod) lod = render_util_lod_of (render_util_build_cpu);
   g_autoptr (WeftRenderer) r = weft_renderer_new (lod);
   g_autofree char *dir = g_dir_make_tmp ("weft-render-XXXXXX", NULL);
   g_autofree char *missing = g_build_filename (dir, "no", "such", "dir.png", NULL);
@@ -858,8 +732,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/render/range-outside", test_range_outside);
   g_test_add_func ("/weft/render/axis", test_axis);
   g_test_add_func ("/weft/render/palette", test_palette);
-  g_test_add_func ("/weft/render/cache/same-picture", test_cache_same);
-  g_test_add_func ("/weft/render/cache/budget", test_cache_budget);
   g_test_add_func ("/weft/render/export/formats", test_export_formats);
   g_test_add_func ("/weft/render/export/errors", test_export_errors);
   return g_test_run ();
