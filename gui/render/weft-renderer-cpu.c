@@ -146,7 +146,7 @@ label_runs (WeftFrame *f, const WeftLodCpuColumn *cols, double y, double h)
           i++;
           continue;
         }
-      if (t != WEFT_MODEL_NONE && j - i >= min_cols)
+      if (t < weft_model_get_n_threads (f->model) && j - i >= min_cols)
         {
           const WeftModelThread *th = weft_model_get_thread (f->model, t);
           const char *name = weft_model_get_name (f->model, th->name);

@@ -201,6 +201,26 @@ test_errors (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
 }
 
+/* `weft export` draws headless: the command does not even link GTK (its
+ * viewer is another binary, run by `weft view`). */
+static void
+test_no_gtk (Fixture *f, gconstpointer data)
+{
+  g_autofree char *weft = g_build_filename (g_getenv ("WEFT_BUILDDIR"), "cli", "weft", NULL);
+  g_autofree char *bytes = NULL;
+  const char *needles[] = { "libgtk-4.so", "libadwaita-1.so" };
+  gsize len;
+
+  g_assert_true (g_file_get_contents (weft, &bytes, &len, NULL));
+  for (guint k = 0; k < G_N_ELEMENTS (needles); k++)
+    {
+      gsize n = strlen (needles[k]);
+
+      for (gsize i = 0; i + n <= len; i++)
+        g_assert_false (memcmp (bytes + i, needles[k], n) == 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -210,6 +230,8 @@ main (int argc, char **argv)
   g_test_add ("/weft/render/export-cli/vector", Fixture, NULL, fixture_set_up, test_vector,
               fixture_tear_down);
   g_test_add ("/weft/render/export-cli/errors", Fixture, NULL, fixture_set_up, test_errors,
+              fixture_tear_down);
+  g_test_add ("/weft/render/export-cli/no-gtk", Fixture, NULL, fixture_set_up, test_no_gtk,
               fixture_tear_down);
   return g_test_run ();
 }
