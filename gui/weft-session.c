@@ -3,6 +3,8 @@
 
 #include "weft-session.h"
 
+#include <string.h>
+
 struct _WeftSession
 {
   GObject parent_instance;
@@ -14,6 +16,8 @@ struct _WeftSession
   guint64 visible_start, visible_end;
   guint64 selection_start, selection_end;
   gboolean has_selection;
+  WeftHit item;
+  gboolean has_item;
 };
 
 G_DEFINE_FINAL_TYPE (WeftSession, weft_session, G_TYPE_OBJECT)
@@ -29,6 +33,7 @@ enum
   PROP_SELECTION_START,
   PROP_SELECTION_END,
   PROP_SEARCH_TEXT,
+  PROP_ITEM,
   N_PROPS
 };
 
@@ -75,6 +80,9 @@ weft_session_get_property (GObject *object, guint prop_id, GValue *value, GParam
       break;
     case PROP_SEARCH_TEXT:
       g_value_set_string (value, self->search_text);
+      break;
+    case PROP_ITEM:
+      g_value_set_pointer (value, (gpointer) weft_session_get_item (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -132,6 +140,8 @@ weft_session_class_init (WeftSessionClass *klass)
   properties[PROP_SELECTION_END] = g_param_spec_uint64 ("selection-end", NULL, NULL,
                                                         0, G_MAXUINT64, 0, ro);
   properties[PROP_SEARCH_TEXT] = g_param_spec_string ("search-text", NULL, NULL, "", rw);
+  /* A const WeftHit *, or NULL. */
+  properties[PROP_ITEM] = g_param_spec_pointer ("item", NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -220,6 +230,7 @@ weft_session_set_document (WeftSession *self, WeftDocument *document)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION]);
   store_selection (self, FALSE, 0, 0);
   store_visible (self, 0, weft_session_get_duration (self));
+  weft_session_set_item (self, NULL);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -365,4 +376,33 @@ weft_session_set_search_text (WeftSession *self, const char *text)
   g_free (self->search_text);
   self->search_text = g_strdup (text);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_TEXT]);
+}
+
+const WeftHit *
+weft_session_get_item (WeftSession *self)
+{
+  g_return_val_if_fail (WEFT_IS_SESSION (self), NULL);
+  return self->has_item ? &self->item : NULL;
+}
+
+void
+weft_session_set_item (WeftSession *self, const WeftHit *hit)
+{
+  g_return_if_fail (WEFT_IS_SESSION (self));
+
+  if (hit == NULL || hit->kind == WEFT_HIT_NONE)
+    {
+      if (!self->has_item)
+        return;
+      self->has_item = FALSE;
+      memset (&self->item, 0, sizeof self->item);
+    }
+  else
+    {
+      if (self->has_item && memcmp (&self->item, hit, sizeof *hit) == 0)
+        return;
+      self->item = *hit;
+      self->has_item = TRUE;
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
 }

@@ -16,6 +16,7 @@
 #include <glib-object.h>
 
 #include "weft-document.h"
+#include "weft-lane.h"
 
 G_BEGIN_DECLS
 
@@ -54,6 +55,13 @@ guint64 weft_session_get_selection_end (WeftSession *self);
  * clamping clears the selection. */
 void weft_session_set_selection (WeftSession *self, guint64 start, guint64 end);
 void weft_session_clear_selection (WeftSession *self);
+
+/* The clicked item, what the details pane shows: a renderer hit
+ * (weft-lane.h), copied. NULL when nothing is selected. Setting NULL or a
+ * hit of kind WEFT_HIT_NONE clears it; "notify::item" says it changed.
+ * A new document clears it. */
+const WeftHit *weft_session_get_item (WeftSession *self);
+void weft_session_set_item (WeftSession *self, const WeftHit *hit);
 
 const char *weft_session_get_search_text (WeftSession *self);
 void weft_session_set_search_text (WeftSession *self, const char *text);
