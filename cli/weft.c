@@ -14,7 +14,7 @@ static const WeftCommand commands[] = {
   { "record", "run a command and record its threads, processes and CPUs", weft_cmd_record },
   { "dump", "print every event, one per line, in time order per stream", weft_cmd_dump },
   { "stats", "parallelism, on-CPU time, spans and the verdict of a trace", weft_cmd_stats },
-  { "export", "write a trace as Chrome JSON (or a timeline image)", weft_cmd_export },
+  { "export", "draw a timeline image (PNG, SVG, PDF) or write Chrome JSON", weft_cmd_export },
   { "view", "open traces in the viewer (weft-viewer)", weft_cmd_view },
 };
 
