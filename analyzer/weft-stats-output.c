@@ -362,7 +362,7 @@ text_threads (GString *out, const WeftStats *st)
 static void
 text_cpus (GString *out, const WeftStats *st)
 {
-  char b[64], b2[64];
+  char b[64], b2[64], b3[64];
 
   if (st->sched && st->n_cpu_list > 0)
     {
@@ -371,10 +371,12 @@ text_cpus (GString *out, const WeftStats *st)
       for (guint i = 0; i < st->n_cpu_list; i++)
         {
           const WeftStatsCpu *c = &st->cpu_list[i];
+          /* One buffer per column: the arguments are all evaluated before
+           * printing, so a shared buffer would show one value twice. */
           g_string_append_printf (out, "%8u  %12s  %12s  %5s%%\n", c->cpu,
                                   ms (b, sizeof b, c->busy_ns),
                                   st->other_known ? ms (b2, sizeof b2, c->other_ns) : "-",
-                                  percent (b2, sizeof b2, c->utilization));
+                                  percent (b3, sizeof b3, c->utilization));
         }
     }
 

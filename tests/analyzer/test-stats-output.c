@@ -252,6 +252,62 @@ test_text (void)
   g_assert_true (g_utf8_validate (text, -1, NULL));
 }
 
+#define MS G_GUINT64_CONSTANT (1000000)
+
+/* Two CPUs over 10 ms: CPU 0 runs thread 7 for 6 ms and an untraced
+ * process for 3 ms, CPU 1 runs thread 8 for 2 ms; every column differs. */
+static WeftModel *
+cpu_sample (gboolean system_wide)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 7, 7);
+  WeftBuilderStream w = weft_builder_thread (b, 7, 8);
+  WeftBuilderStream c0 = weft_builder_cpu (b, 0);
+  WeftBuilderStream c1 = weft_builder_cpu (b, 1);
+
+  weft_builder_set_metadata (b, "cpu_count", "2");
+  if (system_wide)
+    weft_builder_set_metadata (b, "system_wide", "true");
+  weft_builder_span_begin (b, s, T0, "work");
+  weft_builder_span_end (b, s, T0 + 10 * MS);
+  weft_builder_span_begin (b, w, T0 + 1 * MS, "side");
+  weft_builder_span_end (b, w, T0 + 3 * MS);
+  SW (c0, 0, WEFT_TID_IDLE, PREEMPTED, 7);
+  SW (c0, 6 * MS, 7, PREEMPTED, WEFT_TID_OTHER);
+  SW (c0, 9 * MS, WEFT_TID_OTHER, PREEMPTED, WEFT_TID_IDLE);
+  SW (c1, 1 * MS, WEFT_TID_IDLE, PREEMPTED, 8);
+  SW (c1, 3 * MS, 8, BLOCKED, WEFT_TID_IDLE);
+  return stats_util_model (b);
+}
+
+/* The text CPU table, column by column (each column once had the value of
+ * another). */
+static void
+test_text_cpus (void)
+{
+  g_autoptr (WeftModel) m = cpu_sample (TRUE);
+  g_autoptr (WeftStats) st = weft_stats_new_whole (m);
+  g_autofree char *text = weft_stats_to_text (st, "cpus.weft", 0);
+  g_autoptr (WeftModel) m2 = cpu_sample (FALSE);
+  g_autoptr (WeftStats) st2 = weft_stats_new_whole (m2);
+  g_autofree char *text2 = weft_stats_to_text (st2, "cpus.weft", 0);
+
+  g_assert_nonnull (strstr (text, "\nCPUs\n"
+                                  "     cpu       busy ms      other ms    util\n"
+                                  "       0         6.000         3.000   60.0%\n"
+                                  "       1         2.000         0.000   20.0%\n"));
+  /* Not recorded system-wide: other time unknown, the rest unchanged. */
+  g_assert_nonnull (strstr (text2, "\nCPUs\n"
+                                   "     cpu       busy ms      other ms    util\n"
+                                   "       0         6.000             -   60.0%\n"
+                                   "       1         2.000             -   20.0%\n"));
+  g_assert_nonnull (strstr (text, "\nParallelism  0.80 running on average, at most 2\n"
+                                  " running       time ms   share\n"
+                                  "       0         4.000   40.0%\n"
+                                  "       1         4.000   40.0%\n"
+                                  "       2         2.000   20.0%\n"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -262,5 +318,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/stats-output/json-escapes", test_json_writer_escapes);
   g_test_add_func ("/weft/stats-output/csv", test_csv);
   g_test_add_func ("/weft/stats-output/text", test_text);
+  g_test_add_func ("/weft/stats-output/text-cpus", test_text_cpus);
   return g_test_run ();
 }
