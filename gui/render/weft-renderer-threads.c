@@ -65,6 +65,24 @@ draw_states (WeftFrame *f, const WeftLane *lane, double y, double h)
       }
 }
 
+/* A highlighted span's outline, two device pixels wide, over its fill;
+ * a span too narrow for a hole in the outline is filled instead. */
+static void
+draw_outline (WeftFrame *f, const WeftColor *c, double x0, double x1, double y, double h)
+{
+  double px = 1.0 / f->vp->scale / f->col_w, t = 2 / f->vp->scale;
+
+  if ((x1 - x0) < 6 * px || h < 3 * t)
+    {
+      _weft_frame_rect (f, c, x0, MAX (x1, x0 + px), y, y + h);
+      return;
+    }
+  _weft_frame_rect (f, c, x0, x1, y, y + t);
+  _weft_frame_rect (f, c, x0, x1, y + h - t, y + h);
+  _weft_frame_rect (f, c, x0, x0 + 2 * px, y + t, y + h - t);
+  _weft_frame_rect (f, c, x1 - 2 * px, x1, y + t, y + h - t);
+}
+
 static void
 draw_row (WeftFrame *f, const WeftLane *lane, guint depth, double y)
 {
@@ -72,6 +90,7 @@ draw_row (WeftFrame *f, const WeftLane *lane, guint depth, double y)
   const WeftColor thread_color = _weft_frame_thread_color (f, lane->index);
   double h = WEFT_R_ROW_H - 1, px = 1.0 / f->vp->scale / f->col_w; /* a device pixel in columns */
   const WeftModelThread *t = weft_model_get_thread (f->model, lane->index);
+  gboolean any_highlight = FALSE;
 
   f->sub = 1 + depth; /* each row is a lane of the level-of-detail index */
   _weft_fetch_span_row (f, lane->index, depth, items);
@@ -81,8 +100,8 @@ draw_row (WeftFrame *f, const WeftLane *lane, guint depth, double y)
       WeftColor c = weft_palette_span_color (f->pal, &thread_color, it->name);
       double x1 = it->x1;
 
-      if (f->vp->highlight_name != WEFT_VIEWPORT_NONE && it->name == f->vp->highlight_name)
-        c = f->pal->highlight;
+      if (weft_viewport_highlights_name (f->vp, it->name))
+        any_highlight = TRUE;
       if (it->kind == WEFT_LOD_ITEM_MERGED)
         {
           /* sub-pixel spans: the more of the column they cover, the
@@ -99,6 +118,24 @@ draw_row (WeftFrame *f, const WeftLane *lane, guint depth, double y)
       _weft_frame_rect (f, &c, it->x0, x1, y, y + h);
     }
   _weft_batch_flush (f->batch);
+
+  /* search matches, outlined over the fills (merged runs whose main
+   * name matches are filled: too narrow for an outline) */
+  if (any_highlight)
+    {
+      for (guint k = 0; k < items->len; k++)
+        {
+          const WeftLodItem *it = &g_array_index (items, WeftLodItem, k);
+          double x1 = it->x1;
+
+          if (!weft_viewport_highlights_name (f->vp, it->name))
+            continue;
+          if (it->kind == WEFT_LOD_ITEM_SPAN && (x1 - it->x0) * f->col_w >= 4)
+            x1 -= px;
+          draw_outline (f, &f->pal->highlight, it->x0, x1, y, h);
+        }
+      _weft_batch_flush (f->batch);
+    }
 
   /* names inside the spans that are wide enough, elided */
   for (guint k = 0; k < items->len; k++)

@@ -40,7 +40,24 @@ typedef struct
   guint64 selection_end;
   guint32 highlight_thread; /* a model thread index to emphasise, or NONE */
   guint32 highlight_name;   /* a span name id to outline (search), or NONE */
+  /* The span names to outline (search matches): a bitmap indexed by name
+   * id, bit (id & 7) of byte id / 8, over n_highlight_names bytes; ids
+   * past its end are not highlighted. NULL: none. Borrowed: it must live
+   * until the draw returns. Outlined as highlight_name is. */
+  const guint8 *highlight_names;
+  gsize n_highlight_names;
 } WeftViewport;
+
+/* Whether span name id is to be outlined in vp (highlight_name or the
+ * highlight_names set). */
+static inline gboolean
+weft_viewport_highlights_name (const WeftViewport *vp, guint32 id)
+{
+  if (vp->highlight_name != WEFT_VIEWPORT_NONE && id == vp->highlight_name)
+    return TRUE;
+  return vp->highlight_names != NULL && id / 8 < vp->n_highlight_names
+         && (vp->highlight_names[id / 8] >> (id & 7)) & 1;
+}
 
 /* Fills vp with the range [start, end), size width × height, scale 1, no
  * scroll, everything shown, nothing selected or highlighted. */
