@@ -173,41 +173,90 @@ lock_cached (WeftBuild *b, LockCache *cache, guint32 pid, guint64 address, gbool
   return cache->index[slot] - 1;
 }
 
-/* Opens a wait; a second wait for the same lock ends the first there. */
-static void
-wait_begin (WeftBuild *b, WeftThreadData *t, guint64 time, guint32 lock, guint32 flags)
+/* The open wait of t on lock, or NULL; *slot is its place in open_waits. */
+static inline WeftModelWait *
+open_wait (WeftThreadData *t, guint32 lock, gsize *slot)
 {
   for (gsize i = 0; i < t->open_waits.len; i++)
     {
       WeftModelWait *w = &t->waits.data[t->open_waits.data[i]];
       if (w->lock == lock)
         {
-          w->end = time;
-          t->open_waits.data[i] = t->open_waits.data[--t->open_waits.len];
-          break;
+          *slot = i;
+          return w;
         }
     }
+  return NULL;
+}
+
+static inline void
+open_wait_drop (WeftThreadData *t, gsize slot)
+{
+  t->open_waits.data[slot] = t->open_waits.data[--t->open_waits.len];
+}
+
+/* Opens a wait. A second wait for a lock the thread is still waiting for
+ * is nested in the first (a program's own weft_lock_wait() around a
+ * pthread_mutex_lock() that the hooks record too): it is one wait, which
+ * the outer acquire ends. The inner events stay events (other_times). */
+static void
+wait_begin (WeftBuild *b, WeftThreadData *t, guint64 time, guint32 lock, guint32 flags)
+{
+  gsize slot;
+  WeftModelWait *w = open_wait (t, lock, &slot);
+
+  if (w != NULL && (w->flags & WEFT_MODEL_WAIT_UNCLOSED))
+    {
+      w->flags |= WEFT_MODEL_WAIT_NESTED;
+      WeftVecU64_append (&t->other_times, time);
+      return;
+    }
+  /* A nested wait acquired once, whose outer acquire never came. */
+  if (w != NULL)
+    open_wait_drop (t, slot);
   WeftVecU32_append (&t->open_waits, t->waits.len);
   *WeftVecWait_push (&t->waits)
     = (WeftModelWait) { time, time, lock, flags | WEFT_MODEL_WAIT_UNCLOSED };
 }
 
+/* Acquired or woken. A nested wait ends at its first acquire but stays
+ * open for the outer one, which moves the end (the lock is held from
+ * the inner acquire, but the waiting code returns at the outer one). */
 static void
 wait_end (WeftThreadData *t, guint64 time, guint32 lock)
 {
-  for (gsize i = 0; i < t->open_waits.len; i++)
+  gsize slot;
+  WeftModelWait *w = open_wait (t, lock, &slot);
+
+  if (w == NULL)
     {
-      WeftModelWait *w = &t->waits.data[t->open_waits.data[i]];
-      if (w->lock == lock)
-        {
-          w->end = time;
-          w->flags &= ~WEFT_MODEL_WAIT_UNCLOSED;
-          t->open_waits.data[i] = t->open_waits.data[--t->open_waits.len];
-          return;
-        }
+      /* Acquired or woken without a wait we saw: still an event. */
+      WeftVecU64_append (&t->other_times, time);
+      return;
     }
-  /* Acquired or woken without a wait we saw: still an event. */
-  WeftVecU64_append (&t->other_times, time);
+  if (w->flags & WEFT_MODEL_WAIT_UNCLOSED)
+    {
+      w->end = time;
+      w->flags &= ~WEFT_MODEL_WAIT_UNCLOSED;
+      if (!(w->flags & WEFT_MODEL_WAIT_NESTED))
+        open_wait_drop (t, slot);
+      return;
+    }
+  /* The outer acquire of a nested wait: the inner one becomes an event. */
+  WeftVecU64_append (&t->other_times, w->end);
+  w->end = MAX (time, w->end);
+  open_wait_drop (t, slot);
+}
+
+/* A release ends the hope of an outer acquire for a nested wait. */
+static void
+wait_released (WeftThreadData *t, guint32 lock)
+{
+  gsize slot;
+  WeftModelWait *w = open_wait (t, lock, &slot);
+
+  if (w != NULL && !(w->flags & WEFT_MODEL_WAIT_UNCLOSED))
+    open_wait_drop (t, slot);
 }
 
 static void
@@ -411,6 +460,8 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, guint32 i
           events++;
           break;
         case WEFT_EV_LOCK_RELEASED:
+          if (t->open_waits.len > 0)
+            wait_released (t, lock_cached (b, &locks, pid, ev->id, FALSE));
           WeftVecU64_append (&t->other_times, rel);
           events++;
           break;

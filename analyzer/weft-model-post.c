@@ -144,7 +144,12 @@ _weft_model_post_threads (WeftBuild *b)
       for (gsize k = 0; k < t->open_spans.len; k++)
         t->spans.data[t->open_spans.data[k]].end = t->pub.alive_end;
       for (gsize k = 0; k < t->open_waits.len; k++)
-        t->waits.data[t->open_waits.data[k]].end = t->pub.alive_end;
+        {
+          WeftModelWait *w = &t->waits.data[t->open_waits.data[k]];
+          /* A nested wait acquired once is closed already. */
+          if (w->flags & WEFT_MODEL_WAIT_UNCLOSED)
+            w->end = t->pub.alive_end;
+        }
       WeftVecU32_clear (&t->open_spans);
       WeftVecU32_clear (&t->open_waits);
       if (t->unsorted)

@@ -69,6 +69,7 @@ typedef enum
 {
   WEFT_MODEL_WAIT_COND = 1 << 0,     /* a condition wait */
   WEFT_MODEL_WAIT_UNCLOSED = 1 << 1, /* never acquired/woken: ends at the thread's end */
+  WEFT_MODEL_WAIT_NESTED = 1 << 2,   /* held a second wait on the same lock, merged */
 } WeftModelWaitFlags;
 
 typedef struct

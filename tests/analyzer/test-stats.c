@@ -172,6 +172,75 @@ test_lock_convoy_estimated (void)
                    "concurrent, interleaved: about one core at a time (estimated)");
 }
 
+/* A program's own weft_lock_wait()/weft_lock_acquired() around a
+ * pthread_mutex_lock() that the hooks of `weft record` record too: the
+ * waits nest on one lock and are one wait. Thread 21 holds the lock
+ * [0, 100); 22 waits [10, 101) (the hooks' wait [12, 100) inside); 23
+ * waits [200, 250) but its outer acquire is missing, and a later
+ * uncontended acquire at 300 does not stretch that wait; 24's nested
+ * wait is never acquired and ends with the thread at 400. */
+static void
+test_lock_nested_waits (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s21 = weft_builder_thread (b, 20, 21);
+  WeftBuilderStream s22 = weft_builder_thread (b, 20, 22);
+  WeftBuilderStream s23 = weft_builder_thread (b, 20, 23);
+  WeftBuilderStream s24 = weft_builder_thread (b, 20, 24);
+  g_autoptr (WeftModel) m = NULL;
+  g_autoptr (WeftStats) st = NULL;
+  g_autoptr (WeftStats) part = NULL;
+  const WeftModelThread *t22;
+
+  weft_builder_set_metadata (b, "cpu_count", "4");
+  weft_builder_lock_name (b, s21, T0, 0x1000, "ledger");
+  weft_builder_span_begin (b, s21, T0, "audit");
+  weft_builder_lock_released (b, s21, T0 + 100, 0x1000);
+  weft_builder_span_end (b, s21, T0 + 100);
+
+  weft_builder_lock_wait (b, s22, T0 + 10, 0x1000);
+  weft_builder_lock_wait (b, s22, T0 + 12, 0x1000);
+  weft_builder_lock_acquired (b, s22, T0 + 100, 0x1000);
+  weft_builder_lock_acquired (b, s22, T0 + 101, 0x1000);
+  weft_builder_lock_released (b, s22, T0 + 150, 0x1000);
+
+  weft_builder_lock_wait (b, s23, T0 + 200, 0x1000);
+  weft_builder_lock_wait (b, s23, T0 + 205, 0x1000);
+  weft_builder_lock_acquired (b, s23, T0 + 250, 0x1000);
+  weft_builder_lock_released (b, s23, T0 + 260, 0x1000);
+  weft_builder_lock_acquired (b, s23, T0 + 300, 0x1000);
+  weft_builder_lock_released (b, s23, T0 + 310, 0x1000);
+
+  weft_builder_lock_wait (b, s24, T0 + 350, 0x1000);
+  weft_builder_lock_wait (b, s24, T0 + 360, 0x1000);
+  weft_builder_thread_exit (b, s24, T0 + 400);
+  m = stats_util_model (b);
+  st = weft_stats_new_whole (m);
+
+  g_assert_cmpuint (st->events, ==, 2 + 1 + 5 + 6 + 2);
+  g_assert_cmpuint (st->duration_ns, ==, 400);
+  g_assert_cmpuint (st->n_locks, ==, 1);
+  g_assert_cmpstr (st->locks[0].name, ==, "ledger");
+  g_assert_cmpuint (st->locks[0].contended, ==, 3);
+  g_assert_cmpuint (st->locks[0].wait_ns, ==, 91 + 50 + 50);
+  g_assert_cmpuint (stats_util_thread (st, 22)->lock_wait_ns, ==, 91);
+  g_assert_cmpuint (stats_util_thread (st, 23)->lock_wait_ns, ==, 50);
+  g_assert_cmpuint (stats_util_thread (st, 24)->lock_wait_ns, ==, 50);
+
+  t22 = weft_model_get_thread (m, stats_util_model_thread (m, 22));
+  g_assert_cmpuint (t22->n_waits, ==, 1);
+  g_assert_cmpuint (t22->waits[0].start, ==, 10);
+  g_assert_cmpuint (t22->waits[0].end, ==, 101);
+  g_assert_cmpuint (t22->waits[0].flags, ==, WEFT_MODEL_WAIT_NESTED);
+
+  /* A range that cuts the merged wait counts its part once. */
+  part = weft_stats_new (m, 0, 50);
+  g_assert_cmpuint (part->n_locks, ==, 1);
+  g_assert_cmpuint (part->locks[0].contended, ==, 1);
+  g_assert_cmpuint (part->locks[0].wait_ns, ==, 40);
+  g_assert_cmpuint (stats_util_thread (part, 22)->lock_wait_ns, ==, 40);
+}
+
 /* Estimate without scheduler data capped at the CPU count: three threads
  * in spans at once on a 2-CPU machine count as 2. */
 static void
@@ -565,6 +634,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/stats/alternation-one-cpu", test_alternation_one_cpu);
   g_test_add_func ("/weft/stats/parallel-two-cpus", test_parallel_two_cpus);
   g_test_add_func ("/weft/stats/lock-convoy-estimated", test_lock_convoy_estimated);
+  g_test_add_func ("/weft/stats/lock-nested-waits", test_lock_nested_waits);
   g_test_add_func ("/weft/stats/estimate-capped", test_estimate_capped);
   g_test_add_func ("/weft/stats/condition-handoff", test_condition_handoff);
   g_test_add_func ("/weft/stats/async-tasks", test_async_tasks);
