@@ -15,6 +15,7 @@ struct _WeftDocument
   GFile *file;
   char *title;
   WeftModel *model;
+  WeftLod *lod;          /* the model's level-of-detail index, for the timeline */
   WeftStats *stats;
   GArray *processes;     /* WeftDocumentProcess, by pid; names point into model */
   GPtrArray *meta_keys;  /* NULL-terminated */
@@ -48,6 +49,7 @@ weft_document_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->stats, weft_stats_free);
+  g_clear_pointer (&self->lod, weft_lod_unref);
   g_clear_pointer (&self->model, weft_model_unref);
   g_clear_pointer (&self->processes, g_array_unref);
   g_clear_pointer (&self->meta_keys, g_ptr_array_unref);
@@ -178,7 +180,8 @@ typedef struct
   gpointer data;
 } Forward;
 
-/* The model reports 0–1 of its own pass; the bar shows it after the open. */
+/* The model and its index report 0–1 of their pass; the bar shows it
+ * after the open. */
 static void
 model_progress (double fraction, gpointer user_data)
 {
@@ -240,10 +243,13 @@ weft_document_load (GFile *file, GCancellable *cancellable, WeftDocumentProgress
   if (progress != NULL)
     progress (OPEN_SHARE, progress_data);
 
-  self->model = weft_model_new (reader, progress != NULL ? model_progress : NULL, &forward,
-                                cancellable, error);
-  if (self->model == NULL)
+  /* The index is built here, in the loading thread, so the first frame of
+   * the timeline does not wait for it. */
+  self->lod = weft_lod_new_for_reader (reader, progress != NULL ? model_progress : NULL, &forward,
+                                       cancellable, error);
+  if (self->lod == NULL)
     return NULL;
+  self->model = weft_model_ref (weft_lod_get_model (self->lod));
   copy_from_reader (self, reader);
   g_clear_pointer (&reader, weft_reader_free);
 
@@ -412,6 +418,13 @@ weft_document_get_model (WeftDocument *self)
 {
   g_return_val_if_fail (WEFT_IS_DOCUMENT (self), NULL);
   return self->model;
+}
+
+WeftLod *
+weft_document_get_lod (WeftDocument *self)
+{
+  g_return_val_if_fail (WEFT_IS_DOCUMENT (self), NULL);
+  return self->lod;
 }
 
 const WeftStats *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * weft-document.h: one opened trace, as the viewer holds it: the file,
- * its model (analyzer/weft-model.h), the statistics of the whole trace,
+ * its model (analyzer/weft-model.h) and level-of-detail index, the statistics of the whole trace,
  * the recording's metadata and what the file lost. Loading runs in a
  * worker thread, reports its progress on the caller's main context and
  * can be cancelled.
@@ -15,6 +15,7 @@
 
 #include <gio/gio.h>
 
+#include "weft-lod.h"
 #include "weft-model.h"
 #include "weft-stats.h"
 
@@ -69,6 +70,9 @@ GFile *weft_document_get_file (WeftDocument *self);
 /* The file's name for titles (its display name). */
 const char *weft_document_get_title (WeftDocument *self);
 WeftModel *weft_document_get_model (WeftDocument *self);
+/* The model's level-of-detail index (analyzer/weft-lod.h), built while
+ * loading: what the timeline and the minimap draw from. Borrowed. */
+WeftLod *weft_document_get_lod (WeftDocument *self);
 /* The statistics of the whole trace (SPEC §5), verdict included. */
 const WeftStats *weft_document_get_stats (WeftDocument *self);
 const WeftDocumentFacts *weft_document_get_facts (WeftDocument *self);

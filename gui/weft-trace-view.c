@@ -5,7 +5,10 @@
 
 #include <glib/gi18n.h>
 
-#include "weft-summary-view.h"
+#include "weft-minimap.h"
+#include "weft-search-bar.h"
+#include "weft-side-pane.h"
+#include "weft-timeline.h"
 
 struct _WeftTraceView
 {
@@ -15,7 +18,11 @@ struct _WeftTraceView
   GtkWidget *content; /* bound so that dispose_template unparents it */
   GtkRevealer *damage_revealer;
   GtkLabel *damage_label;
-  WeftSummaryView *summary_view;
+  GtkPaned *paned;
+  WeftSearchBar *search_bar;
+  WeftMinimap *minimap;
+  WeftTimeline *timeline;
+  WeftSidePane *side_pane;
 
   /* Owned references */
   WeftSession *session;
@@ -55,6 +62,9 @@ static void
 on_document_changed (WeftTraceView *self, GParamSpec *pspec, WeftSession *session)
 {
   update_damage (self);
+  /* Keys go to the timeline as soon as a trace shows. */
+  if (weft_session_get_document (session) != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->timeline));
 }
 
 static void
@@ -116,12 +126,19 @@ weft_trace_view_class_init (WeftTraceViewClass *klass)
       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (WEFT_TYPE_SUMMARY_VIEW);
+  g_type_ensure (WEFT_TYPE_SEARCH_BAR);
+  g_type_ensure (WEFT_TYPE_MINIMAP);
+  g_type_ensure (WEFT_TYPE_TIMELINE);
+  g_type_ensure (WEFT_TYPE_SIDE_PANE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/weft/Weft/weft-trace-view.ui");
   gtk_widget_class_bind_template_child (widget_class, WeftTraceView, content);
   gtk_widget_class_bind_template_child (widget_class, WeftTraceView, damage_revealer);
   gtk_widget_class_bind_template_child (widget_class, WeftTraceView, damage_label);
-  gtk_widget_class_bind_template_child (widget_class, WeftTraceView, summary_view);
+  gtk_widget_class_bind_template_child (widget_class, WeftTraceView, paned);
+  gtk_widget_class_bind_template_child (widget_class, WeftTraceView, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, WeftTraceView, minimap);
+  gtk_widget_class_bind_template_child (widget_class, WeftTraceView, timeline);
+  gtk_widget_class_bind_template_child (widget_class, WeftTraceView, side_pane);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "wefttraceview");
 }
@@ -130,6 +147,13 @@ static void
 weft_trace_view_init (WeftTraceView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+weft_trace_view_get_timeline (WeftTraceView *self)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_VIEW (self), NULL);
+  return GTK_WIDGET (self->timeline);
 }
 
 GtkWidget *
@@ -159,7 +183,10 @@ weft_trace_view_set_session (WeftTraceView *self, WeftSession *session)
   if (session != NULL)
     g_signal_connect_object (session, "notify::document", G_CALLBACK (on_document_changed), self,
                              G_CONNECT_SWAPPED);
-  weft_summary_view_set_session (self->summary_view, session);
+  weft_search_bar_set_session (self->search_bar, session);
+  weft_minimap_set_session (self->minimap, session);
+  weft_timeline_set_session (self->timeline, session);
+  weft_side_pane_set_session (self->side_pane, session);
   update_damage (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

@@ -21,4 +21,7 @@ GtkWidget *weft_trace_view_new (void);
 WeftSession *weft_trace_view_get_session (WeftTraceView *self);
 void weft_trace_view_set_session (WeftTraceView *self, WeftSession *session);
 
+/* The WeftTimeline (borrowed): for the window's shortcuts and the tests. */
+GtkWidget *weft_trace_view_get_timeline (WeftTraceView *self);
+
 G_END_DECLS

@@ -35,6 +35,7 @@ typedef struct
   guint hidden_rows; /* THREAD: deeper rows left out (weft_renderer_set_max_span_rows) */
   guint color_key;   /* THREAD: its key for weft_palette_thread_color() */
   const char *label; /* owned by the renderer */
+  gboolean collapsed; /* PROCESS: folded to its header (weft_renderer_set_process_collapsed) */
 } WeftLane;
 
 typedef enum

@@ -58,6 +58,33 @@ add_lane (Builder *b, WeftLaneKind kind, guint index, guint process, double heig
   b->y += height;
 }
 
+/* A thread of a folded group: no lane, but its colour key, so that it
+ * keeps its colour in the CPU lanes whatever is folded. */
+static void
+skip_thread (Builder *b, guint index)
+{
+  b->self->thread_keys[index] = b->next_key++;
+}
+
+static gboolean
+is_collapsed (WeftRenderer *self, guint process)
+{
+  return g_hash_table_contains (self->collapsed, GUINT_TO_POINTER (process + 1u));
+}
+
+/* A group's header; the group's lanes follow unless it is folded. */
+static void
+add_process (Builder *b, guint process, char *label)
+{
+  WeftRenderer *self = b->self;
+
+  b->y += WEFT_R_GROUP_GAP;
+  add_lane (b, WEFT_LANE_PROCESS, process, process, WEFT_R_PROCESS_H, label);
+  g_array_index (self->lanes, WeftLane, self->lanes->len - 1).collapsed
+      = is_collapsed (self, process);
+  b->y += WEFT_R_GAP;
+}
+
 static char *
 thread_label (WeftModel *m, const WeftModelThread *t)
 {
@@ -190,29 +217,38 @@ _weft_renderer_layout (WeftRenderer *self)
       const WeftModelProcess *proc = weft_model_get_process (m, p);
       const char *name = weft_model_get_name (m, proc->name);
 
-      b.y += WEFT_R_GROUP_GAP;
-      add_lane (&b, WEFT_LANE_PROCESS, p, p, WEFT_R_PROCESS_H,
-                *name != '\0' ? g_strdup_printf ("%s  pid %u", name, proc->pid)
-                              : g_strdup_printf ("process %u", proc->pid));
-      b.y += WEFT_R_GAP;
+      gboolean folded = is_collapsed (self, p);
+
+      add_process (&b, p,
+                   *name != '\0' ? g_strdup_printf ("%s  pid %u", name, proc->pid)
+                                 : g_strdup_printf ("process %u", proc->pid));
       for (guint i = 0; i < proc->n_threads; i++)
         if (proc->threads[i] < n_threads && !placed[proc->threads[i]])
           {
             placed[proc->threads[i]] = TRUE;
-            add_thread (&b, proc->threads[i], p);
+            if (folded)
+              skip_thread (&b, proc->threads[i]);
+            else
+              add_thread (&b, proc->threads[i], p);
           }
-      add_tasks_and_counters (&b, p);
+      if (!folded)
+        add_tasks_and_counters (&b, p);
     }
   if (has_orphans (self, placed))
     {
-      b.y += WEFT_R_GROUP_GAP;
-      add_lane (&b, WEFT_LANE_PROCESS, WEFT_MODEL_NONE, WEFT_MODEL_NONE, WEFT_R_PROCESS_H,
-                g_strdup ("other"));
-      b.y += WEFT_R_GAP;
+      gboolean folded = is_collapsed (self, WEFT_MODEL_NONE);
+
+      add_process (&b, WEFT_MODEL_NONE, g_strdup ("other"));
       for (guint i = 0; i < n_threads; i++)
         if (!placed[i])
-          add_thread (&b, i, WEFT_MODEL_NONE);
-      add_tasks_and_counters (&b, WEFT_MODEL_NONE);
+          {
+            if (folded)
+              skip_thread (&b, i);
+            else
+              add_thread (&b, i, WEFT_MODEL_NONE);
+          }
+      if (!folded)
+        add_tasks_and_counters (&b, WEFT_MODEL_NONE);
     }
   self->content_height = b.y + WEFT_R_GAP;
   counter_ranges (self);

@@ -105,6 +105,8 @@ struct _WeftRenderer
   double lane_scale;    /* weft_renderer_set_lane_scale() */
   guint parallel_top;   /* the strip's top line: the core count */
   guint n_lanes_before_groups; /* parallelism + CPU lanes */
+  GHashTable *collapsed;  /* folded process groups: process index + 1 (0 is NONE) */
+  gboolean show_disclosure;
 
   /* Scratch reused from frame to frame */
   GArray *columns;      /* bytes for one lane's columns */

@@ -85,6 +85,29 @@ label_thread (WeftFrame *f, const WeftLane *lane, double y, double room)
     }
 }
 
+/* A small triangle at (x, cy): pointing right when folded, down when not. */
+static void
+draw_disclosure (WeftFrame *f, double x, double cy, gboolean collapsed)
+{
+  cairo_t *cr = f->cr;
+
+  if (collapsed)
+    {
+      cairo_move_to (cr, x + 2, cy - 4.5);
+      cairo_line_to (cr, x + 8, cy);
+      cairo_line_to (cr, x + 2, cy + 4.5);
+    }
+  else
+    {
+      cairo_move_to (cr, x, cy - 3);
+      cairo_line_to (cr, x + 9, cy - 3);
+      cairo_line_to (cr, x + 4.5, cy + 3);
+    }
+  cairo_close_path (cr);
+  weft_color_set_source (cr, &f->pal->dim);
+  cairo_fill (cr);
+}
+
 void
 _weft_draw_labels (WeftFrame *f, guint first_lane, guint last_lane)
 {
@@ -99,8 +122,15 @@ _weft_draw_labels (WeftFrame *f, guint first_lane, guint last_lane)
       cairo_save (cr);
       if (lane->kind == WEFT_LANE_PROCESS)
         {
+          double x = WEFT_R_PAD;
+
+          if (f->self->show_disclosure)
+            {
+              draw_disclosure (f, x, y + lane->height / 2, lane->collapsed);
+              x += 14;
+            }
           /* the group's band runs under the lanes: its name may too */
-          _weft_frame_text (f, f->bold, lane->label, WEFT_R_PAD, mid, f->vp->width - 2 * WEFT_R_PAD,
+          _weft_frame_text (f, f->bold, lane->label, x, mid, f->vp->width - x - WEFT_R_PAD,
                             WEFT_ALIGN_LEFT, &f->pal->foreground, 3);
           cairo_restore (cr);
           continue;

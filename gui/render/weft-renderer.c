@@ -29,6 +29,7 @@ weft_renderer_finalize (GObject *object)
   g_clear_pointer (&self->items, g_array_unref);
   g_clear_pointer (&self->count, weft_render_count_free);
   g_clear_pointer (&self->tiles, _weft_tile_cache_free);
+  g_clear_pointer (&self->collapsed, g_hash_table_unref);
   _weft_batch_clear (&self->batch);
   G_OBJECT_CLASS (weft_renderer_parent_class)->finalize (object);
 }
@@ -45,6 +46,7 @@ weft_renderer_init (WeftRenderer *self)
   self->max_span_rows = WEFT_R_DEFAULT_SPAN_ROWS;
   self->lane_scale = 1.0;
   self->complete = TRUE;
+  self->collapsed = g_hash_table_new (NULL, NULL);
   self->columns = g_array_new (FALSE, FALSE, 1);
   self->items = g_array_new (FALSE, FALSE, sizeof (WeftLodItem));
   for (guint i = 0; i < WEFT_BATCH_SLOTS; i++)
@@ -141,6 +143,38 @@ weft_renderer_get_lane_scale (WeftRenderer *self)
 {
   g_return_val_if_fail (WEFT_IS_RENDERER (self), 1.0);
   return self->lane_scale;
+}
+
+/* The key of a process group: the index + 1, so that NONE (G_MAXUINT)
+ * becomes 0 and fits a pointer key that is never NULL otherwise. */
+#define COLLAPSED_KEY(process) GUINT_TO_POINTER ((process) + 1u)
+
+void
+weft_renderer_set_process_collapsed (WeftRenderer *self, guint process, gboolean collapsed)
+{
+  g_return_if_fail (WEFT_IS_RENDERER (self));
+
+  if (weft_renderer_get_process_collapsed (self, process) == !!collapsed)
+    return;
+  if (collapsed)
+    g_hash_table_add (self->collapsed, COLLAPSED_KEY (process));
+  else
+    g_hash_table_remove (self->collapsed, COLLAPSED_KEY (process));
+  _weft_renderer_layout (self);
+}
+
+gboolean
+weft_renderer_get_process_collapsed (WeftRenderer *self, guint process)
+{
+  g_return_val_if_fail (WEFT_IS_RENDERER (self), FALSE);
+  return g_hash_table_contains (self->collapsed, COLLAPSED_KEY (process));
+}
+
+void
+weft_renderer_set_show_disclosure (WeftRenderer *self, gboolean show)
+{
+  g_return_if_fail (WEFT_IS_RENDERER (self));
+  self->show_disclosure = !!show;
 }
 
 void

@@ -73,6 +73,17 @@ void weft_renderer_draw (WeftRenderer *self, cairo_t *cr, const WeftViewport *vp
 
 /* ---- layout, for the viewer ---- */
 
+/* Folds process group process (a WEFT_LANE_PROCESS lane's index: a model
+ * process, or WEFT_MODEL_NONE for the threads of none) to its header:
+ * its threads, task rows and counters leave the layout, the threads keep
+ * their colours. Changes the layout. */
+void weft_renderer_set_process_collapsed (WeftRenderer *self, guint process, gboolean collapsed);
+gboolean weft_renderer_get_process_collapsed (WeftRenderer *self, guint process);
+/* Draws a disclosure triangle before each process header, for a viewer
+ * where a click on the header folds the group (default FALSE: pictures
+ * have none). */
+void weft_renderer_set_show_disclosure (WeftRenderer *self, gboolean show);
+
 guint weft_renderer_get_n_lanes (WeftRenderer *self);
 const WeftLane *weft_renderer_get_lane (WeftRenderer *self, guint index);
 /* The lanes' total height: the vertical scroll runs from 0 to this minus
