@@ -57,6 +57,7 @@ struct _WeftJson
   gboolean capture_truncated;
 
   guint trailing_commas;
+  gboolean at_start; /* before the document: a byte order mark may come */
   gboolean error_eof;
   GError *error;
 };
@@ -66,6 +67,7 @@ init_common (WeftJson *j)
 {
   j->scratch = g_string_sized_new (256);
   j->state = S_VALUE;
+  j->at_start = TRUE;
 }
 
 WeftJson *
@@ -93,6 +95,7 @@ _weft_json_reset_memory (WeftJson *j, const guint8 *data, gsize len)
   j->stream_next = FALSE;
   j->capture = NULL;
   j->trailing_commas = 0;
+  j->at_start = TRUE;
   j->error_eof = FALSE;
   j->text = NULL;
   j->len = 0;
@@ -683,6 +686,17 @@ next_token (WeftJson *j)
     return WEFT_JSON_ERROR;
   if (j->state == S_STREAMING)
     return fail (j, "internal: a streamed string was not read");
+  if (G_UNLIKELY (j->at_start))
+    {
+      /* A UTF-8 byte order mark before the document, as some Windows
+       * tools write it: Perfetto and Python's json accept it. Offsets
+       * still count it (they are the file's). */
+      j->at_start = FALSE;
+      if (ensure (j, 3) && memcmp (j->p, "\xef\xbb\xbf", 3) == 0)
+        j->p += 3;
+      if (j->error != NULL)
+        return WEFT_JSON_ERROR;
+    }
   if (!skip_ws_or_eof (j, &tok))
     return tok;
   switch (j->state)

@@ -326,6 +326,33 @@ test_is_object (void)
   g_assert_false (_weft_json_is_object ("key=value", 9));
 }
 
+/* A UTF-8 byte order mark before the document is skipped (error offsets
+ * still count it); anywhere else it is an error, and half a mark too. */
+static void
+test_bom (void)
+{
+  g_autofree char *a = tokens_of ("\xef\xbb\xbf [1]");
+  g_autofree char *b = tokens_of ("\xef\xbb\xbf{\"a\" 1}");
+  g_autofree char *c = tokens_of ("[\xef\xbb\xbf1]");
+  g_autofree char *d = tokens_of ("\xef\xbb[1]");
+  g_autofree char *e = tokens_of ("\xef\xbb\xbf");
+  g_autofree char *f = tokens_of ("\xef\xbb\xbf\xef\xbb\xbf[]");
+
+  g_assert_cmpstr (a, ==, "[ num:1 ] eof ");
+  g_assert_cmpstr (b, ==, "{ key:a error:malformed JSON at byte 8: expected ':' after an object key ");
+  g_assert_cmpstr (c, ==, "[ error:malformed JSON at byte 1: unexpected character (expected a value) ");
+  g_assert_cmpstr (d, ==, "error:malformed JSON at byte 0: unexpected character (expected a value) ");
+  g_assert_cmpstr (e, ==, "error:malformed JSON at byte 3: unexpected end of file ");
+  g_assert_cmpstr (f, ==, "error:malformed JSON at byte 3: unexpected character (expected a value) ");
+  /* read one byte at a time: the mark arrives in pieces */
+  for (gsize step = 1; step <= 3; step++)
+    {
+      g_autofree char *t = tokens_trickled ("\xef\xbb\xbf [1]", step);
+
+      g_assert_cmpstr (t, ==, a);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -340,5 +367,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/chrome/json/capture", test_capture);
   g_test_add_func ("/weft/chrome/json/decimal", test_decimal);
   g_test_add_func ("/weft/chrome/json/is-object", test_is_object);
+  g_test_add_func ("/weft/chrome/json/bom", test_bom);
   return g_test_run ();
 }

@@ -402,6 +402,32 @@ test_mutations (void)
   g_assert_cmpuint (failed, >, 1000);
 }
 
+/* A UTF-8 byte order mark before the document (Windows tools write one),
+ * in plain and gzip files, through the importer and by content. */
+static void
+test_bom (void)
+{
+  static const char *const names[] = { "bom.json", "bom.json.gz" };
+  static const char *const expect = "thread 1/1\n"
+                                    "  1000 B caf\xc3\xa9\n"
+                                    "  2000 instant mark\n"
+                                    "  3500 E\n";
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "chrome", "data", names[i], NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (WeftReader) opened = NULL;
+      g_autofree char *dump = NULL;
+
+      check_fixture (names[i], expect, "0", "");
+      opened = weft_trace_file_open (path, NULL, &error);
+      g_assert_no_error (error);
+      dump = chrome_test_dump (opened);
+      g_assert_cmpstr (dump, ==, expect);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -417,6 +443,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/chrome/quirks/gzip-damaged", test_gzip_damaged);
   g_test_add_func ("/weft/chrome/quirks/missing-file", test_missing_file);
   g_test_add_func ("/weft/chrome/quirks/cancel", test_cancel);
+  g_test_add_func ("/weft/chrome/quirks/bom", test_bom);
   g_test_add_func ("/weft/chrome/quirks/hostile", test_hostile);
   g_test_add_func ("/weft/chrome/quirks/mutations", test_mutations);
   return g_test_run ();
