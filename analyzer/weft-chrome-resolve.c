@@ -8,7 +8,11 @@
  * An async key's outermost begin/end pair is one Weft task; begins nested
  * inside it are slices of the same task, folded into it (Weft's own export
  * writes a task's suspension as a nested slice named "suspended" in
- * category weft.task, which comes back as suspend/resume).
+ * category weft.task, which comes back as suspend/resume). As Perfetto's
+ * SliceTracker on the key's track, an end closes the innermost open slice
+ * of its name (an unnamed end or begin matches any), cutting what is open
+ * inside it: Node's async_hooks reuse ids across threads, so an end often
+ * is not the innermost begin's.
  */
 #include "weft-chrome-import-private.h"
 
@@ -16,10 +20,33 @@
 
 typedef struct
 {
-  guint depth;
+  GArray *names;      /* guint32: the open slices' names, outermost first */
   guint suspended_at; /* depth of the open "suspended" slice, 0 if none */
   guint64 task;
 } AsyncState;
+
+static void
+async_state_free (gpointer data)
+{
+  AsyncState *st = data;
+
+  g_array_unref (st->names);
+  g_free (st);
+}
+
+/* The innermost open slice an end of this name closes, or -1. */
+static gint64
+async_match (const AsyncState *st, guint32 name, guint32 no_name)
+{
+  for (guint i = st->names->len; i > 0; i--)
+    {
+      guint32 open = g_array_index (st->names, guint32, i - 1);
+
+      if (name == no_name || open == no_name || open == name)
+        return (gint64) i - 1;
+    }
+  return -1;
+}
 
 static int
 by_time (const void *a, const void *b)
@@ -96,7 +123,7 @@ give (WeftChromeImport *im, const WeftChromeRec *from, WeftChromeRecKind kind, g
 static void
 resolve_async (WeftChromeImport *im)
 {
-  g_autoptr (GHashTable) states = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_autoptr (GHashTable) states = g_hash_table_new_full (NULL, NULL, NULL, async_state_free);
   GHashTableIter iter;
   gpointer value;
 
@@ -112,35 +139,41 @@ resolve_async (WeftChromeImport *im)
           if (st == NULL)
             {
               st = g_new0 (AsyncState, 1);
+              st->names = g_array_new (FALSE, FALSE, sizeof (guint32));
               g_hash_table_insert (states, GUINT_TO_POINTER (r->aux), st);
             }
-          if (st->depth == 0)
+          if (st->names->len == 0)
             {
               st->task = im->next_task_id++;
               give (im, r, REC_TASK_BEGIN, st->task)->name = r->name;
             }
           else if ((r->flags & REC_F_SUSPENDED) && st->suspended_at == 0)
             {
-              st->suspended_at = st->depth + 1;
+              st->suspended_at = st->names->len + 1;
               give (im, r, REC_TASK_SUSPEND, st->task);
             }
           else
             im->notes[NOTE_NESTED_ASYNC]++;
-          st->depth++;
+          g_array_append_val (st->names, r->name);
           break;
         case REC_ASYNC_END:
-          if (st == NULL || st->depth == 0)
-            {
-              im->skipped[SKIP_ASYNC_END_WITHOUT_BEGIN]++;
-              break;
-            }
-          if (st->suspended_at == st->depth)
-            {
-              st->suspended_at = 0;
-              give (im, r, REC_TASK_RESUME, st->task);
-            }
-          if (--st->depth == 0)
-            give (im, r, REC_TASK_END, st->task);
+          {
+            gint64 at = st != NULL ? async_match (st, r->name, im->s_no_name) : -1;
+
+            if (at < 0)
+              {
+                im->skipped[SKIP_ASYNC_END_WITHOUT_BEGIN]++;
+                break;
+              }
+            if (st->suspended_at > (guint) at)
+              {
+                st->suspended_at = 0;
+                give (im, r, REC_TASK_RESUME, st->task);
+              }
+            g_array_set_size (st->names, (guint) at);
+            if (at == 0)
+              give (im, r, REC_TASK_END, st->task);
+          }
           break;
         default: /* n, T, p: a moment of the task, an instant on its thread */
           give (im, r, REC_INSTANT, 0)->name = r->name;
@@ -149,7 +182,7 @@ resolve_async (WeftChromeImport *im)
     }
   g_hash_table_iter_init (&iter, states);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (((AsyncState *) value)->depth > 0)
+    if (((AsyncState *) value)->names->len > 0)
       im->notes[NOTE_TASK_NEVER_ENDED]++;
   g_array_set_size (im->async, 0);
 }
@@ -184,6 +217,55 @@ resolve_flows (WeftChromeImport *im)
       g_hash_table_insert (open, key, (gpointer) (guintptr) id);
     }
   g_array_set_size (im->flows, 0);
+}
+
+/* The thread a process-scoped instant of pid goes on: its main thread
+ * (tid = pid), else its thread with the lowest tid (where the process's
+ * name goes too), else a new main thread (the process has no other). */
+static guint32
+process_thread (WeftChromeImport *im, GHashTable *cache, guint32 pid)
+{
+  gpointer found = g_hash_table_lookup (cache, GUINT_TO_POINTER (pid));
+  guint32 thread = G_MAXUINT32;
+
+  if (found != NULL)
+    return GPOINTER_TO_UINT (found) - 1;
+  for (guint i = 0; i < im->threads->len; i++)
+    {
+      const WeftChromeThread *t = g_ptr_array_index (im->threads, i);
+      const WeftChromeThread *best
+          = thread != G_MAXUINT32 ? g_ptr_array_index (im->threads, thread) : NULL;
+
+      if (t->pid == pid
+          && (best == NULL || (best->tid != pid && (t->tid == pid || t->tid < best->tid))))
+        thread = i;
+    }
+  if (thread == G_MAXUINT32)
+    thread = _weft_chrome_import_thread (im, pid, pid);
+  g_hash_table_insert (cache, GUINT_TO_POINTER (pid), GUINT_TO_POINTER (thread + 1));
+  return thread;
+}
+
+void
+_weft_chrome_resolve_scoped (WeftChromeImport *im)
+{
+  g_autoptr (GHashTable) cache = g_hash_table_new (NULL, NULL);
+  gboolean have_first = im->threads->len > 0;
+  guint32 first_pid = G_MAXUINT32;
+
+  for (guint i = 0; i < im->threads->len; i++)
+    first_pid = MIN (first_pid, ((WeftChromeThread *) g_ptr_array_index (im->threads, i))->pid);
+  for (guint i = 0; i < im->scoped->len; i++)
+    {
+      const WeftChromeRec *r = &g_array_index (im->scoped, WeftChromeRec, i);
+      guint32 pid = r->extra == 'g' && have_first ? first_pid : r->aux;
+      guint32 thread = process_thread (im, cache, pid);
+      WeftChromeRec *to = _weft_chrome_import_add (im, NULL, thread, REC_INSTANT, r->ts);
+
+      to->seq = r->seq;
+      to->name = r->name;
+    }
+  g_array_set_size (im->scoped, 0);
 }
 
 void
