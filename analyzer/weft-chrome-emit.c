@@ -596,6 +596,7 @@ _weft_chrome_emit (WeftChromeImport *im, WeftBuilder *b)
 
   if (im->threads->len == 0)
     threads_from_sched (im);
+  _weft_chrome_resolve_scoped (im);
   e.min_ts = im->min_ts;
   e.shift = im->have_ts && im->min_ts < 0;
   if (e.shift)

@@ -35,6 +35,7 @@ _weft_chrome_import_init (WeftChromeImport *im)
   im->async = g_array_new (FALSE, FALSE, sizeof (WeftChromeRec));
   im->flows = g_array_new (FALSE, FALSE, sizeof (WeftChromeRec));
   im->sched = g_array_new (FALSE, FALSE, sizeof (WeftChromeRec));
+  im->scoped = g_array_new (FALSE, FALSE, sizeof (WeftChromeRec));
   im->counter_keys = g_hash_table_new (NULL, NULL);
   im->sched_comm = g_hash_table_new (NULL, NULL);
   im->sched_tgid = g_hash_table_new (NULL, NULL);
@@ -73,6 +74,7 @@ _weft_chrome_import_clear (WeftChromeImport *im)
   g_clear_pointer (&im->async, g_array_unref);
   g_clear_pointer (&im->flows, g_array_unref);
   g_clear_pointer (&im->sched, g_array_unref);
+  g_clear_pointer (&im->scoped, g_array_unref);
   g_clear_pointer (&im->counter_keys, g_hash_table_unref);
   g_clear_pointer (&im->sched_comm, g_hash_table_unref);
   g_clear_pointer (&im->sched_tgid, g_hash_table_unref);
@@ -521,6 +523,27 @@ _weft_chrome_commit_event (WeftChromeParser *p, WeftChromeEvent *ev)
     default:
       im->unsupported_phases[(guchar) ph / 32] |= 1u << ((guchar) ph % 32);
       skip_event (im, SKIP_UNSUPPORTED_PHASE);
+      return;
+    }
+
+  /* A process or global instant belongs to no thread (Perfetto puts it
+   * on a process or trace-wide track and ignores tid): it waits for the
+   * end, when the threads are known (weft-chrome-resolve.c). */
+  if ((ph == 'i' || ph == 'I') && (ev->s == 'p' || ev->s == 'g') && ev->cat != im->s_weft
+      && ev->cat != im->s_weft_lock)
+    {
+      r = _weft_chrome_import_add (im, im->scoped, 0, REC_SCOPED_INSTANT, ev->ts);
+      r->name = ev->name != 0 ? ev->name : im->s_no_name;
+      r->aux = pid;
+      r->extra = (guint32) ev->s;
+      if (ev->pid.type == ID_STR)
+        {
+          WeftChromeProcess *proc = _weft_chrome_import_process (im, pid);
+
+          if (!proc->named && proc->name == 0)
+            proc->name = ev->pid.str;
+        }
+      im->events++;
       return;
     }
 

@@ -86,6 +86,7 @@ typedef enum
   REC_FLOW_STEP,
   REC_FLOW_FINISH,  /* flags: REC_F_BIND_NEXT unless bp = "e" */
   REC_SCHED,        /* thread: cpu; name: prev tid; v: next tid; extra: WeftSwitchState */
+  REC_SCOPED_INSTANT, /* i/I with "s": "p" or "g": aux: pid; extra: the scope */
 } WeftChromeRecKind;
 
 enum
@@ -178,6 +179,7 @@ typedef struct
   GArray *async;            /* WeftChromeRec, all threads */
   GArray *flows;
   GArray *sched;
+  GArray *scoped;           /* process and global instants, placed on a thread at the end */
   GHashTable *counter_keys; /* series prefix id -> key id, or G_MAXUINT32 for several */
   GHashTable *sched_comm;   /* tid -> comm string id */
   GHashTable *sched_tgid;   /* tid -> tgid */
@@ -277,6 +279,9 @@ void _weft_chrome_sort_by_time (GArray *list);
 
 /* Pairs async events into tasks and flow events into flows. */
 void _weft_chrome_resolve (WeftChromeImport *im);
+/* Puts process and global instants on threads (after every thread is
+ * made, sched-only ones too). */
+void _weft_chrome_resolve_scoped (WeftChromeImport *im);
 
 /* Writes everything into the builder (its errors are sticky: the caller
  * sees them at weft_builder_finish_memory()). */

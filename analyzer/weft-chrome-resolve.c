@@ -219,6 +219,55 @@ resolve_flows (WeftChromeImport *im)
   g_array_set_size (im->flows, 0);
 }
 
+/* The thread a process-scoped instant of pid goes on: its main thread
+ * (tid = pid), else its thread with the lowest tid (where the process's
+ * name goes too), else a new main thread (the process has no other). */
+static guint32
+process_thread (WeftChromeImport *im, GHashTable *cache, guint32 pid)
+{
+  gpointer found = g_hash_table_lookup (cache, GUINT_TO_POINTER (pid));
+  guint32 thread = G_MAXUINT32;
+
+  if (found != NULL)
+    return GPOINTER_TO_UINT (found) - 1;
+  for (guint i = 0; i < im->threads->len; i++)
+    {
+      const WeftChromeThread *t = g_ptr_array_index (im->threads, i);
+      const WeftChromeThread *best
+          = thread != G_MAXUINT32 ? g_ptr_array_index (im->threads, thread) : NULL;
+
+      if (t->pid == pid
+          && (best == NULL || (best->tid != pid && (t->tid == pid || t->tid < best->tid))))
+        thread = i;
+    }
+  if (thread == G_MAXUINT32)
+    thread = _weft_chrome_import_thread (im, pid, pid);
+  g_hash_table_insert (cache, GUINT_TO_POINTER (pid), GUINT_TO_POINTER (thread + 1));
+  return thread;
+}
+
+void
+_weft_chrome_resolve_scoped (WeftChromeImport *im)
+{
+  g_autoptr (GHashTable) cache = g_hash_table_new (NULL, NULL);
+  gboolean have_first = im->threads->len > 0;
+  guint32 first_pid = G_MAXUINT32;
+
+  for (guint i = 0; i < im->threads->len; i++)
+    first_pid = MIN (first_pid, ((WeftChromeThread *) g_ptr_array_index (im->threads, i))->pid);
+  for (guint i = 0; i < im->scoped->len; i++)
+    {
+      const WeftChromeRec *r = &g_array_index (im->scoped, WeftChromeRec, i);
+      guint32 pid = r->extra == 'g' && have_first ? first_pid : r->aux;
+      guint32 thread = process_thread (im, cache, pid);
+      WeftChromeRec *to = _weft_chrome_import_add (im, NULL, thread, REC_INSTANT, r->ts);
+
+      to->seq = r->seq;
+      to->name = r->name;
+    }
+  g_array_set_size (im->scoped, 0);
+}
+
 void
 _weft_chrome_resolve (WeftChromeImport *im)
 {

@@ -64,7 +64,7 @@ test_begin_end (void)
                  "cut at the end of their parent");
 }
 
-/* i, I and R in every scope land on their thread; C: one series per args
+/* i, I and R on one thread (every scope: pid 1 has only thread 2); C: one series per args
  * key ("name key"), a single-key counter keeps its name, an id is part of
  * the name, numeric strings count, other values are skipped. */
 static void
@@ -83,6 +83,36 @@ test_instants_counters (void)
                  "  8000 counter fps=60\n"
                  "  9000 counter q id: 7=3\n",
                  "3", "3 counter values that are not numbers");
+}
+
+/* Instant scopes as Perfetto reads them, on Weft's threads: "t" (or none)
+ * on the event's thread; "p" ignores tid (no thread is made for it) and
+ * goes on the process's main thread, else its lowest tid, else a new main
+ * thread; "g" ignores pid and tid and goes where the lowest pid's process
+ * instants go. */
+static void
+test_instant_scopes (void)
+{
+  check_fixture ("instant-scopes.json",
+                 "thread 1/1\n"
+                 "  1000 B main\n"
+                 "  3000 instant process-1\n"
+                 "  4000 instant process-1-ghost\n"
+                 "  9000 instant global\n"
+                 "  10000 instant global-no-pid\n"
+                 "  101000 E\n"
+                 "thread 1/2\n"
+                 "  2000 instant on-thread\n"
+                 "thread 3/5\n"
+                 "  5000 instant process-3\n"
+                 "  7000 B worker\n"
+                 "  8000 E\n"
+                 "thread 3/7\n"
+                 "  6000 B worker\n"
+                 "  7000 E\n"
+                 "thread 4/4\n"
+                 "  8000 instant process-4\n",
+                 "0", "");
 }
 
 /* b/e/n and S/T/p/F: matched by category and id ("0x1F", "0x1f" and 31
@@ -290,6 +320,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/chrome/import/complete", test_complete);
   g_test_add_func ("/weft/chrome/import/begin-end", test_begin_end);
   g_test_add_func ("/weft/chrome/import/instants-counters", test_instants_counters);
+  g_test_add_func ("/weft/chrome/import/instant-scopes", test_instant_scopes);
   g_test_add_func ("/weft/chrome/import/async", test_async);
   g_test_add_func ("/weft/chrome/import/flows", test_flows);
   g_test_add_func ("/weft/chrome/import/metadata", test_metadata);
