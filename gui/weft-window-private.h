@@ -23,6 +23,7 @@ struct _WeftWindow
   AdwApplicationWindow parent_instance;
 
   /* Template widgets */
+  AdwToastOverlay *toast_overlay;
   AdwWindowTitle *window_title;
   GtkToggleButton *search_button;
   GtkSearchBar *search_bar;

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "weft-export-dialog.h"
 #include "weft-record-window.h"
 #include "weft-trace-view.h"
 #include "weft-welcome-page.h"
@@ -28,6 +29,7 @@ _weft_window_set_state (WeftWindow *self, WeftWindowState state)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load",
                                  state == WEFT_WINDOW_LOADING);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", trace);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", trace);
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), trace);
   if (!trace)
     gtk_search_bar_set_search_mode (self->search_bar, FALSE);
@@ -60,6 +62,16 @@ record_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_window_set_application (GTK_WINDOW (record),
                                gtk_window_get_application (GTK_WINDOW (self)));
   gtk_window_present (GTK_WINDOW (record));
+}
+
+static void
+export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  WeftWindow *self = WEFT_WINDOW (widget);
+
+  if (weft_session_get_document (self->session) == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (weft_export_dialog_new (self)));
 }
 
 static void
@@ -138,6 +150,7 @@ weft_window_class_init (WeftWindowClass *klass)
   g_type_ensure (WEFT_TYPE_WELCOME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/weft/Weft/weft-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, search_bar);
@@ -152,10 +165,8 @@ weft_window_class_init (WeftWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL, cancel_load_action);
   gtk_widget_class_install_action (widget_class, "win.record", NULL, record_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   _weft_window_class_init_open (widget_class);
-  /* win.export belongs to the export dialog (it needs the renderer); until
-   * it exists the Export button stays insensitive, as GTK leaves any
-   * button whose action is missing. */
 }
 
 static void
@@ -198,6 +209,14 @@ weft_window_get_session (WeftWindow *self)
 {
   g_return_val_if_fail (WEFT_IS_WINDOW (self), NULL);
   return self->session;
+}
+
+void
+weft_window_add_toast (WeftWindow *self, AdwToast *toast)
+{
+  g_return_if_fail (WEFT_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 gboolean

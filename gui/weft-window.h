@@ -27,4 +27,7 @@ gboolean weft_window_is_empty (WeftWindow *self);
 /* Starts loading file in this window, cancelling a load in progress. */
 void weft_window_load (WeftWindow *self, GFile *file);
 
+/* Shows toast (taking it) over the window's content. */
+void weft_window_add_toast (WeftWindow *self, AdwToast *toast);
+
 G_END_DECLS
