@@ -1,0 +1,400 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# expect.py: the independent oracle for the real-tool fixtures in this
+# directory. It reads each trace with Python's json module (no Weft code)
+# and replays Perfetto's rules as docs/CHROME-JSON.md documents them, then
+# writes expect.txt, which test-chrome-real.c compares with the importer's
+# model exactly:
+#
+#   threads   distinct (pid, tid) of the events that make a thread: every
+#             supported phase with a valid ts, and thread_name metadata
+#             (process metadata makes none);
+#   spans     per name, the slices Perfetto's SliceTracker keeps on a
+#             thread track: X (less the ones dropped for overlapping their
+#             parent), every B (closed, cut or never closed);
+#   tasks     per name of the outermost begin, the async tasks: a (cat, id)
+#             track (id2.local also by pid) whose slice stack goes from
+#             empty to non-empty at a b (or S).
+#
+# Usage: expect.py [DIR]   (default: the directory of this script)
+# Rerun it whenever a fixture is regenerated; commit expect.txt with them.
+
+import decimal
+import functools
+import gzip
+import json
+import os
+import sys
+
+SUPPORTED = set("XBEiIRCbenSTpFstfM")
+NAME_MAX = 4096
+PENDING = None  # the duration of a slice still open
+
+
+def to_ns(value):
+    """µs (number or numeric string) to integer ns, exactly, half away from
+    zero; None when it is not a number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float, decimal.Decimal)):
+        d = decimal.Decimal(str(value)) if isinstance(value, float) else decimal.Decimal(value)
+    elif isinstance(value, str):
+        try:
+            d = decimal.Decimal(value.strip())
+        except decimal.InvalidOperation:
+            return None
+    else:
+        return None
+    if not d.is_finite():
+        return None
+    ns = (d * 1000).quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP)
+    ns = int(ns)
+    if abs(ns) > 2**63 - 1:
+        return None
+    return ns
+
+
+def clean_name(name):
+    """Weft's names: missing or empty is "[No name]", lone surrogates become
+    U+FFFD, cut to 4 KiB on a character boundary."""
+    if not isinstance(name, str) or name == "":
+        return "[No name]"
+    b = name.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode("utf-8")
+    if len(b) > NAME_MAX:
+        b = b[:NAME_MAX]
+        b = b.decode("utf-8", "ignore").encode("utf-8")
+    return b.decode("utf-8")
+
+
+def match_name(name):
+    """The name an E or e matches with: None matches any."""
+    if not isinstance(name, str) or name == "":
+        return None
+    return clean_name(name)
+
+
+def pid_tid(value):
+    """A pid or tid as the importer keys it: numbers as numbers, numeric
+    strings as numbers, any other string as itself."""
+    if isinstance(value, bool):
+        return ("other", str(value))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        s = value.strip()
+        if s.isdigit():
+            return int(s)
+        return ("str", value)
+    return ("other", json.dumps(value))
+
+
+def load(path):
+    """The event list of a trace file: object or bare array form, gzip or
+    not, and the bare array whose closing bracket is missing (a tracer that
+    never finished its file): complete events are kept."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    text = data.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    flags = {"unclosed": False, "display_time_unit": False}
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        if not text.startswith("["):
+            raise
+        doc = load_unterminated(text)
+        flags["unclosed"] = True
+    if isinstance(doc, dict):
+        flags["display_time_unit"] = "displayTimeUnit" in doc
+        return doc.get("traceEvents", []), flags
+    return doc, flags
+
+
+def load_unterminated(text):
+    decoder = json.JSONDecoder()
+    events = []
+    pos = 1
+    n = len(text)
+    while True:
+        while pos < n and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= n or text[pos] == "]":
+            return events
+        try:
+            ev, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            return events  # the last event cut off
+        events.append(ev)
+
+
+class Stack:
+    """One track's slice stack, as Perfetto's SliceTracker keeps it: entries
+    are [ts, dur or PENDING, name, cat]."""
+
+    def __init__(self):
+        self.entries = []
+        self.cut = 0  # open slices cut at the end of an enclosing one
+
+    def close(self, ts, new_dur):
+        """MaybeCloseStack: pops what ended before ts; truncates open slices
+        inside a closed one that ended; returns False when an X of new_dur
+        would straddle the end of an enclosing slice (then it is dropped)."""
+        st = self.entries
+        incomplete = False
+        i = len(st) - 1
+        while i >= 0:
+            if i >= len(st):
+                i = len(st) - 1
+                continue
+            start, dur = st[i][0], st[i][1]
+            if dur is PENDING:
+                incomplete = True
+                i -= 1
+                continue
+            end = start + dur
+            if incomplete:
+                if ts <= end:
+                    i -= 1
+                    continue
+                self.cut += sum(1 for e in st[i + 1:] if e[1] is PENDING)
+                del st[i:]
+                incomplete = False
+                i -= 1
+                continue
+            if end < ts or (end == ts and not (dur == 0 and new_dur == 0)):
+                st.pop()
+                i -= 1
+                continue
+            if new_dur is not PENDING and ts < end and ts + new_dur > end:
+                return False
+            i -= 1
+        return True
+
+    def begin(self, ts, dur, name, cat):
+        """Returns True when the slice is kept (pushed)."""
+        if not self.close(ts, dur):
+            return False
+        self.entries.append([ts, dur, name, cat])
+        return True
+
+    def end(self, ts, name, cat):
+        """An E: closes the innermost open slice matching name and category
+        (None matches any; an E with a category needs one on the slice).
+        Returns True when something was closed."""
+        self.close(ts, PENDING)
+        st = self.entries
+        for i in range(len(st) - 1, -1, -1):
+            if st[i][1] is not PENDING:
+                continue
+            if cat is not None and st[i][3] != cat:
+                continue
+            if name is not None and st[i][2] != name:
+                continue
+            # Slices still open inside it end here too: Perfetto cuts them at
+            # the next event on the track; a .weft stream nests strictly, so
+            # Weft cuts them now. Either way they no longer match an E.
+            for j in range(i, len(st)):
+                if st[j][1] is PENDING:
+                    st[j][1] = ts - st[j][0]
+                    if j > i:
+                        self.cut += 1
+            del st[i + 1:]
+            if i == len(st) - 1:
+                st.pop()
+            return True
+        return False
+
+
+def ordered(items):
+    """Stable by ts; a run of X events with the same ts (adjacent after the
+    sort) longest first, so a parent written after its child encloses it."""
+    items = sorted(items, key=lambda it: it[0])
+    out = []
+    i = 0
+    while i < len(items):
+        j = i + 1
+        if items[i][1].get("ph") == "X":
+            while (j < len(items) and items[j][1].get("ph") == "X"
+                   and items[j][0] == items[i][0]):
+                j += 1
+        run = items[i:j]
+        if len(run) > 1:
+            run = sorted(run, key=lambda it: -it[2])
+        out.extend(run)
+        i = j
+    return out
+
+
+def async_key(ev, pid):
+    cat = ev.get("cat") if isinstance(ev.get("cat"), str) else ""
+    if "id" in ev and ev["id"] is not None:
+        return (cat, "id", json.dumps(ev["id"]) if not isinstance(ev["id"], str) else ev["id"])
+    id2 = ev.get("id2")
+    if isinstance(id2, dict):
+        if "global" in id2:
+            g = id2["global"]
+            return (cat, "id", g if isinstance(g, str) else json.dumps(g))
+        if "local" in id2:
+            loc = id2["local"]
+            return (cat, "local", pid, loc if isinstance(loc, str) else json.dumps(loc))
+    return None
+
+
+def analyse(path):
+    events, flags = load(path)
+    threads = set()
+    per_thread = {}
+    asyncs = []
+    # Weft's import notes, counted the oracle's way (names as in
+    # weft-chrome-emit.c's describe()).
+    skipped = {"E events without a matching B": 0,
+               "X events overlapping an enclosing X (dropped, as Perfetto does)": 0,
+               "X events without a valid dur": 0,
+               "async events without id": 0,
+               "async ends without a begin": 0,
+               "events without ts": 0}
+    notes = {"B slices never ended (left open)": 0,
+             "slices cut at the end of their parent": 0,
+             "async tasks never ended (left open)": 0,
+             "nested async slices folded into their task": 0,
+             "events array without its closing bracket": int(flags["unclosed"]),
+             "displayTimeUnit ignored (ts is always microseconds)":
+                 int(flags["display_time_unit"])}
+    same_start_x = 0
+    for seq, ev in enumerate(events):
+        if not isinstance(ev, dict):
+            continue
+        ph = ev.get("ph")
+        if not isinstance(ph, str) or len(ph) != 1 or ph not in SUPPORTED:
+            continue
+        pid = pid_tid(ev["pid"]) if "pid" in ev else 0
+        tid = pid_tid(ev["tid"]) if "tid" in ev else pid
+        if tid == 0 and pid != 0:
+            tid = pid
+        if ph == "M":
+            if ev.get("name") == "thread_name":
+                threads.add((pid, tid))
+            continue
+        ts = to_ns(ev.get("ts"))
+        if ts is None:
+            skipped["events without ts"] += 1
+            continue
+        threads.add((pid, tid))
+        if ph in "XBE":
+            dur = 0
+            if ph == "X":
+                dur = to_ns(ev.get("dur"))
+                if dur is None or dur < 0:
+                    skipped["X events without a valid dur"] += 1
+                    continue
+            per_thread.setdefault((pid, tid), []).append((ts, ev, dur, seq))
+        elif ph in "beSF":
+            key = async_key(ev, pid)
+            if key is None:
+                skipped["async events without id"] += 1
+                continue
+            asyncs.append((ts, ev, key, seq))
+
+    spans = {}
+    for key, items in per_thread.items():
+        stack = Stack()
+        seq_items = ordered(items)
+        for a, b in zip(seq_items, seq_items[1:]):
+            if a[1]["ph"] == "X" and b[1]["ph"] == "X" and a[0] == b[0]:
+                same_start_x += 1
+        for ts, ev, dur, _ in seq_items:
+            ph = ev["ph"]
+            cat = ev.get("cat") if isinstance(ev.get("cat"), str) and ev.get("cat") else None
+            if ph == "X":
+                name = clean_name(ev.get("name"))
+                if stack.begin(ts, dur, name, cat):
+                    spans[name] = spans.get(name, 0) + 1
+                else:
+                    skipped["X events overlapping an enclosing X (dropped, as Perfetto does)"] += 1
+            elif ph == "B":
+                name = clean_name(ev.get("name"))
+                stack.begin(ts, PENDING, name, cat)
+                spans[name] = spans.get(name, 0) + 1
+            else:
+                if not stack.end(ts, match_name(ev.get("name")), cat):
+                    skipped["E events without a matching B"] += 1
+        notes["slices cut at the end of their parent"] += stack.cut
+        notes["B slices never ended (left open)"] += sum(
+            1 for e in stack.entries if e[1] is PENDING)
+
+    tasks = {}
+    tracks = {}
+    for ts, ev, key, _ in sorted(asyncs, key=lambda it: (it[0], it[3])):
+        stack = tracks.setdefault(key, Stack())
+        cat = key[0]
+        if ev["ph"] in "bS":
+            stack.close(ts, PENDING)
+            if not stack.entries:
+                name = clean_name(ev.get("name"))
+                tasks[name] = tasks.get(name, 0) + 1
+            else:
+                notes["nested async slices folded into their task"] += 1
+            stack.begin(ts, PENDING, clean_name(ev.get("name")), cat)
+        else:
+            if not stack.end(ts, match_name(ev.get("name")), cat):
+                skipped["async ends without a begin"] += 1
+    notes["async tasks never ended (left open)"] = sum(
+        1 for st in tracks.values() if st.entries and st.entries[0][1] is PENDING)
+    return threads, spans, tasks, skipped, notes, same_start_x
+
+
+def escape(name):
+    """Names on one line: backslash and control characters as octal escapes
+    (read back with g_strcompress)."""
+    out = []
+    for ch in name:
+        if ch == "\\" or ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append("\\%03o" % ord(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def fixtures(directory):
+    names = [n for n in os.listdir(directory)
+             if n.endswith(".json") or n.endswith(".json.gz")]
+    return sorted(names)
+
+
+def main():
+    directory = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    lines = ["# expect.txt: written by expect.py from the fixtures beside it (do not edit).",
+             "# Per fixture: fixture NAME, threads N, spans N, span NCALLS NAME...,",
+             "# tasks N, task COUNT NAME..., skipped N (events the import leaves out),",
+             "# note N TEXT... (each non-zero count of the import notes), end.",
+             "# Names: backslash and control characters as \\NNN octal escapes."]
+    for name in fixtures(directory):
+        threads, spans, tasks, skipped, notes, same_start_x = analyse(os.path.join(directory, name))
+        lines.append("fixture " + name)
+        lines.append("threads %d" % len(threads))
+        lines.append("spans %d" % sum(spans.values()))
+        for span in sorted(spans, key=lambda s: s.encode("utf-8")):
+            lines.append("span %d %s" % (spans[span], escape(span)))
+        lines.append("tasks %d" % sum(tasks.values()))
+        for task in sorted(tasks, key=lambda s: s.encode("utf-8")):
+            lines.append("task %d %s" % (tasks[task], escape(task)))
+        lines.append("skipped %d" % sum(skipped.values()))
+        counts = [(n, text) for text, n in list(skipped.items()) + list(notes.items()) if n]
+        for n, text in counts:
+            lines.append("note %d %s" % (n, text))
+        lines.append("# X events starting together (ordered longest first): %d" % same_start_x)
+        lines.append("end")
+        print("%s: %d threads, %d spans (%d names), %d tasks; %s"
+              % (name, len(threads), sum(spans.values()), len(spans), sum(tasks.values()),
+                 "; ".join("%d %s" % c for c in counts)),
+              file=sys.stderr)
+    with open(os.path.join(directory, "expect.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
