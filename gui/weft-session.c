@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "weft-search.h"
+
 struct _WeftSession
 {
   GObject parent_instance;
@@ -18,6 +20,12 @@ struct _WeftSession
   gboolean has_selection;
   WeftHit item;
   gboolean has_item;
+
+  /* The search text's name ids (weft_session_get_search_name_mask), made
+   * when first asked after the text or the document changed. */
+  guint8 *search_mask;
+  gsize search_mask_len;
+  gboolean search_mask_valid;
 };
 
 G_DEFINE_FINAL_TYPE (WeftSession, weft_session, G_TYPE_OBJECT)
@@ -46,6 +54,7 @@ weft_session_finalize (GObject *object)
 
   g_clear_object (&self->document);
   g_clear_pointer (&self->search_text, g_free);
+  g_clear_pointer (&self->search_mask, g_free);
 
   G_OBJECT_CLASS (weft_session_parent_class)->finalize (object);
 }
@@ -224,6 +233,7 @@ weft_session_set_document (WeftSession *self, WeftDocument *document)
 
   if (!g_set_object (&self->document, document))
     return;
+  self->search_mask_valid = FALSE;
 
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
@@ -375,6 +385,7 @@ weft_session_set_search_text (WeftSession *self, const char *text)
     return;
   g_free (self->search_text);
   self->search_text = g_strdup (text);
+  self->search_mask_valid = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_TEXT]);
 }
 
@@ -405,4 +416,21 @@ weft_session_set_item (WeftSession *self, const WeftHit *hit)
       self->has_item = TRUE;
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+}
+
+const guint8 *
+weft_session_get_search_name_mask (WeftSession *self, gsize *n)
+{
+  g_return_val_if_fail (WEFT_IS_SESSION (self), NULL);
+  g_return_val_if_fail (n != NULL, NULL);
+
+  if (!self->search_mask_valid)
+    {
+      g_clear_pointer (&self->search_mask, g_free);
+      self->search_mask = weft_search_name_mask (weft_session_get_model (self),
+                                                 self->search_text, &self->search_mask_len);
+      self->search_mask_valid = TRUE;
+    }
+  *n = self->search_mask_len;
+  return self->search_mask;
 }

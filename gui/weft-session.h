@@ -66,4 +66,11 @@ void weft_session_set_item (WeftSession *self, const WeftHit *hit);
 const char *weft_session_get_search_text (WeftSession *self);
 void weft_session_set_search_text (WeftSession *self, const char *text);
 
+/* The span names the search text finds, for the timeline's highlights
+ * (WeftViewport.highlight_names): a bitmap by name id, *n bytes long;
+ * NULL (and 0) when the text is empty or matches no name. It changes with
+ * "notify::search-text" and "notify::document"; owned by the session,
+ * valid until either changes (copy it to keep it). */
+const guint8 *weft_session_get_search_name_mask (WeftSession *self, gsize *n);
+
 G_END_DECLS

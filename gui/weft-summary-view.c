@@ -15,7 +15,7 @@ struct _WeftSummaryView
 
   /* Template widgets */
   GtkWidget *scroller;
-  GtkBox *cards;
+  GtkFlowBox *cards;
   GtkLabel *verdict_label;
   WeftSpanList *span_list;
   AdwPreferencesGroup *recording_group;
@@ -66,7 +66,7 @@ clear_rows (WeftSummaryView *self)
   g_ptr_array_set_size (self->rows, 0);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cards))) != NULL)
-    gtk_box_remove (self->cards, child);
+    gtk_flow_box_remove (self->cards, child);
 }
 
 static void
@@ -116,7 +116,7 @@ add_card (WeftSummaryView *self, const char *name, const char *value, const char
   gtk_widget_add_css_class (caption_label, "dim-label");
   gtk_box_append (GTK_BOX (card), value_label);
   gtk_box_append (GTK_BOX (card), caption_label);
-  gtk_box_append (self->cards, card);
+  gtk_flow_box_append (self->cards, card);
 }
 
 static void
@@ -294,8 +294,12 @@ update (WeftSummaryView *self)
     add_count_card (self, "cpus", facts->n_cpu_lanes, _("CPUs"));
   if (facts->lost_events > 0)
     {
+      GtkWidget *last;
+
       add_count_card (self, "lost", facts->lost_events, _("Lost Events"));
-      gtk_widget_add_css_class (gtk_widget_get_last_child (GTK_WIDGET (self->cards)), "warning");
+      last = gtk_widget_get_last_child (GTK_WIDGET (self->cards));
+      gtk_widget_add_css_class (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (last)),
+                                "warning");
     }
 
   /* The analysis's own sentence (English, as `weft stats` prints it). */

@@ -2,8 +2,8 @@
  *
  * weft-summary-view.h: what a loaded trace contains, in words and
  * numbers: duration, events, threads, processes, the recording's
- * metadata. It stands where the timeline will be drawn and binds to the
- * session as the timeline will.
+ * metadata, the spans ranked (or those the search finds). The side pane
+ * shows it when nothing is clicked or selected.
  */
 #pragma once
 
