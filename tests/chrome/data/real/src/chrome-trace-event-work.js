@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // chrome-trace-event fixture: a streaming Tracer (the way webpack's
 // ProfilingPlugin uses it) around concurrent async work on one thread.
 // The stream is never flushed, so the array has no closing bracket.

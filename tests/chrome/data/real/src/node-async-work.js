@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Async work for the Node trace-events fixture: timers, fs reads (promise
 // and callback forms), promises, an immediate, and a worker thread doing
 // the same, so events come from two threads with their own async ids.

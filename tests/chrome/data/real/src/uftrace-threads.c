@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Two worker threads for a uftrace fixture: a small call tree each. */
 #include <pthread.h>
 #include <stdio.h>

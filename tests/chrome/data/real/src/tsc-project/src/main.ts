@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 import { Circle, Rect, Shape } from "./shapes";
 type Pair<A, B> = { first: A; second: B };
 function zip<A, B>(a: A[], b: B[]): Pair<A, B>[] {

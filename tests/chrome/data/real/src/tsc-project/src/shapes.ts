@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 export interface Shape { area(): number; name: string }
 export class Circle implements Shape {
   name = "circle";
