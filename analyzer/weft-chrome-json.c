@@ -3,64 +3,19 @@
  * weft-chrome-json.c: a streaming JSON pull tokenizer. The input is hostile:
  * every read is bounds-checked, nesting and token sizes are capped, and an
  * error names the byte offset where the document stopped making sense.
+ * This file: the window over the input, the grammar's state machine,
+ * numbers, literals, skipping and capturing values; strings are in
+ * weft-chrome-json-string.c.
  */
-#include "weft-chrome-json-private.h"
+#include "weft-chrome-json-lexer-private.h"
 
 #include <string.h>
 
 #include "weft-chrome-import.h"
 
 #define WINDOW (256 * 1024)
-#define MAX_DEPTH 512
 /* A token (string, number) longer than this is refused rather than held. */
 #define MAX_TOKEN (256u * 1024 * 1024)
-
-enum
-{
-  S_VALUE,        /* a value (the top level, or after ':') */
-  S_ARRAY_FIRST,  /* after '[': a value or ']' */
-  S_ARRAY_NEXT,   /* after an element: ',' or ']' */
-  S_OBJECT_FIRST, /* after '{': a key or '}' */
-  S_OBJECT_NEXT,  /* after a member: ',' or '}' */
-  S_COLON,        /* after a key: ':' then a value */
-  S_STREAMING,    /* inside a string handed out as WEFT_JSON_STRING_STREAM */
-  S_DONE,         /* the top-level value is complete */
-  S_FAILED,
-};
-
-struct _WeftJson
-{
-  const guint8 *buf, *p, *end; /* the window: buf[0] is at document offset base */
-  guint64 base;
-  guint8 *own; /* the window's storage for a reader source */
-  gsize own_size;
-  WeftJsonReadFunc read;
-  gpointer read_data;
-  gboolean eof;
-
-  int state;
-  guint depth;
-  guint8 stack[MAX_DEPTH]; /* '[' or '{' per open container */
-
-  guint64 tok_offset;
-  const char *text;
-  gsize len;
-  GString *scratch;  /* decoded strings with escapes */
-  gboolean skipping; /* strings are only scanned, not decoded */
-  gboolean stream_next;
-
-  /* raw capture (args objects): bytes before the window's p are flushed
-   * here on every refill */
-  GString *capture;
-  const guint8 *capture_from;
-  gsize capture_limit;
-  gboolean capture_truncated;
-
-  guint trailing_commas;
-  gboolean at_start; /* before the document: a byte order mark may come */
-  gboolean error_eof;
-  GError *error;
-};
 
 static void
 init_common (WeftJson *j)
@@ -169,8 +124,8 @@ _weft_json_stream_next_string (WeftJson *j)
   j->stream_next = TRUE;
 }
 
-static WeftJsonToken
-fail_at (WeftJson *j, guint64 offset, const char *what)
+WeftJsonToken
+_weft_json_fail_at (WeftJson *j, guint64 offset, const char *what)
 {
   if (j->error == NULL)
     g_set_error (&j->error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_SYNTAX,
@@ -179,18 +134,18 @@ fail_at (WeftJson *j, guint64 offset, const char *what)
   return WEFT_JSON_ERROR;
 }
 
-static WeftJsonToken
-fail (WeftJson *j, const char *what)
+WeftJsonToken
+_weft_json_fail (WeftJson *j, const char *what)
 {
-  return fail_at (j, j->base + (guint64) (j->p - j->buf), what);
+  return _weft_json_fail_at (j, j->base + (guint64) (j->p - j->buf), what);
 }
 
-static WeftJsonToken
-fail_eof (WeftJson *j, const char *what)
+WeftJsonToken
+_weft_json_fail_eof (WeftJson *j, const char *what)
 {
   if (j->error == NULL)
     j->error_eof = TRUE;
-  return fail (j, what);
+  return _weft_json_fail (j, what);
 }
 
 static void
@@ -207,10 +162,8 @@ capture_flush (WeftJson *j, const guint8 *upto)
   j->capture_from = upto;
 }
 
-/* Brings more input into the window, keeping everything from p on (the
- * token being lexed). FALSE at the end of input or on a read error. */
-static gboolean
-refill (WeftJson *j)
+gboolean
+_weft_json_refill (WeftJson *j)
 {
   gsize keep, n_free;
   gssize n;
@@ -225,7 +178,7 @@ refill (WeftJson *j)
   keep = (gsize) (j->end - j->p);
   if (keep > MAX_TOKEN)
     {
-      fail (j, "a single token is larger than 256 MiB");
+      _weft_json_fail (j, "a single token is larger than 256 MiB");
       return FALSE;
     }
   j->base += (guint64) (j->p - j->buf);
@@ -240,7 +193,7 @@ refill (WeftJson *j)
         {
           j->buf = j->p = j->own;
           j->end = j->own + keep;
-          fail (j, "out of memory for a long token");
+          _weft_json_fail (j, "out of memory for a long token");
           return FALSE;
         }
       j->own = grown;
@@ -285,7 +238,7 @@ skip_ws (WeftJson *j)
       j->p = p;
       if (p < end)
         return TRUE;
-      if (!refill (j))
+      if (!_weft_json_refill (j))
         return FALSE;
     }
 }
@@ -295,222 +248,9 @@ static gboolean
 ensure (WeftJson *j, gsize n)
 {
   while ((gsize) (j->end - j->p) < n)
-    if (!refill (j))
+    if (!_weft_json_refill (j))
       return FALSE;
   return TRUE;
-}
-
-static WeftJsonToken
-value_done (WeftJson *j, WeftJsonToken tok)
-{
-  if (j->depth == 0)
-    j->state = S_DONE;
-  else
-    j->state = j->stack[j->depth - 1] == '[' ? S_ARRAY_NEXT : S_OBJECT_NEXT;
-  return tok;
-}
-
-static void
-put_utf8 (GString *s, gunichar c)
-{
-  char tmp[6];
-
-  g_string_append_len (s, tmp, g_unichar_to_utf8 (c, tmp));
-}
-
-static int
-hex4 (const guint8 *p)
-{
-  int v = 0;
-
-  for (int i = 0; i < 4; i++)
-    {
-      int c = p[i], d;
-
-      if (c >= '0' && c <= '9')
-        d = c - '0';
-      else if (c >= 'a' && c <= 'f')
-        d = c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F')
-        d = c - 'A' + 10;
-      else
-        return -1;
-      v = v * 16 + d;
-    }
-  return v;
-}
-
-/* Decodes one escape at s (s[0] == '\\') into out; returns the bytes used,
- * 0 when it is invalid, -1 when more input is needed than [s, end) (only
- * when more can come: `more`). */
-static int
-decode_escape (const guint8 *s, const guint8 *end, GString *out, gboolean more)
-{
-  int need_more = more ? -1 : 0;
-
-  if (end - s < 2)
-    return need_more;
-  switch (s[1])
-    {
-    case '"':
-      g_string_append_c (out, '"');
-      return 2;
-    case '\\':
-      g_string_append_c (out, '\\');
-      return 2;
-    case '/':
-      g_string_append_c (out, '/');
-      return 2;
-    case 'b':
-      g_string_append_c (out, '\b');
-      return 2;
-    case 'f':
-      g_string_append_c (out, '\f');
-      return 2;
-    case 'n':
-      g_string_append_c (out, '\n');
-      return 2;
-    case 'r':
-      g_string_append_c (out, '\r');
-      return 2;
-    case 't':
-      g_string_append_c (out, '\t');
-      return 2;
-    case 'u':
-      {
-        int hi, lo;
-
-        if (end - s < 6)
-          return need_more;
-        hi = hex4 (s + 2);
-        if (hi < 0)
-          return 0;
-        if (hi >= 0xd800 && hi < 0xdc00)
-          {
-            /* a high surrogate wants its low half in the next escape */
-            if (end - s < 8 && more)
-              return -1;
-            if (end - s >= 8 && s[6] == '\\' && s[7] == 'u')
-              {
-                if (end - s < 12)
-                  return need_more;
-                lo = hex4 (s + 8);
-                if (lo >= 0xdc00 && lo < 0xe000)
-                  {
-                    put_utf8 (out, 0x10000 + (((gunichar) hi - 0xd800) << 10)
-                                       + ((gunichar) lo - 0xdc00));
-                    return 12;
-                  }
-              }
-            put_utf8 (out, 0xfffd);
-            return 6;
-          }
-        /* lone low surrogates and NUL (names are C strings) become U+FFFD */
-        put_utf8 (out, (hi >= 0xdc00 && hi < 0xe000) || hi == 0 ? 0xfffd : (gunichar) hi);
-        return 6;
-      }
-    default:
-      return 0;
-    }
-}
-
-#define ONES G_GUINT64_CONSTANT (0x0101010101010101)
-#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
-
-/* Whether any of 8 bytes is '"', '\\' or a control character. */
-static inline gboolean
-has_special (guint64 v)
-{
-  guint64 q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
-
-  return ((((q - ONES) & ~q) | ((b - ONES) & ~b) | ((v - ONES * 0x20) & ~v)) & HIGHS) != 0;
-}
-
-/* Plain bytes from s: stops at '"', '\\', a control character or end. */
-static inline const guint8 *
-scan_plain (const guint8 *s, const guint8 *end)
-{
-  while (end - s >= 8)
-    {
-      guint64 v;
-
-      memcpy (&v, s, 8);
-      if (has_special (v))
-        break;
-      s += 8;
-    }
-  while (s < end && *s != '"' && *s != '\\' && *s >= 0x20)
-    s++;
-  return s;
-}
-
-/* p is at the opening quote. */
-static WeftJsonToken
-lex_string (WeftJson *j, WeftJsonToken tok)
-{
-  gsize i = 1;
-  gboolean escaped = FALSE;
-  const guint8 *s;
-
-  for (;;)
-    {
-      const guint8 *end = j->end;
-
-      s = j->p + i;
-      for (;;)
-        {
-          s = scan_plain (s, end);
-          if (s >= end)
-            break;
-          if (*s == '"')
-            goto found;
-          if (*s == '\\')
-            {
-              if (end - s < 2)
-                break;
-              escaped = TRUE;
-              s += 2;
-              continue;
-            }
-          return fail_at (j, j->base + (guint64) (s - j->buf),
-                          "control character inside a string (must be escaped)");
-        }
-      i = (gsize) (s - j->p);
-      if (!refill (j))
-        return j->error != NULL ? WEFT_JSON_ERROR : fail_eof (j, "unterminated string");
-    }
-
-found:
-  if (!escaped || j->skipping)
-    {
-      j->text = (const char *) j->p + 1;
-      j->len = (gsize) (s - j->p - 1);
-    }
-  else
-    {
-      const guint8 *q = j->p + 1;
-
-      g_string_truncate (j->scratch, 0);
-      while (q < s)
-        {
-          const guint8 *plain = q;
-          int used;
-
-          while (q < s && *q != '\\')
-            q++;
-          g_string_append_len (j->scratch, (const char *) plain, q - plain);
-          if (q >= s)
-            break;
-          used = decode_escape (q, s, j->scratch, FALSE);
-          if (used <= 0)
-            return fail_at (j, j->base + (guint64) (q - j->buf), "invalid escape in a string");
-          q += used;
-        }
-      j->text = j->scratch->str;
-      j->len = j->scratch->len;
-    }
-  j->p = s + 1;
-  return tok;
 }
 
 static gboolean
@@ -567,17 +307,17 @@ lex_number (WeftJson *j)
       while (s < end && is_number_char (*s))
         s++;
       i = (gsize) (s - j->p);
-      if (s < end || !refill (j))
+      if (s < end || !_weft_json_refill (j))
         break;
     }
   if (j->error != NULL)
     return WEFT_JSON_ERROR;
   if (!number_valid ((const char *) j->p, i))
-    return fail (j, "invalid number");
+    return _weft_json_fail (j, "invalid number");
   j->text = (const char *) j->p;
   j->len = i;
   j->p += i;
-  return value_done (j, WEFT_JSON_NUMBER);
+  return _weft_json_value_done (j, WEFT_JSON_NUMBER);
 }
 
 static WeftJsonToken
@@ -590,13 +330,13 @@ lex_literal (WeftJson *j, const char *word, WeftJsonToken tok)
       if (j->error != NULL)
         return WEFT_JSON_ERROR;
       if (memcmp (j->p, word, (gsize) (j->end - j->p)) == 0)
-        return fail_eof (j, "unexpected end of file");
-      return fail (j, "unexpected character");
+        return _weft_json_fail_eof (j, "unexpected end of file");
+      return _weft_json_fail (j, "unexpected character");
     }
   if (memcmp (j->p, word, n) != 0)
-    return fail (j, "unexpected character (expected a value)");
+    return _weft_json_fail (j, "unexpected character (expected a value)");
   j->p += n;
-  return value_done (j, tok);
+  return _weft_json_value_done (j, tok);
 }
 
 static WeftJsonToken
@@ -610,7 +350,7 @@ lex_value (WeftJson *j)
     case '{':
     case '[':
       if (j->depth >= MAX_DEPTH)
-        return fail (j, "nesting deeper than 512 levels");
+        return _weft_json_fail (j, "nesting deeper than 512 levels");
       j->stack[j->depth++] = c;
       j->p++;
       j->state = c == '{' ? S_OBJECT_FIRST : S_ARRAY_FIRST;
@@ -623,9 +363,9 @@ lex_value (WeftJson *j)
           j->state = S_STREAMING;
           return WEFT_JSON_STRING_STREAM;
         }
-      if (lex_string (j, WEFT_JSON_STRING) == WEFT_JSON_ERROR)
+      if (_weft_json_lex_string (j, WEFT_JSON_STRING) == WEFT_JSON_ERROR)
         return WEFT_JSON_ERROR;
-      return value_done (j, WEFT_JSON_STRING);
+      return _weft_json_value_done (j, WEFT_JSON_STRING);
     case 't':
       return lex_literal (j, "true", WEFT_JSON_TRUE);
     case 'f':
@@ -635,7 +375,7 @@ lex_value (WeftJson *j)
     default:
       if (c == '-' || (c >= '0' && c <= '9'))
         return lex_number (j);
-      return fail (j, "unexpected character (expected a value)");
+      return _weft_json_fail (j, "unexpected character (expected a value)");
     }
 }
 
@@ -644,8 +384,8 @@ lex_key (WeftJson *j)
 {
   j->tok_offset = j->base + (guint64) (j->p - j->buf);
   if (*j->p != '"')
-    return fail (j, "expected a string key");
-  if (lex_string (j, WEFT_JSON_KEY) == WEFT_JSON_ERROR)
+    return _weft_json_fail (j, "expected a string key");
+  if (_weft_json_lex_string (j, WEFT_JSON_KEY) == WEFT_JSON_ERROR)
     return WEFT_JSON_ERROR;
   j->state = S_COLON;
   return WEFT_JSON_KEY;
@@ -657,7 +397,7 @@ close_container (WeftJson *j)
   j->tok_offset = j->base + (guint64) (j->p - j->buf);
   j->depth--;
   j->p++;
-  return value_done (j, j->stack[j->depth] == '[' ? WEFT_JSON_ARRAY_END : WEFT_JSON_OBJECT_END);
+  return _weft_json_value_done (j, j->stack[j->depth] == '[' ? WEFT_JSON_ARRAY_END : WEFT_JSON_OBJECT_END);
 }
 
 /* Skips whitespace; at the end of input, *tok says why. */
@@ -673,7 +413,7 @@ skip_ws_or_eof (WeftJson *j, WeftJsonToken *tok)
   else if (j->state == S_DONE)
     *tok = WEFT_JSON_EOF;
   else
-    *tok = fail_eof (j, "unexpected end of file");
+    *tok = _weft_json_fail_eof (j, "unexpected end of file");
   return FALSE;
 }
 
@@ -685,7 +425,7 @@ next_token (WeftJson *j)
   if (j->state == S_FAILED)
     return WEFT_JSON_ERROR;
   if (j->state == S_STREAMING)
-    return fail (j, "internal: a streamed string was not read");
+    return _weft_json_fail (j, "internal: a streamed string was not read");
   if (G_UNLIKELY (j->at_start))
     {
       /* A UTF-8 byte order mark before the document, as some Windows
@@ -702,10 +442,10 @@ next_token (WeftJson *j)
   switch (j->state)
     {
     case S_DONE:
-      return fail (j, "unexpected data after the end of the document");
+      return _weft_json_fail (j, "unexpected data after the end of the document");
     case S_COLON:
       if (*j->p != ':')
-        return fail (j, "expected ':' after an object key");
+        return _weft_json_fail (j, "expected ':' after an object key");
       j->p++;
       j->state = S_VALUE;
       if (!skip_ws_or_eof (j, &tok))
@@ -721,7 +461,7 @@ next_token (WeftJson *j)
       if (*j->p == ']')
         return close_container (j);
       if (*j->p != ',')
-        return fail (j, "expected ',' or ']' after an array element");
+        return _weft_json_fail (j, "expected ',' or ']' after an array element");
       j->p++;
       if (!skip_ws_or_eof (j, &tok))
         return tok;
@@ -739,13 +479,13 @@ next_token (WeftJson *j)
       if (*j->p == '}')
         return close_container (j);
       if (*j->p != ',')
-        return fail (j, "expected ',' or '}' after an object member");
+        return _weft_json_fail (j, "expected ',' or '}' after an object member");
       j->p++;
       if (!skip_ws_or_eof (j, &tok))
         return tok;
       return lex_key (j);
     default:
-      return fail (j, "internal: bad tokenizer state");
+      return _weft_json_fail (j, "internal: bad tokenizer state");
     }
 }
 
@@ -806,69 +546,4 @@ _weft_json_capture (WeftJson *j, WeftJsonToken tok, GString *out, gsize limit, g
   j->capture = NULL;
   *truncated = j->capture_truncated;
   return ok;
-}
-
-static gboolean
-stream_stopped (WeftJson *j)
-{
-  if (j->error == NULL)
-    g_set_error_literal (&j->error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_CANCELLED,
-                         "the import was cancelled");
-  j->state = S_FAILED;
-  return FALSE;
-}
-
-gboolean
-_weft_json_stream_string (WeftJson *j, WeftJsonSink sink, gpointer user_data)
-{
-  g_autoptr (GString) piece = g_string_sized_new (16);
-
-  if (j->state != S_STREAMING)
-    return FALSE;
-  for (;;)
-    {
-      const guint8 *s = scan_plain (j->p, j->end);
-      int used;
-
-      if (s > j->p && sink != NULL && !sink ((const char *) j->p, (gsize) (s - j->p), user_data))
-        return stream_stopped (j);
-      j->p = s;
-      if (s >= j->end)
-        {
-          if (!refill (j))
-            {
-              if (j->error == NULL)
-                fail_eof (j, "unterminated string");
-              return FALSE;
-            }
-          continue;
-        }
-      if (*s == '"')
-        {
-          j->p++;
-          value_done (j, WEFT_JSON_STRING);
-          return TRUE;
-        }
-      if (*s < 0x20)
-        {
-          fail (j, "control character inside a string (must be escaped)");
-          return FALSE;
-        }
-      g_string_truncate (piece, 0);
-      while ((used = decode_escape (j->p, j->end, piece, !j->eof)) < 0)
-        if (!refill (j))
-          {
-            if (j->error == NULL)
-              fail_eof (j, "unterminated string");
-            return FALSE;
-          }
-      if (used == 0)
-        {
-          fail (j, "invalid escape in a string");
-          return FALSE;
-        }
-      if (sink != NULL && !sink (piece->str, piece->len, user_data))
-        return stream_stopped (j);
-      j->p += used;
-    }
 }
