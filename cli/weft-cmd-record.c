@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "weft-model.h"
 #include "weft-reader.h"
@@ -104,6 +105,11 @@ print_summary (const char *path, const WeftRecordResult *r)
     fprintf (stderr, "weft: %s%s\n", r->sched ? "for -a: " : "to record it: ", r->sched_how);
   if (weft_reader_get_damage (reader) != NULL)
     fprintf (stderr, "weft: %s: %s\n", path, weft_reader_get_damage (reader));
+  /* Its events up to the kill are in the trace: libweft's pools outlive it. */
+  if (r->have_wait_status && WIFSIGNALED (r->wait_status))
+    fprintf (stderr, "weft: the command was killed by signal %d (%s); exit status %d\n",
+             WTERMSIG (r->wait_status), strsignal (WTERMSIG (r->wait_status)),
+             128 + WTERMSIG (r->wait_status));
 }
 
 int

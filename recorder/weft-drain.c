@@ -32,7 +32,37 @@ _weft_drainer_init (WeftDrainer *d, WeftPool *pool, int fd)
   d->fd = fd;
   d->items = items;
   d->n_items = pool->n_blocks;
+  d->blocks = _weft_pool_block (pool, 0);
+  d->streams = _weft_pool_stream (pool, 0);
+  d->payload = _weft_pool_payload (pool, 0);
+  d->block_size = pool->block_size;
+  d->n_streams = pool->n_streams;
   return 0;
+}
+
+void
+_weft_drainer_fini (WeftDrainer *d)
+{
+  if (d->items != NULL)
+    munmap (d->items, (size_t) d->n_items * sizeof (WeftDrainItem));
+  d->items = NULL;
+  d->n_items = 0;
+}
+
+void
+_weft_drainer_set_writer (WeftDrainer *d, WeftDrainWriteFunc write, void *data)
+{
+  d->write = write;
+  d->write_data = data;
+}
+
+static int
+put_chunk (WeftDrainer *d, uint16_t type, const void *head, size_t head_size, const void *payload,
+           size_t size)
+{
+  if (d->write != NULL)
+    return d->write (d->write_data, type, head, head_size, payload, size);
+  return weft_chunk_write (d->fd, type, head, head_size, payload, size);
 }
 
 static void
@@ -50,7 +80,7 @@ write_chunk (WeftDrainer *d, WeftPoolStream *s, uint64_t base_time, uint32_t los
     .lost = lost,
   };
 
-  if (weft_chunk_write (d->fd, WEFT_CHUNK_STREAM, &h, sizeof h, events, size) < 0)
+  if (put_chunk (d, WEFT_CHUNK_STREAM, &h, sizeof h, events, size) < 0)
     {
       if (d->error == 0)
         d->error = errno;
@@ -97,16 +127,16 @@ walk_time (const uint8_t *p, const uint8_t *end, uint64_t time)
 static void
 drain_block (WeftDrainer *d, uint32_t index, WeftDrainMode mode)
 {
-  WeftPool *pool = d->pool;
-  WeftPoolBlock *b = _weft_pool_block (pool, index);
+  WeftPoolBlock *b = &d->blocks[index];
   WeftPoolStream *s;
-  uint32_t state, committed, from;
+  uint32_t state, committed, from, stream;
   uint64_t base_time;
   const uint8_t *payload;
 
-  if (b->stream >= pool->n_streams)
+  stream = __atomic_load_n (&b->stream, __ATOMIC_RELAXED);
+  if (stream >= d->n_streams)
     return;
-  s = _weft_pool_stream (pool, b->stream);
+  s = &d->streams[stream];
   /* Its predecessor is not written yet (it filled after our scan). */
   if (b->block_seq != s->drained_blocks)
     return;
@@ -114,10 +144,12 @@ drain_block (WeftDrainer *d, uint32_t index, WeftDrainMode mode)
   if (state != WEFT_BLOCK_FULL && (state != WEFT_BLOCK_ACTIVE || mode == WEFT_DRAIN_FULL))
     return;
   committed = __atomic_load_n (&b->committed, __ATOMIC_ACQUIRE);
-  if (committed > pool->block_size)
-    committed = pool->block_size;
+  if (committed > d->block_size)
+    committed = d->block_size;
   from = b->drained;
-  payload = _weft_pool_payload (pool, index);
+  if (from > committed)
+    from = committed;
+  payload = d->payload + (size_t) index * d->block_size;
   if (committed > from || (from == 0 && b->lost > 0 && state == WEFT_BLOCK_FULL))
     {
       base_time = from == 0 ? b->base_time : b->drained_time;
@@ -129,7 +161,7 @@ drain_block (WeftDrainer *d, uint32_t index, WeftDrainMode mode)
   if (state == WEFT_BLOCK_FULL)
     {
       s->drained_blocks++;
-      _weft_pool_block_free (pool, index);
+      _weft_pool_block_free_in (d->pool, d->blocks, index);
     }
 }
 
@@ -143,11 +175,14 @@ drain_streams (WeftDrainer *d, WeftDrainMode mode)
   WeftPool *pool = d->pool;
   uint32_t n = _weft_pool_streams_used (pool);
   WeftPoolStream *any = NULL;
+
+  if (n > d->n_streams)
+    n = d->n_streams;
   uint64_t unattached;
 
   for (uint32_t i = 0; i < n; i++)
     {
-      WeftPoolStream *s = _weft_pool_stream (pool, i);
+      WeftPoolStream *s = &d->streams[i];
       uint32_t state = __atomic_load_n (&s->state, __ATOMIC_ACQUIRE);
       uint32_t lost;
 
@@ -170,7 +205,7 @@ drain_streams (WeftDrainer *d, WeftDrainMode mode)
         }
       if (state == WEFT_POOL_STREAM_ENDED
           && s->drained_blocks == __atomic_load_n (&s->n_blocks, __ATOMIC_ACQUIRE))
-        _weft_pool_stream_free (pool, i);
+        _weft_pool_stream_free_in (pool, d->streams, i);
     }
   if (mode != WEFT_DRAIN_FINAL)
     return;
@@ -204,7 +239,7 @@ _weft_drainer_pass (WeftDrainer *d, WeftDrainMode mode)
     n = d->n_items;
   for (uint32_t i = 0; i < n; i++)
     {
-      WeftPoolBlock *b = _weft_pool_block (pool, i);
+      WeftPoolBlock *b = &d->blocks[i];
       uint32_t state = __atomic_load_n (&b->state, __ATOMIC_ACQUIRE);
 
       if (state == WEFT_BLOCK_FULL || (state == WEFT_BLOCK_ACTIVE && mode != WEFT_DRAIN_FULL))
@@ -224,7 +259,7 @@ _weft_drainer_write_clock (WeftDrainer *d)
   WeftClockSync pair;
 
   _weft_clock_sync (&pair);
-  if (weft_chunk_write (d->fd, WEFT_CHUNK_CLOCK, &h, sizeof h, &pair, sizeof pair) < 0
+  if (put_chunk (d, WEFT_CHUNK_CLOCK, &h, sizeof h, &pair, sizeof pair) < 0
       && d->error == 0)
     d->error = errno;
 }

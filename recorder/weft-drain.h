@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "weft-pool.h"
@@ -26,13 +27,27 @@ typedef struct
   uint32_t pad;
 } WeftDrainItem;
 
+/* Where chunks go instead of fd (weft record hands them to its builder):
+ * the chunk of type made of head then payload; 0, or -1 with errno. */
+typedef int (*WeftDrainWriteFunc) (void *data, uint16_t type, const void *head, size_t head_size,
+                                   const void *payload, size_t size);
+
 typedef struct
 {
   WeftPool *pool;
   int fd;
+  WeftDrainWriteFunc write; /* NULL: write to fd */
+  void *write_data;
   int error;            /* errno of the first failed write, sticky */
   WeftDrainItem *items; /* scratch: one per block */
   uint32_t n_items;
+  /* The geometry as it was at init: a pool shared with another process
+   * may be scribbled on, but every address stays inside the region. */
+  WeftPoolBlock *blocks;
+  WeftPoolStream *streams;
+  uint8_t *payload;
+  uint32_t block_size;
+  uint32_t n_streams;
   uint64_t chunks;     /* STREAM chunks written */
   uint64_t bytes;      /* event bytes written */
   uint32_t orphan_seq; /* chunks of the made-up stream for unattached losses */
@@ -41,6 +56,14 @@ typedef struct
 /* Returns 0, or -1 when the scratch space can't be mapped. */
 int
 _weft_drainer_init (WeftDrainer *d, WeftPool *pool, int fd);
+
+/* Unmaps the scratch space. */
+void
+_weft_drainer_fini (WeftDrainer *d);
+
+/* Sends chunks to write (data) instead of the file descriptor. */
+void
+_weft_drainer_set_writer (WeftDrainer *d, WeftDrainWriteFunc write, void *data);
 
 /* Writes what mode asks for, in stream order; returns the chunks written. */
 uint64_t

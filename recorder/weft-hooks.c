@@ -47,9 +47,10 @@ static int threads_mode;  /* WEFT_HOOKS_THREADS: record threads and names */
 static pid_t hooks_pid;   /* differs from getpid () in a vfork child */
 
 /* "KEY=value" of the variables that keep a child traced, from startup. */
-#define N_KEEP 5
+#define N_KEEP 7
 static const char *const keep_keys[N_KEEP] = {
-  "WEFT_TRACE", "WEFT_TRACE_APPEND", "WEFT_BUFFER_CAP", "WEFT_HOOKS_THREADS", "LD_PRELOAD",
+  "WEFT_SESSION",    "WEFT_SESSION_GEN",   "WEFT_TRACE", "WEFT_TRACE_APPEND",
+  "WEFT_BUFFER_CAP", "WEFT_HOOKS_THREADS", "LD_PRELOAD",
 };
 static const char *keep_entries[N_KEEP];
 static const char *own_path; /* this library, as LD_PRELOAD named it */

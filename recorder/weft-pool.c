@@ -3,6 +3,7 @@
  * weft-pool.c: the region's geometry, its lock-free free stacks and the
  * drainer's wake-up word (design in weft-pool.h).
  */
+#define _GNU_SOURCE
 #include "weft-pool.h"
 
 #include <errno.h>
@@ -112,6 +113,55 @@ _weft_pool_create (uint64_t cap, uint32_t pid, uint32_t clock)
   return region;
 }
 
+WeftPool *
+_weft_pool_create_shared (uint64_t cap, uint32_t pid, uint32_t clock, int *fd)
+{
+  void *region;
+  int e;
+
+  cap = cap / PAGE * PAGE;
+  *fd = memfd_create ("weft-pool", MFD_CLOEXEC);
+  if (*fd < 0)
+    return NULL;
+  /* A sparse file: only the pages written take memory. */
+  if (ftruncate (*fd, (off_t) cap) < 0)
+    goto fail;
+  region = mmap (NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, *fd, 0);
+  if (region == MAP_FAILED)
+    goto fail;
+  if (!_weft_pool_init (region, cap, pid, clock))
+    {
+      munmap (region, cap);
+      errno = EINVAL;
+      goto fail;
+    }
+  return region;
+
+fail:
+  e = errno;
+  close (*fd);
+  *fd = -1;
+  errno = e;
+  return NULL;
+}
+
+int
+_weft_pool_check (const WeftPool *pool, uint64_t size)
+{
+  uint32_t bs, ns, nb;
+
+  if (size < PAGE || memcmp (pool->magic, WEFT_POOL_MAGIC, sizeof pool->magic) != 0
+      || pool->version != WEFT_POOL_VERSION || pool->region_size != size
+      || !_weft_pool_geometry (size, &bs, &ns, &nb))
+    return 0;
+  return pool->block_size == bs && pool->n_streams == ns && pool->n_blocks == nb
+         && pool->streams_offset == PAGE
+         && pool->blocks_offset == PAGE + (uint64_t) ns * sizeof (WeftPoolStream)
+         && pool->payload_offset
+                == ALIGN_UP (pool->blocks_offset + (uint64_t) nb * sizeof (WeftPoolBlock), PAGE)
+         && pool->payload_offset + (uint64_t) nb * bs <= size && pool->clock <= 255;
+}
+
 /* --- tagged free stacks: head = tag << 32 | (index + 1) --- */
 
 static uint32_t
@@ -178,12 +228,18 @@ _weft_pool_block_alloc (WeftPool *pool)
 }
 
 void
-_weft_pool_block_free (WeftPool *pool, uint32_t index)
+_weft_pool_block_free_in (WeftPool *pool, WeftPoolBlock *blocks, uint32_t index)
 {
-  __atomic_store_n (&_weft_pool_block (pool, index)->state, WEFT_BLOCK_FREE, __ATOMIC_RELEASE);
-  stack_push (&pool->block_free, (uint8_t *) pool + pool->blocks_offset, sizeof (WeftPoolBlock),
+  __atomic_store_n (&blocks[index].state, WEFT_BLOCK_FREE, __ATOMIC_RELEASE);
+  stack_push (&pool->block_free, (uint8_t *) blocks, sizeof (WeftPoolBlock),
               offsetof (WeftPoolBlock, next_free), index);
   __atomic_fetch_add (&pool->free_blocks, 1, __ATOMIC_RELAXED);
+}
+
+void
+_weft_pool_block_free (WeftPool *pool, uint32_t index)
+{
+  _weft_pool_block_free_in (pool, _weft_pool_block (pool, 0), index);
 }
 
 void
@@ -216,12 +272,17 @@ _weft_pool_stream_alloc (WeftPool *pool)
 }
 
 void
+_weft_pool_stream_free_in (WeftPool *pool, WeftPoolStream *streams, uint32_t index)
+{
+  __atomic_store_n (&streams[index].state, WEFT_POOL_STREAM_FREE, __ATOMIC_RELEASE);
+  stack_push (&pool->stream_free, (uint8_t *) streams, sizeof (WeftPoolStream),
+              offsetof (WeftPoolStream, next_free), index);
+}
+
+void
 _weft_pool_stream_free (WeftPool *pool, uint32_t index)
 {
-  __atomic_store_n (&_weft_pool_stream (pool, index)->state, WEFT_POOL_STREAM_FREE,
-                    __ATOMIC_RELEASE);
-  stack_push (&pool->stream_free, (uint8_t *) pool + pool->streams_offset, sizeof (WeftPoolStream),
-              offsetof (WeftPoolStream, next_free), index);
+  _weft_pool_stream_free_in (pool, _weft_pool_stream (pool, 0), index);
 }
 
 uint32_t

@@ -142,6 +142,20 @@ _Static_assert(sizeof (WeftPoolBlock) == 64, "block descriptor is one cache line
 
 typedef WeftPoolHeader WeftPool;
 
+/* The one message a traced process sends `weft record` over the session
+ * socket (WEFT_SESSION), with the pool's memfd attached (SCM_RIGHTS). */
+#define WEFT_POOL_HELLO_MAGIC "WEFTHELO"
+#define WEFT_POOL_HELLO_VERSION 1
+
+typedef struct
+{
+  char magic[8];        /* WEFT_POOL_HELLO_MAGIC */
+  uint32_t version;     /* WEFT_POOL_HELLO_VERSION */
+  uint32_t pid;         /* the sender, as the pool header says */
+  uint64_t region_size; /* the memfd's size, as the pool header says */
+} WeftPoolHello;
+_Static_assert(sizeof (WeftPoolHello) == 24, "hello layout");
+
 /* Bytes per block, streams and blocks for a cap; 0 when cap is too small. */
 int
 _weft_pool_geometry (uint64_t cap, uint32_t *block_size, uint32_t *n_streams, uint32_t *n_blocks);
@@ -149,6 +163,17 @@ _weft_pool_geometry (uint64_t cap, uint32_t *block_size, uint32_t *n_streams, ui
 /* Reserves cap bytes (MAP_NORESERVE) and lays the pool out; NULL on failure. */
 WeftPool *
 _weft_pool_create (uint64_t cap, uint32_t pid, uint32_t clock);
+
+/* The same in a memfd mapped MAP_SHARED, for `weft record` to drain while
+ * the process runs and after it died; *fd is the memfd (close-on-exec). */
+WeftPool *
+_weft_pool_create_shared (uint64_t cap, uint32_t pid, uint32_t clock, int *fd);
+
+/* Whether region (size bytes, mapped from another process's memfd) holds
+ * a pool whose geometry is the one _weft_pool_init() lays out for size:
+ * every offset and count a drainer uses is then inside the region. */
+int
+_weft_pool_check (const WeftPool *pool, uint64_t size);
 
 /* Lays a pool out in region. */
 int
@@ -184,10 +209,18 @@ _weft_pool_block_alloc (WeftPool *pool);
 void
 _weft_pool_block_free (WeftPool *pool, uint32_t index);
 
+/* The same with the descriptor array given: a drainer of another
+ * process's pool uses the geometry it checked, not what the header says
+ * now. */
+void
+_weft_pool_block_free_in (WeftPool *pool, WeftPoolBlock *blocks, uint32_t index);
+
 uint32_t
 _weft_pool_stream_alloc (WeftPool *pool);
 void
 _weft_pool_stream_free (WeftPool *pool, uint32_t index);
+void
+_weft_pool_stream_free_in (WeftPool *pool, WeftPoolStream *streams, uint32_t index);
 
 /* Keeps at least n blocks on the free stack with their pages already
  * faulted in (the drainer calls it), so that recording threads take page

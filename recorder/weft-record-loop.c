@@ -182,13 +182,16 @@ poll_timeout_ms (WeftRecordSession *s, uint64_t now)
     wake = s->next_discover;
   if (s->deadline && s->deadline < wake)
     wake = s->deadline;
+  if (s->pools != NULL && weft_pools_busy (s->pools)
+      && now + WEFT_POOLS_PERIOD_MS * 1000000ull < wake)
+    wake = now + WEFT_POOLS_PERIOD_MS * 1000000ull;
   return wake <= now ? 0 : (int) ((wake - now + 999999) / 1000000);
 }
 
 void
 _weft_record_loop (WeftRecordSession *s)
 {
-  struct pollfd fds[WEFT_PROC_MAX_CPUS + 2];
+  struct pollfd fds[WEFT_PROC_MAX_CPUS + 3];
   int ring_fds[WEFT_PROC_MAX_CPUS];
   size_t n_rings = s->perf ? weft_perf_get_fds (s->perf, ring_fds, WEFT_PROC_MAX_CPUS) : 0;
   unsigned period = s->o->memory_period_ms;
@@ -200,6 +203,8 @@ _weft_record_loop (WeftRecordSession *s)
       char buf[64];
 
       fds[n++] = (struct pollfd) { .fd = s->wake[0], .events = POLLIN };
+      if (s->pools != NULL)
+        fds[n++] = (struct pollfd) { .fd = weft_pools_get_fd (s->pools), .events = POLLIN };
       for (size_t i = 0; i < n_rings; i++)
         if (ring_fds[i] >= 0)
           fds[n++] = (struct pollfd) { .fd = ring_fds[i], .events = POLLIN };
@@ -208,7 +213,7 @@ _weft_record_loop (WeftRecordSession *s)
       /* A ring whose first task exited reports POLLHUP for good: it is
        * still drained every time, but no longer waited on (that would
        * spin while its descendants run on). */
-      for (nfds_t k = 1; k < n; k++)
+      for (nfds_t k = s->pools != NULL ? 2 : 1; k < n; k++)
         if (fds[k].revents & (POLLHUP | POLLERR))
           for (size_t i = 0; i < n_rings; i++)
             if (ring_fds[i] == fds[k].fd)
@@ -218,6 +223,8 @@ _weft_record_loop (WeftRecordSession *s)
 
       drain (s);
       now = _weft_record_now ();
+      if (s->pools != NULL)
+        weft_pools_service (s->pools, now);
       if (s->mem != NULL && now >= s->next_sample)
         {
           weft_memory_sample (s->mem, now, &s->pending);

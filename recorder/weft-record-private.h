@@ -47,8 +47,9 @@ typedef struct
   pid_t *known;          /* without perf: processes already in the trace */
   size_t n_known;
   int root_named;        /* without perf: the command's exec'd name read */
-  char tmpdir[PATH_MAX]; /* libweft's standalone file lives here */
+  char tmpdir[PATH_MAX]; /* the session socket and libweft's fallback file */
   char tmptrace[PATH_MAX];
+  WeftPools *pools;      /* libweft's shared pools, or NULL */
 } WeftRecordSession;
 
 uint64_t _weft_record_now (void);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -277,12 +278,27 @@ exit_code_of (int status)
   return WEFT_RECORD_EXIT_FAILED;
 }
 
+/* One descriptor per traced process (its connection): as many as the
+ * hard limit allows. After the fork, so the command keeps its limits. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit rl;
+
+  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)
+    {
+      rl.rlim_cur = rl.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &rl);
+    }
+}
+
 /* Launch mode up to the released exec; returns an exit code on failure. */
 static int
 launch (WeftRecordSession *s, WeftLaunch *l)
 {
   char append[128], trace[PATH_MAX + 16], threads[] = "WEFT_HOOKS_THREADS=1";
-  const char *set[5];
+  char session[PATH_MAX + 16], sock[PATH_MAX];
+  const char *set[6];
   size_t n_set = 0;
   char cap[64];
   char **env;
@@ -290,6 +306,16 @@ launch (WeftRecordSession *s, WeftLaunch *l)
   if (create_libweft_file (s, append, sizeof append) < 0)
     return fail (s->r, WEFT_RECORD_EXIT_FAILED, "%s: cannot create a temporary file: %s",
                  s->tmpdir[0] ? s->tmpdir : "TMPDIR", strerror (errno));
+  /* The pools are shared with us through this socket; a process that
+   * cannot reach it (another mount namespace) writes the file instead,
+   * which is merged at the end. */
+  if (snprintf (sock, sizeof sock, "%s/session", s->tmpdir) < (int) sizeof sock)
+    s->pools = weft_pools_new (s->b, sock);
+  if (s->pools != NULL)
+    {
+      snprintf (session, sizeof session, "WEFT_SESSION=%s", sock);
+      set[n_set++] = session;
+    }
   snprintf (trace, sizeof trace, "WEFT_TRACE=%s", s->tmptrace);
   set[n_set++] = trace;
   set[n_set++] = append;
@@ -313,6 +339,7 @@ launch (WeftRecordSession *s, WeftLaunch *l)
   weft_launch_free_env (env);
   s->target = l->pid;
   weft_signals_set_child (l->pid);
+  raise_fd_limit ();
   return 0;
 }
 
@@ -386,6 +413,11 @@ weft_record_run (const WeftRecordOptions *o, WeftRecordResult *r)
     exec_error = weft_launch_release (&l, s->mode != WEFT_SCHED_NONE);
   _weft_record_loop (s);
 
+  if (s->pools != NULL)
+    {
+      weft_pools_finish (s->pools);
+      weft_pools_get_stats (s->pools, &r->pools);
+    }
   {
     int merged = s->tmptrace[0] ? weft_record_merge_file (s->b, s->tmptrace, &r->merged) : 0;
 
@@ -416,6 +448,7 @@ out:
   weft_sched_free (s->sched);
   weft_memory_free (s->mem);
   weft_perf_record_vec_clear (&s->pending);
+  weft_pools_free (s->pools);
   remove_libweft_file (s);
   free (s->known);
   free (tids);

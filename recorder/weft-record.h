@@ -4,8 +4,8 @@
  * It launches a command (or attaches to a process), captures the
  * scheduler and the process tree with perf (weft-record-perf.h), falls
  * back to /proc where perf is refused, samples each process's resident
- * size, merges what libweft wrote in the traced processes, and writes one
- * .weft file. libc + pthreads; the command line lives in cli/.
+ * size, drains what libweft records in the traced processes (shared
+ * pools: weft-record-pools.h), and writes one .weft file. libc + pthreads; the command line lives in cli/.
  */
 #pragma once
 
@@ -15,6 +15,7 @@
 
 #include "weft-record-launch.h"
 #include "weft-record-merge.h"
+#include "weft-record-pools.h"
 #include "weft-record-sched.h"
 
 #ifdef __cplusplus
@@ -49,7 +50,8 @@ typedef struct
   char sched_how[256];        /* how to enable it */
   char error[512];            /* one line, when exit_code is 125/126/127 */
   WeftSchedCounts counts;
-  WeftMergeStats merged;
+  WeftMergeStats merged;      /* libweft's fallback file (no session) */
+  WeftPoolsStats pools;       /* libweft's shared pools */
   uint64_t start_ns, end_ns;  /* CLOCK_MONOTONIC */
 } WeftRecordResult;
 

@@ -108,6 +108,8 @@ typedef struct
   WeftDrainer drainer;
   int drain_thread; /* 0 none, 1 starting/running, -1 failed (atomic) */
   int exiting;      /* the final drain ran: the drain thread stops */
+  int shared;       /* the pool is weft record's to drain (WEFT_SESSION) */
+  int session_fd;   /* the connection to weft record, or -1 */
 } WeftRuntime;
 
 extern WeftRuntime _weft_rt;
@@ -157,6 +159,16 @@ void
 _weft_session_unlock_drain (void);
 uint32_t
 _weft_gettid (void);
+
+/* Under weft record (weft-session-shared.c): the socket to send pools to
+ * (0, or -1 when the path does not fit), then a pool made and sent: 0, or
+ * -1 with errno. After fork: the child's own pool instead of the parent's. */
+int
+_weft_session_shared_set_address (const char *path);
+int
+_weft_session_shared_start (uint64_t cap);
+int
+_weft_session_shared_after_fork (void);
 
 /* Metadata (weft-metadata.c): fills buf with a METADATA payload. */
 size_t

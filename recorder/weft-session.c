@@ -9,8 +9,10 @@
  * an exec'd program finds WEFT_TRACE_APPEND=dev:ino naming the file that
  * is being written and appends instead of truncating it.
  *
- * WEFT_SESSION is reserved for `weft record` (issue #3): it will hand the
- * runtime a shared pool instead of the private one made here.
+ * Under `weft record` (WEFT_SESSION set) the pool is shared with the
+ * recorder instead (weft-session-shared.c): no file, no drain thread. If
+ * the session cannot be reached, WEFT_TRACE (which weft record sets too)
+ * is used as in standalone mode.
  */
 #include "weft-runtime-private.h"
 
@@ -32,7 +34,7 @@
 #define CLOCK_IDLE_NS 1000000000ull  /* and every second anyway */
 #define RESERVE_BLOCKS 4             /* free blocks kept faulted in */
 
-WeftRuntime _weft_rt = { .fd = -1 };
+WeftRuntime _weft_rt = { .fd = -1, .session_fd = -1 };
 
 uint32_t
 _weft_gettid (void)
@@ -166,7 +168,10 @@ _weft_session_block_filled (void)
 {
   int state = __atomic_load_n (&_weft_rt.drain_thread, __ATOMIC_ACQUIRE);
 
-  if (state == 0)
+  /* weft record drains on its own clock: only the count moves. */
+  if (_weft_rt.shared)
+    state = 1;
+  else if (state == 0)
     {
       start_drain_thread ();
       state = __atomic_load_n (&_weft_rt.drain_thread, __ATOMIC_ACQUIRE);
@@ -183,7 +188,8 @@ _weft_session_block_filled (void)
 WEFT_PUBLIC void
 weft_flush (void)
 {
-  if (!_weft_rt.enabled)
+  /* Shared: what is written is weft record's already. */
+  if (!_weft_rt.enabled || _weft_rt.shared)
     return;
   _weft_session_lock_drain ();
   _weft_drainer_pass (&_weft_rt.drainer, WEFT_DRAIN_FLUSH);
@@ -200,7 +206,8 @@ session_finish (void)
 {
   static int reported;
 
-  if (!_weft_rt.enabled)
+  /* Shared: weft record drains the rest when the connection closes. */
+  if (!_weft_rt.enabled || _weft_rt.shared)
     return;
   /* exit() called from a handler that interrupted our own drain. */
   if (__atomic_load_n (&_weft_rt.drain_owner, __ATOMIC_RELAXED) == _weft_gettid ())
@@ -237,11 +244,22 @@ after_fork_child (void)
   _weft_rt.drain_thread = 0;
   _weft_rt.exiting = 0;
   _weft_rt.process_named = 0;
+  _weft_threads_after_fork ();
+  if (_weft_rt.shared)
+    {
+      if (_weft_session_shared_after_fork () < 0)
+        {
+          /* Nowhere to record: this child records nothing. */
+          _weft_rt.enabled = 0;
+          if ((uintptr_t) _weft_tls >= WEFT_TLS_SPECIAL)
+            _weft_tls = NULL;
+        }
+      return;
+    }
   _weft_pool_reset (_weft_rt.pool, _weft_rt.region_size, _weft_rt.pid, _weft_rt.clock);
   _weft_rt.drainer.chunks = 0;
   _weft_rt.drainer.bytes = 0;
   _weft_rt.drainer.error = 0;
-  _weft_threads_after_fork ();
 }
 
 /* --- set-up --- */
@@ -312,15 +330,69 @@ read_comm (void)
   _weft_rt.comm[n] = '\0';
 }
 
+/* Under weft record: WEFT_SESSION_GEN counts execs as WEFT_TRACE_APPEND
+ * does in a file; 0 when the session cannot be used. */
+static int
+start_shared (const char *session, uint64_t cap)
+{
+  const char *gen = getenv ("WEFT_SESSION_GEN");
+  char value[16];
+
+  if (_weft_session_shared_set_address (session) < 0)
+    return 0;
+  _weft_rt.generation = gen != NULL ? (uint32_t) strtoul (gen, NULL, 10) : 0;
+  if (_weft_session_shared_start (cap) < 0)
+    return 0;
+  snprintf (value, sizeof value, "%u", _weft_rt.generation + 1);
+  setenv ("WEFT_SESSION_GEN", value, 1);
+  return 1;
+}
+
+/* Standalone: the private pool, the file and its drainer; 0 on failure
+ * (said on stderr unless the recording this belonged to is over). */
+static int
+start_standalone (const char *path, uint64_t cap)
+{
+  int appending;
+
+  _weft_rt.pool = _weft_pool_create (cap, _weft_rt.pid, _weft_rt.clock);
+  if (_weft_rt.pool == NULL)
+    {
+      warn ("cannot reserve the trace buffer", errno);
+      return 0;
+    }
+  _weft_rt.region_size = _weft_rt.pool->region_size;
+  _weft_rt.fd = open_trace (path, &appending);
+  if (_weft_rt.fd < 0 || (!appending && write_preamble (_weft_rt.fd) < 0)
+      || _weft_drainer_init (&_weft_rt.drainer, _weft_rt.pool, _weft_rt.fd) < 0)
+    {
+      /* Started after the recording it belonged to ended (a straggler
+       * exec'd once `weft record` had removed its directory): nothing to
+       * record into, and nothing the user should be told about. */
+      if (_weft_rt.fd < 0 && errno == ENOENT && getenv ("WEFT_TRACE_APPEND") != NULL)
+        return 0;
+      warn (_weft_rt.fd < 0 ? "cannot create the trace" : "cannot write the trace", errno);
+      if (_weft_rt.fd >= 0)
+        close (_weft_rt.fd);
+      return 0;
+    }
+  _weft_drainer_write_clock (&_weft_rt.drainer);
+  return 1;
+}
+
 __attribute__ ((constructor)) static void
 session_init (void)
 {
   const char *path = getenv ("WEFT_TRACE");
+  const char *session = getenv ("WEFT_SESSION");
   const char *cap_env = getenv ("WEFT_BUFFER_CAP");
   uint64_t cap = DEFAULT_CAP;
-  int appending;
 
-  if (path == NULL || *path == '\0')
+  if (path != NULL && *path == '\0')
+    path = NULL;
+  if (session != NULL && *session == '\0')
+    session = NULL;
+  if (path == NULL && session == NULL)
     return;
   _weft_rt.path = path;
   if (cap_env != NULL && *cap_env != '\0')
@@ -336,28 +408,9 @@ session_init (void)
   _weft_rt.pid = (uint32_t) getpid ();
   _weft_rt.clock = _weft_clock_detect ();
   read_comm ();
-  _weft_rt.pool = _weft_pool_create (cap, _weft_rt.pid, _weft_rt.clock);
-  if (_weft_rt.pool == NULL)
-    {
-      warn ("cannot reserve the trace buffer", errno);
-      return;
-    }
-  _weft_rt.region_size = _weft_rt.pool->region_size;
-  _weft_rt.fd = open_trace (path, &appending);
-  if (_weft_rt.fd < 0 || (!appending && write_preamble (_weft_rt.fd) < 0)
-      || _weft_drainer_init (&_weft_rt.drainer, _weft_rt.pool, _weft_rt.fd) < 0)
-    {
-      /* Started after the recording it belonged to ended (a straggler
-       * exec'd once `weft record` had removed its directory): nothing to
-       * record into, and nothing the user should be told about. */
-      if (_weft_rt.fd < 0 && errno == ENOENT && getenv ("WEFT_TRACE_APPEND") != NULL)
-        return;
-      warn (_weft_rt.fd < 0 ? "cannot create the trace" : "cannot write the trace", errno);
-      if (_weft_rt.fd >= 0)
-        close (_weft_rt.fd);
-      return;
-    }
-  _weft_drainer_write_clock (&_weft_rt.drainer);
+  if (!(session != NULL && start_shared (session, cap))
+      && (path == NULL || !start_standalone (path, cap)))
+    return;
   pthread_mutex_init (&_weft_rt.threads_lock, NULL);
   pthread_mutex_init (&_weft_rt.drain_lock, NULL);
   if (pthread_key_create (&_weft_rt.key, _weft_thread_exit) != 0
@@ -368,5 +421,6 @@ session_init (void)
     }
   atexit (session_finish);
   _weft_rt.enabled = 1;
-  start_drain_thread ();
+  if (!_weft_rt.shared)
+    start_drain_thread ();
 }

@@ -84,6 +84,7 @@ read_thread_stream (RecordTrace *trace, guint index, const WeftStreamInfo *info)
           t->last_counter = ev.value;
           break;
         case WEFT_EV_LOST: trace->lost += ev.id; break;
+        case WEFT_EV_INSTANT: t->n_instants++; break;
         default: break;
         }
     }
@@ -215,6 +216,16 @@ record_helper (void)
   if (path == NULL)
     path = g_build_filename (g_getenv ("WEFT_BUILDDIR"), "tests", "record", "record-helper",
                              NULL);
+  return path;
+}
+
+const char *
+record_kill_helper (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    path = g_build_filename (g_getenv ("WEFT_BUILDDIR"), "tests", "record", "kill-helper", NULL);
   return path;
 }
 

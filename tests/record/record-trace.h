@@ -26,6 +26,7 @@ typedef struct
   guint n_forks;        /* PROCESS_FORK events */
   guint32 fork_child;   /* the last one's child pid */
   guint n_lock_waits, n_lock_acquired, n_cond_waits, n_cond_woken, n_counters;
+  guint64 n_instants;   /* INSTANT events */
   double last_counter;
 } RecordThread;
 
@@ -68,6 +69,8 @@ guint record_trace_broken_switches (RecordTrace *trace);
 /* The weft program and the helper of the build tree. */
 const char *record_weft (void);
 const char *record_helper (void);
+/* The helper linked with libweft that dies by SIGKILL. */
+const char *record_kill_helper (void);
 
 /* Runs `weft record -o out EXTRA… -- CMD…` (cmd NULL: no command);
  * env_extra is "KEY=value" entries added to the environment. Returns
