@@ -321,6 +321,7 @@ static void
 on_export_clicked (WeftExportDialog *self)
 {
   WeftExportFormat format = selected_format (self);
+  WeftDocument *document = weft_session_get_document (self->session);
   g_autofree char *folder = g_settings_get_string (self->settings, "last-folder");
   g_autofree char *name = suggested_name (self, format);
   g_autofree char *pattern = g_strconcat ("*", weft_export_format_get_extension (format), NULL);
@@ -344,6 +345,15 @@ on_export_clicked (WeftExportDialog *self)
       g_autoptr (GFile) dir = g_file_new_for_path (folder);
 
       gtk_file_chooser_set_current_folder (chooser, dir, NULL);
+    }
+  else if (document != NULL)
+    {
+      /* Nothing chosen yet (a trace opened from the command line): beside
+       * the trace rather than in the working directory. */
+      g_autoptr (GFile) dir = g_file_get_parent (weft_document_get_file (document));
+
+      if (dir != NULL)
+        gtk_file_chooser_set_current_folder (chooser, dir, NULL);
     }
   gtk_file_chooser_set_current_name (chooser, name);
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response), self,
