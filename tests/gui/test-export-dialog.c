@@ -407,6 +407,58 @@ test_json_visible_range (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The pixel at (x, y) of a PNG image surface, as 0xRRGGBB. */
+static guint32
+pixel_at (cairo_surface_t *s, int x, int y)
+{
+  const guint8 *row = cairo_image_surface_get_data (s) + y * cairo_image_surface_get_stride (s);
+
+  return ((const guint32 *) (gconstpointer) row)[x] & 0xffffff;
+}
+
+static gboolean
+near_color (guint32 pixel, const WeftColor *c)
+{
+  guint32 want = (guint32) (c->r * 255 + 0.5) << 16 | (guint32) (c->g * 255 + 0.5) << 8
+                 | (guint32) (c->b * 255 + 0.5);
+
+  for (guint shift = 0; shift < 24; shift += 8)
+    if (ABS ((int) ((pixel >> shift) & 0xff) - (int) ((want >> shift) & 0xff)) > CHANNEL_TOLERANCE)
+      return FALSE;
+  return TRUE;
+}
+
+/* The style starts as the application's: dark when it is dark. */
+static void
+test_dark_style (void)
+{
+  g_autofree char *trace = sample_trace_write (tmpdir, "dark.weft", 0);
+  g_autofree char *out = g_build_filename (tmpdir, "dark.png", NULL);
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  WeftWindow *window = open_path (trace);
+  WeftExportDialog *dialog = open_dialog (window);
+  cairo_surface_t *image;
+
+  g_assert_cmpuint (adw_combo_row_get_selected (dialog_child (dialog, "theme_row")), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  run_idle ();
+  dialog = open_dialog (window);
+  g_assert_cmpuint (adw_combo_row_get_selected (dialog_child (dialog, "theme_row")), ==, 1);
+  set_size (dialog, 320, 200, 1);
+  g_assert_true (export_to (dialog, window, out));
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+
+  image = cairo_image_surface_create_from_png (out);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_true (near_color (pixel_at (image, 0, 0), &weft_palette_get (WEFT_THEME_DARK)->background));
+  g_assert_false (near_color (pixel_at (image, 0, 0), &weft_palette_get (WEFT_THEME_LIGHT)->background));
+  cairo_surface_destroy (image);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_unwritable (void)
 {
@@ -492,6 +544,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/gui/export-dialog/svg-pdf", test_svg_pdf);
   g_test_add_func ("/weft/gui/export-dialog/json-whole", test_json_whole);
   g_test_add_func ("/weft/gui/export-dialog/json-visible-range", test_json_visible_range);
+  g_test_add_func ("/weft/gui/export-dialog/dark-style", test_dark_style);
   g_test_add_func ("/weft/gui/export-dialog/unwritable", test_unwritable);
   g_test_add_func ("/weft/gui/export-dialog/run-without-document", test_run_without_document);
   g_test_add_func ("/weft/gui/export-dialog/no-temporaries", test_no_temporaries);
