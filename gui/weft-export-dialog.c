@@ -68,6 +68,9 @@ get_options (WeftExportDialog *self, WeftExportOptions *options)
 {
   weft_export_options_init (options, self->session, selected_format (self),
                             selected_extent (self));
+  /* A number typed without Enter counts too. */
+  gtk_spin_button_update (self->width_spin);
+  gtk_spin_button_update (self->height_spin);
   options->width = (guint) gtk_spin_button_get_value_as_int (self->width_spin);
   options->height = (guint) gtk_spin_button_get_value_as_int (self->height_spin);
   options->scale = adw_combo_row_get_selected (self->scale_row) == 1 ? 2 : 1;
