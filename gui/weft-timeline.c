@@ -48,7 +48,7 @@ lanes_width (WeftTimeline *self)
 {
   int sb = 0;
 
-  if (gtk_widget_get_visible (self->scrollbar))
+  if (gtk_widget_get_child_visible (self->scrollbar))
     gtk_widget_measure (self->scrollbar, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &sb, NULL, NULL);
   return MAX (0, gtk_widget_get_width (GTK_WIDGET (self)) - sb);
 }
@@ -120,6 +120,9 @@ update_adjustment (WeftTimeline *self)
   value = CLAMP (gtk_adjustment_get_value (self->vadjustment), 0, MAX (0, upper - page));
   gtk_adjustment_configure (self->vadjustment, value, 0, MAX (upper, page),
                             WEFT_TIMELINE_SCROLL_STEP, page * 0.9, page);
+  /* No scrollbar when every lane fits (hiding it changes the lanes' width,
+   * never their height, so this settles at once). */
+  gtk_widget_set_child_visible (self->scrollbar, upper > page);
 }
 
 /* ---- frames ---- */
@@ -181,7 +184,8 @@ weft_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                                     cairo_image_surface_get_stride (surface));
   gtk_snapshot_append_texture (snapshot, texture,
                                &GRAPHENE_RECT_INIT (0, 0, vp.width, vp.height));
-  gtk_widget_snapshot_child (widget, self->scrollbar, snapshot);
+  if (gtk_widget_get_child_visible (self->scrollbar))
+    gtk_widget_snapshot_child (widget, self->scrollbar, snapshot);
 
   self->last_complete = weft_renderer_is_complete (self->renderer);
   self->last_draw_us = g_get_monotonic_time () - t0;
