@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * test-chrome-real.c: traces written by real tools (clang -ftime-trace,
- * Node trace events, uftrace, tsc --generateTrace, chrome-trace-event; see
- * data/real/README.md) load with the numbers an independent oracle gives:
+ * test-chrome-real.c: traces written by real tools (Chromium, clang
+ * -ftime-trace, Node trace events, uftrace, tsc --generateTrace,
+ * chrome-trace-event; see data/real/README.md) load with the numbers an independent oracle gives:
  * data/real/expect.py reads each file with Python's json module, replays
  * Perfetto's slice rules and writes data/real/expect.txt. Checked exactly:
  * the threads, the span table's ncalls per name (model and cProfile
- * table), the async tasks per name, the skipped count and the import
- * notes; and the same file gzip-compressed reads the same.
+ * table), the async tasks per name, the flows, the skipped count and the
+ * import notes; and the same document gzip-compressed (or, for a .json.gz
+ * fixture, uncompressed) reads the same.
  */
 #include "chrome-test-util.h"
 
@@ -24,6 +25,7 @@ typedef struct
   guint64 threads;
   guint64 spans;
   guint64 tasks;
+  guint64 flows;
   guint64 skipped;
   GHashTable *span_calls; /* name -> count (GUINT_TO_POINTER) */
   GHashTable *task_count;
@@ -115,6 +117,8 @@ load_expectations (void)
         e->spans = number (rest);
       else if (g_str_has_prefix (line, "tasks "))
         e->tasks = number (rest);
+      else if (g_str_has_prefix (line, "flows "))
+        e->flows = number (rest);
       else if (g_str_has_prefix (line, "skipped "))
         e->skipped = number (rest);
       else if (g_str_has_prefix (line, "span "))
@@ -241,6 +245,9 @@ test_fixture (gconstpointer data)
     count (stat_tasks, stats->tasks[i].name, stats->tasks[i].count);
   assert_counts ("stats task", e->task_count, stat_tasks);
 
+  /* flow arrows */
+  g_assert_cmpuint (weft_model_get_n_flows (model), ==, e->flows);
+
   /* what was skipped and noted, quirk by quirk */
   {
     g_autofree char *skipped = g_strdup_printf ("%" G_GUINT64_FORMAT, e->skipped);
@@ -250,14 +257,13 @@ test_fixture (gconstpointer data)
   assert_notes (e, model);
 }
 
-/* Writes path's bytes gzip-compressed to out. */
+/* Writes path's bytes through converter (gzip or gunzip) to out. */
 static void
-gzip_file (const char *path, const char *out)
+convert_file (const char *path, const char *out, GConverter *converter)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *data = NULL;
   gsize len = 0;
-  g_autoptr (GZlibCompressor) gz = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
   g_autoptr (GFile) file = g_file_new_for_path (out);
   g_autoptr (GFileOutputStream) raw = NULL;
   g_autoptr (GOutputStream) stream = NULL;
@@ -266,15 +272,15 @@ gzip_file (const char *path, const char *out)
   g_assert_no_error (error);
   raw = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
   g_assert_no_error (error);
-  stream = g_converter_output_stream_new (G_OUTPUT_STREAM (raw), G_CONVERTER (gz));
+  stream = g_converter_output_stream_new (G_OUTPUT_STREAM (raw), converter);
   g_output_stream_write_all (stream, data, len, NULL, NULL, &error);
   g_assert_no_error (error);
   g_output_stream_close (stream, NULL, &error);
   g_assert_no_error (error);
 }
 
-/* .json.gz of the same document: the same trace, event for event, and
- * the same statistics. */
+/* .json.gz of the same document (or .json of a .json.gz fixture): the
+ * same trace, event for event, and the same statistics. */
 static void
 test_gzip (gconstpointer data)
 {
@@ -282,7 +288,9 @@ test_gzip (gconstpointer data)
   g_autofree char *path = real_path (e->file);
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("weft-chrome-real-XXXXXX", &error);
-  g_autofree char *gz_name = g_strconcat (e->file, ".gz", NULL);
+  gboolean is_gz = g_str_has_suffix (e->file, ".gz");
+  g_autofree char *gz_name
+      = is_gz ? g_strndup (e->file, strlen (e->file) - 3) : g_strconcat (e->file, ".gz", NULL);
   g_autofree char *gz = NULL;
   g_autoptr (WeftReader) reader = NULL;
   g_autoptr (WeftReader) gz_reader = NULL;
@@ -300,8 +308,20 @@ test_gzip (gconstpointer data)
 
   g_assert_no_error (error);
   gz = g_build_filename (dir, gz_name, NULL);
-  gzip_file (path, gz);
-  g_file_get_contents (gz, &bytes, &len, &error);
+  if (is_gz)
+    {
+      g_autoptr (GZlibDecompressor) gunzip
+          = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+
+      convert_file (path, gz, G_CONVERTER (gunzip));
+    }
+  else
+    {
+      g_autoptr (GZlibCompressor) gzip = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+
+      convert_file (path, gz, G_CONVERTER (gzip));
+    }
+  g_file_get_contents (is_gz ? path : gz, &bytes, &len, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (len, >=, 2);
   memcpy (head, bytes, 2);
@@ -319,13 +339,14 @@ test_gzip (gconstpointer data)
   g_assert_cmpstr (gz_json, ==, json);
   g_assert_cmpuint (weft_model_get_n_threads (gz_model), ==, e->threads);
   g_assert_cmpuint (weft_model_get_n_tasks (gz_model), ==, e->tasks);
+  g_assert_cmpuint (weft_model_get_n_flows (gz_model), ==, e->flows);
 
   g_assert_cmpint (g_remove (gz), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 /* Every trace in data/real has its expectations (a fixture added without
- * rerunning expect.py fails here), and the five tools are all there. */
+ * rerunning expect.py fails here), and the six tools are all there. */
 static void
 test_all_listed (void)
 {
@@ -351,7 +372,7 @@ test_all_listed (void)
       n++;
     }
   g_assert_cmpuint (n, ==, expectations->len);
-  g_assert_cmpuint (n, >=, 5);
+  g_assert_cmpuint (n, >=, 6);
 }
 
 /* The quirk Node's trace showed, reduced: async ids are per thread in

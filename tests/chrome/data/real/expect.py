@@ -9,13 +9,20 @@
 #
 #   threads   distinct (pid, tid) of the events that make a thread: every
 #             supported phase with a valid ts, and thread_name metadata
-#             (process metadata makes none);
+#             (process metadata makes none; process- and trace-wide
+#             instants use a thread of their process, made only when it
+#             has none);
 #   spans     per name, the slices Perfetto's SliceTracker keeps on a
 #             thread track: X (less the ones dropped for overlapping their
 #             parent), every B (closed, cut or never closed);
 #   tasks     per name of the outermost begin, the async tasks: a (cat, id)
 #             track (id2.local also by pid) whose slice stack goes from
-#             empty to non-empty at a b (or S).
+#             empty to non-empty at a b (or S);
+#   flows     arrows: a t or f that ends a flow an s or t of the same
+#             (cat, name, id) began;
+#   skipped, notes  what the import leaves out or repairs, counted by the
+#             same rules (E without B, overlapping X, unended slices and
+#             tasks, nested async slices, a missing closing bracket...).
 #
 # Usage: expect.py [DIR]   (default: the directory of this script)
 # Rerun it whenever a fixture is regenerated; commit expect.txt with them.
@@ -89,6 +96,14 @@ def pid_tid(value):
             return int(s)
         return ("str", value)
     return ("other", json.dumps(value))
+
+
+def pid_order(pid):
+    """Plain pids first, by number (Weft gives the others stand-ins above
+    them)."""
+    if isinstance(pid, int) and 0 <= pid < 2**32 - 2**28:
+        return (0, pid, "")
+    return (1, 0, repr(pid))
 
 
 def load(path):
@@ -249,6 +264,8 @@ def analyse(path):
     threads = set()
     per_thread = {}
     asyncs = []
+    flows = []
+    scoped = []
     # Weft's import notes, counted the oracle's way (names as in
     # weft-chrome-emit.c's describe()).
     skipped = {"E events without a matching B": 0,
@@ -283,6 +300,10 @@ def analyse(path):
         if ts is None:
             skipped["events without ts"] += 1
             continue
+        if ph in "iIR" and ev.get("s") in ("p", "g"):
+            # a process or trace-wide instant: no thread for its tid (below)
+            scoped.append((ev.get("s"), pid))
+            continue
         threads.add((pid, tid))
         if ph in "XBE":
             dur = 0
@@ -292,12 +313,27 @@ def analyse(path):
                     skipped["X events without a valid dur"] += 1
                     continue
             per_thread.setdefault((pid, tid), []).append((ts, ev, dur, seq))
+        elif ph in "stf":
+            if "id" not in ev or ev["id"] is None:
+                continue
+            flows.append((ts, ev, seq))
         elif ph in "beSF":
             key = async_key(ev, pid)
             if key is None:
                 skipped["async events without id"] += 1
                 continue
             asyncs.append((ts, ev, key, seq))
+
+    # Process-scoped instants go on a thread of their process (its main
+    # thread, else its lowest tid), made as the main thread when the process
+    # has none; trace-wide ones on the lowest pid's process (their own when
+    # the trace has no thread at all).
+    first_pid = min((p for p, _ in threads), key=pid_order) if threads else None
+    for scope, pid in scoped:
+        if scope == "g" and first_pid is not None:
+            pid = first_pid
+        if not any(p == pid for p, _ in threads):
+            threads.add((pid, pid))
 
     spans = {}
     for key, items in per_thread.items():
@@ -344,7 +380,21 @@ def analyse(path):
                 skipped["async ends without a begin"] += 1
     notes["async tasks never ended (left open)"] = sum(
         1 for st in tracks.values() if st.entries and st.entries[0][1] is PENDING)
-    return threads, spans, tasks, skipped, notes, same_start_x
+
+    # Flows: s begins one, t ends it and begins the next, f ends it;
+    # matched by (cat, name, id) in time order. Each end is one arrow.
+    arrows = 0
+    open_flows = set()
+    for ts, ev, _ in sorted(flows, key=lambda it: (it[0], it[2])):
+        key = (ev.get("cat") if isinstance(ev.get("cat"), str) else "",
+               clean_name(ev.get("name")), json.dumps(ev["id"]))
+        if ev["ph"] != "s" and key in open_flows:
+            arrows += 1
+        if ev["ph"] == "f":
+            open_flows.discard(key)
+        else:
+            open_flows.add(key)
+    return threads, spans, tasks, skipped, notes, same_start_x, arrows
 
 
 def escape(name):
@@ -369,11 +419,13 @@ def main():
     directory = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     lines = ["# expect.txt: written by expect.py from the fixtures beside it (do not edit).",
              "# Per fixture: fixture NAME, threads N, spans N, span NCALLS NAME...,",
-             "# tasks N, task COUNT NAME..., skipped N (events the import leaves out),",
+             "# tasks N, task COUNT NAME..., flows N (arrows), skipped N (events the",
+             "# import leaves out),",
              "# note N TEXT... (each non-zero count of the import notes), end.",
              "# Names: backslash and control characters as \\NNN octal escapes."]
     for name in fixtures(directory):
-        threads, spans, tasks, skipped, notes, same_start_x = analyse(os.path.join(directory, name))
+        (threads, spans, tasks, skipped, notes, same_start_x,
+         arrows) = analyse(os.path.join(directory, name))
         lines.append("fixture " + name)
         lines.append("threads %d" % len(threads))
         lines.append("spans %d" % sum(spans.values()))
@@ -382,6 +434,7 @@ def main():
         lines.append("tasks %d" % sum(tasks.values()))
         for task in sorted(tasks, key=lambda s: s.encode("utf-8")):
             lines.append("task %d %s" % (tasks[task], escape(task)))
+        lines.append("flows %d" % arrows)
         lines.append("skipped %d" % sum(skipped.values()))
         counts = [(n, text) for text, n in list(skipped.items()) + list(notes.items()) if n]
         for n, text in counts:
