@@ -419,6 +419,29 @@ stream_order (gconstpointer a, gconstpointer b)
   return x->stream_id < y->stream_id ? -1 : x->stream_id > y->stream_id;
 }
 
+/* Chunks whose seq never came (a lost chunk, FORMAT.md §4): one note
+ * for the file, naming the stream that lost the most. */
+static void
+note_missing_chunks (WeftReader *reader, const ReaderStream *worst, guint64 worst_missing,
+                     guint64 missing, guint n_streams)
+{
+  g_autofree char *where = NULL;
+
+  if (missing == 0)
+    return;
+  where = worst->info.kind == WEFT_STREAM_CPU
+              ? g_strdup_printf ("CPU %u's stream", worst->info.tid)
+              : g_strdup_printf ("thread %u's stream", worst->info.tid);
+  if (n_streams == 1)
+    _weft_reader_add_damage (reader, G_MAXUINT64 - 1, 0, FALSE,
+                             "%" G_GUINT64_FORMAT " chunk%s missing in %s", missing,
+                             missing == 1 ? "" : "s", where);
+  else
+    _weft_reader_add_damage (reader, G_MAXUINT64 - 1, 0, FALSE,
+                             "%" G_GUINT64_FORMAT " chunks missing in %u streams (%" G_GUINT64_FORMAT
+                             " in %s)", missing, n_streams, worst_missing, where);
+}
+
 static void
 read_chunks (WeftReader *reader, GArray *found)
 {
@@ -426,6 +449,9 @@ read_chunks (WeftReader *reader, GArray *found)
   g_autoptr (GArray) streams = g_array_new (FALSE, FALSE, sizeof (ReaderStream));
   g_autoptr (GArray) pairs = g_array_new (FALSE, FALSE, sizeof (WeftClockSync));
   gboolean tsc_streams = FALSE;
+  ReaderStream worst = { 0 };
+  guint64 missing = 0, worst_gap = 0;
+  guint n_gapped = 0;
 
   for (guint i = 0; i < found->len; i++)
     {
@@ -486,14 +512,20 @@ read_chunks (WeftReader *reader, GArray *found)
     {
       ReaderStream *st = &g_array_index (streams, ReaderStream, i);
       guint out = 0;
+      guint64 gap = 0;
 
       /* Stable, so of two chunks with one seq the first in the file stays. */
       g_array_sort (st->chunks, chunk_by_seq);
       for (guint k = 0; k < st->chunks->len; k++)
         {
           ReaderChunk *c = &g_array_index (st->chunks, ReaderChunk, k);
-          if (out > 0 && g_array_index (st->chunks, ReaderChunk, out - 1).seq == c->seq)
+          /* seqs run 0, 1, 2 …: the ones skipped were lost */
+          guint64 next = out > 0 ? (guint64) g_array_index (st->chunks, ReaderChunk, out - 1).seq + 1
+                                 : 0;
+
+          if (out > 0 && c->seq + 1 == next)
             continue;
+          gap += c->seq - next;
           g_array_index (st->chunks, ReaderChunk, out++) = *c;
           st->info.encoded_bytes += c->size;
           st->info.lost_in_chunks += c->lost;
@@ -501,7 +533,15 @@ read_chunks (WeftReader *reader, GArray *found)
       g_array_set_size (st->chunks, out);
       st->info.n_chunks = out;
       st->dense = g_malloc0 (sizeof (DenseMap));
+      missing += gap;
+      n_gapped += gap > 0;
+      if (gap > worst_gap)
+        {
+          worst_gap = gap;
+          worst = *st;
+        }
     }
+  note_missing_chunks (reader, &worst, worst_gap, missing, n_gapped);
   g_array_sort (streams, stream_order);
   reader->n_streams = streams->len;
   reader->streams = (ReaderStream *) (void *) g_array_free (g_steal_pointer (&streams), FALSE);

@@ -361,6 +361,165 @@ test_bad_index (void)
   }
 }
 
+/* The k-th chunk (0 first) of thread tid's stream in chunks, as an index. */
+static guint
+nth_chunk_of (GArray *chunks, guint tid, guint k)
+{
+  for (guint i = 0; i < chunks->len; i++)
+    {
+      ChunkIds *c = &g_array_index (chunks, ChunkIds, i);
+      if (c->stream_id != 0 && (c->stream_id & 0xffffffffu) - 0x80000000u == tid - 60 && k-- == 0)
+        return i;
+    }
+  g_assert_not_reached ();
+  return 0;
+}
+
+/* Makes the chunk at pos one of a type readers skip, intact (so only its
+ * stream's seq gap tells that it is gone). */
+static void
+drop_chunk (guint8 *data, gsize pos)
+{
+  WeftChunkHeader h;
+
+  memcpy (&h, data + pos, sizeof h);
+  h.type = 0x7e;
+  memcpy (data + pos, &h, sizeof h);
+  util_fix_chunk (data, pos);
+}
+
+/* Chunks missing from the middle or the start of a stream (a gap in its
+ * seq numbers) are reported in the damage line, and the rest is read. */
+static void
+test_missing_chunks (void)
+{
+  static const struct
+  {
+    guint tid, k;  /* drop the k-th chunk of tid's stream… */
+    guint tid2, k2, tid3, k3;  /* …and these (tid 0: none) */
+    const char *damage;
+  } cases[] = {
+    { 61, 2, 0, 0, 0, 0, "1 chunk missing in thread 61's stream" },
+    { 60, 0, 0, 0, 0, 0, "1 chunk missing in thread 60's stream" },
+    { 61, 2, 61, 3, 0, 0, "2 chunks missing in thread 61's stream" },
+    { 61, 1, 61, 4, 62, 1, "3 chunks missing in 2 streams (2 in thread 61's stream)" },
+  };
+  g_autoptr (GBytes) full = build_flows ();
+  gsize size;
+  const guint8 *data = g_bytes_get_data (full, &size);
+
+  for (gsize n = 0; n < G_N_ELEMENTS (cases); n++)
+    {
+      GArray *chunks = chunk_ids (data, size);
+      g_autoptr (GArray) offsets = util_chunk_offsets (data, size);
+      guint8 *copy = g_memdup2 (data, size);
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (WeftReader) reader = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *got = NULL, *want = NULL;
+      guint drop[3] = { cases[n].tid, cases[n].tid2, cases[n].tid3 };
+      guint at[3] = { cases[n].k, cases[n].k2, cases[n].k3 };
+      guint idx[3];
+
+      /* Find all three before any is marked gone (marking renumbers). */
+      for (guint d = 0; d < 3; d++)
+        if (drop[d] != 0)
+          idx[d] = nth_chunk_of (chunks, drop[d], at[d]);
+      for (guint d = 0; d < 3; d++)
+        if (drop[d] != 0)
+          {
+            drop_chunk (copy, g_array_index (offsets, gsize, idx[d]));
+            g_array_index (chunks, ChunkIds, idx[d]).stream_id = 0;
+          }
+      bytes = g_bytes_new_take (copy, size);
+      reader = weft_reader_new_from_bytes (bytes, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (weft_reader_get_damage (reader), ==, cases[n].damage);
+      g_assert_cmpuint (weft_reader_get_damaged_bytes (reader), ==, 0);
+      got = reader_ids (reader);
+      want = expected_ids (chunks, size);
+      g_assert_cmpstr (got, ==, want);
+      chunk_ids_free (chunks);
+    }
+}
+
+/* A chunk lost at a stream's end leaves no gap: nothing can tell. A
+ * damaged chunk in the middle is both damage and a gap in its stream;
+ * a CPU stream is named by its CPU. */
+static void
+test_missing_and_damaged (void)
+{
+  g_autoptr (GBytes) flows = build_flows ();
+  g_autoptr (GBytes) mixed = build_mixed ();
+  gsize size, msize;
+  const guint8 *data = g_bytes_get_data (flows, &size);
+  const guint8 *mdata = g_bytes_get_data (mixed, &msize);
+  GArray *chunks = chunk_ids (data, size);
+  g_autoptr (GArray) offsets = util_chunk_offsets (data, size);
+  g_autoptr (GArray) moffsets = util_chunk_offsets (mdata, msize);
+  guint last = 0, n_62 = 0, cpu_chunks = 0;
+
+  for (guint i = 0; i < chunks->len; i++)
+    if (g_array_index (chunks, ChunkIds, i).stream_id == (G_GUINT64_CONSTANT (50) << 32 | 0x80000002u))
+      n_62++;
+  last = nth_chunk_of (chunks, 62, n_62 - 1);
+
+  {
+    guint8 *copy = g_memdup2 (data, size);
+    g_autoptr (GBytes) bytes = NULL;
+    g_autoptr (WeftReader) reader = NULL;
+
+    drop_chunk (copy, g_array_index (offsets, gsize, last));
+    bytes = g_bytes_new_take (copy, size);
+    reader = weft_reader_new_from_bytes (bytes, NULL);
+    g_assert_null (weft_reader_get_damage (reader));
+  }
+  {
+    guint8 *copy = g_memdup2 (data, size);
+    gsize pos = g_array_index (offsets, gsize, nth_chunk_of (chunks, 61, 3));
+    g_autoptr (GBytes) bytes = NULL;
+    g_autoptr (WeftReader) reader = NULL;
+    g_autofree char *suffix = NULL;
+    const char *damage;
+
+    copy[pos + sizeof (WeftChunkHeader) + sizeof (WeftStreamChunkHeader)] ^= 0x40;
+    bytes = g_bytes_new_take (copy, size);
+    reader = weft_reader_new_from_bytes (bytes, NULL);
+    damage = weft_reader_get_damage (reader);
+    g_assert_nonnull (damage);
+    g_assert_true (g_str_has_prefix (damage, "1 of "));
+    suffix = g_strdup_printf ("checksum mismatch at offset %" G_GSIZE_FORMAT
+                              "; 1 chunk missing in thread 61's stream", pos);
+    g_assert_true (g_str_has_suffix (damage, suffix));
+  }
+  /* The mixed trace's CPU stream: drop its second chunk. */
+  for (guint i = 0; i < moffsets->len; i++)
+    {
+      gsize pos = g_array_index (moffsets, gsize, i);
+      WeftChunkHeader h;
+      WeftStreamChunkHeader sh;
+
+      memcpy (&h, mdata + pos, sizeof h);
+      if (h.type != WEFT_CHUNK_STREAM)
+        continue;
+      memcpy (&sh, mdata + pos + sizeof h, sizeof sh);
+      if (sh.kind == WEFT_STREAM_CPU && cpu_chunks++ == 1)
+        {
+          guint8 *copy = g_memdup2 (mdata, msize);
+          g_autoptr (GBytes) bytes = NULL;
+          g_autoptr (WeftReader) reader = NULL;
+
+          drop_chunk (copy, pos);
+          bytes = g_bytes_new_take (copy, msize);
+          reader = weft_reader_new_from_bytes (bytes, NULL);
+          g_assert_cmpstr (weft_reader_get_damage (reader), ==,
+                           "1 chunk missing in CPU 0's stream");
+        }
+    }
+  g_assert_cmpuint (cpu_chunks, >, 2);
+  chunk_ids_free (chunks);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -369,5 +528,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/format/damage/cut-file", test_cut_file);
   g_test_add_func ("/weft/format/damage/bit-flips", test_bit_flips);
   g_test_add_func ("/weft/format/damage/bad-index", test_bad_index);
+  g_test_add_func ("/weft/format/damage/missing-chunks", test_missing_chunks);
+  g_test_add_func ("/weft/format/damage/missing-and-damaged", test_missing_and_damaged);
   return g_test_run ();
 }
