@@ -386,12 +386,14 @@ parse_metadata_object (WeftChromeParser *p, gboolean chrome)
       tok = _weft_json_next (p->j);
       text = _weft_json_text (p->j, &len);
       target = key->str;
-      /* Chrome's own metadata fills in what otherData does not say */
+      /* Chrome's own metadata fills in what otherData does not say
+       * (newer Chromium writes cpu-num-cores where older wrote num-cpus) */
       if (chrome)
-        target = strcmp (key->str, "num-cpus") == 0       ? "chrome:cpu_count"
-                 : strcmp (key->str, "cpu-brand") == 0    ? "chrome:cpu_model"
-                 : strcmp (key->str, "command_line") == 0 ? "chrome:command"
-                                                          : NULL;
+        target = strcmp (key->str, "num-cpus") == 0        ? "chrome:cpu_count"
+                 : strcmp (key->str, "cpu-num-cores") == 0 ? "chrome:cpu_count"
+                 : strcmp (key->str, "cpu-brand") == 0     ? "chrome:cpu_model"
+                 : strcmp (key->str, "command_line") == 0  ? "chrome:command"
+                                                           : NULL;
       if (target != NULL && (tok == WEFT_JSON_STRING || tok == WEFT_JSON_NUMBER))
         add_metadata (p->im, target, text, MIN (len, 64 * 1024));
       else if (target != NULL && (tok == WEFT_JSON_TRUE || tok == WEFT_JSON_FALSE))

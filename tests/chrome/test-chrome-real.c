@@ -410,6 +410,20 @@ test_async_end_by_name (void)
                    "1 async ends without a begin; 2 nested async slices folded into their task");
 }
 
+/* Chromium's own metadata object: the CPU count (newer builds write
+ * cpu-num-cores, older ones num-cpus) and the command line. */
+static void
+test_chromium_metadata (void)
+{
+  g_autofree char *path = real_path ("chromium-trace-startup.json.gz");
+  g_autoptr (WeftReader) reader = NULL;
+  g_autoptr (WeftModel) model = open_model (path, &reader);
+
+  g_assert_cmpint (weft_model_get_cpu_count (model), ==, 2);
+  g_assert_true (g_str_has_prefix (weft_model_get_metadata (model, "command"),
+                                   "/usr/lib/chromium/chromium "));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -419,6 +433,7 @@ main (int argc, char **argv)
   load_expectations ();
   g_test_add_func ("/weft/chrome/real/all-listed", test_all_listed);
   g_test_add_func ("/weft/chrome/real/async-end-by-name", test_async_end_by_name);
+  g_test_add_func ("/weft/chrome/real/chromium-metadata", test_chromium_metadata);
   for (guint i = 0; i < expectations->len; i++)
     {
       const Expect *e = g_ptr_array_index (expectations, i);
