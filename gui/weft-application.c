@@ -126,7 +126,10 @@ static const struct
   { "win.open", { "<Control>o", NULL } },
   { "win.record", { "<Control>r", NULL } },
   { "win.export", { "<Control>e", NULL } },
-  { "win.find", { "<Control>f", NULL } },
+  /* the trace view's search bar (weft-search-bar.h) */
+  { "search.find", { "<Control>f", NULL } },
+  { "search.next", { "<Control>g", "F3", NULL } },
+  { "search.previous", { "<Control><Shift>g", "<Shift>F3", NULL } },
   { "win.cancel-load", { "Escape", NULL } },
 };
 

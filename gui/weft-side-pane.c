@@ -40,14 +40,6 @@ static const char *const selection_props[] = {
   "notify::selection-end",
 };
 
-static void
-set_page_visible (WeftSidePane *self, const char *name, gboolean visible)
-{
-  GtkWidget *child = gtk_stack_get_child_by_name (self->stack, name);
-
-  gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, child), visible);
-}
-
 static gboolean
 page_visible (WeftSidePane *self, const char *name)
 {
@@ -56,15 +48,20 @@ page_visible (WeftSidePane *self, const char *name)
   return gtk_stack_page_get_visible (gtk_stack_get_page (self->stack, child));
 }
 
-/* After a page went away: the details, else the selection, else the
- * summary. The switcher shows only when there is a choice. */
+/* Shows or hides a page; when the page shown goes, the details come
+ * next, else the selection, else the summary (GtkStack alone would take
+ * the first page). The switcher shows only when there is a choice. */
 static void
-settle (WeftSidePane *self)
+set_page_visible (WeftSidePane *self, const char *name, gboolean visible)
 {
-  const char *shown = gtk_stack_get_visible_child_name (self->stack);
-  gboolean details = page_visible (self, "details"), range = page_visible (self, "range");
+  GtkWidget *child = gtk_stack_get_child_by_name (self->stack, name);
+  gboolean was_shown = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), name) == 0;
+  gboolean details, range;
 
-  if (shown == NULL || !page_visible (self, shown))
+  gtk_stack_page_set_visible (gtk_stack_get_page (self->stack, child), visible);
+  details = page_visible (self, "details");
+  range = page_visible (self, "range");
+  if (!visible && was_shown)
     gtk_stack_set_visible_child_name (self->stack,
                                       details ? "details" : range ? "range" : "summary");
   gtk_widget_set_visible (GTK_WIDGET (self->switcher), details || range);
@@ -78,7 +75,6 @@ on_details (WeftSidePane *self, GParamSpec *pspec, WeftDetailsView *view)
   set_page_visible (self, "details", has);
   if (has)
     gtk_stack_set_visible_child_name (self->stack, "details");
-  settle (self);
 }
 
 static void
@@ -89,7 +85,6 @@ on_selection (WeftSidePane *self, GParamSpec *pspec, WeftSession *session)
   set_page_visible (self, "range", has);
   if (has)
     gtk_stack_set_visible_child_name (self->stack, "range");
-  settle (self);
 }
 
 static void
@@ -167,7 +162,7 @@ weft_side_pane_init (WeftSidePane *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->details_view, "notify::has-details", G_CALLBACK (on_details),
                            self, G_CONNECT_SWAPPED);
-  settle (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->switcher), FALSE);
 }
 
 GtkWidget *
