@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * weft-drain.h: writes the events of a block pool (weft-pool.h) to a trace
- * file as STREAM chunks. It reads only the region, so the same code can
- * drain a pool shared by another process (issue #3). Not thread-safe: one
+ * file as STREAM chunks. It reads only the region, so the same code
+ * drains a pool shared by another process (weft-record-pools.c). Not thread-safe: one
  * pass at a time (the runtime holds its drain lock). Allocates nothing
  * after _weft_drainer_init(), so it can run at exit and in a forked child.
  */

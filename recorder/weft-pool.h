@@ -10,10 +10,10 @@
  * the pages actually written cost memory. It contains everything a drainer
  * needs and nothing else: no pointers, only indexes and offsets from the
  * region start, and every field a drainer reads is published with a release
- * store. So the region can later live in a shared memory file that
- * `weft record` maps and drains while the program runs, and after the
- * program was SIGKILLed (issue #3): that drainer runs the same
- * _weft_drain_pass() over its own mapping.
+ * store. So under `weft record` the region is a memfd that the recorder
+ * maps and drains while the program runs, and after the program was
+ * SIGKILLed (weft-session-shared.c, weft-record-pools.c): that drainer
+ * runs the same _weft_drainer_pass() over its own mapping.
  *
  *   offset 0           WeftPoolHeader (4 KiB): geometry, the two free lists,
  *                      the drainer wake-up word, lost counters

@@ -3,12 +3,12 @@
  * weft-record-merge.h: brings what libweft wrote in the traced processes
  * into `weft record`'s output.
  *
- * For now the traced processes run libweft standalone: `weft record`
- * points WEFT_TRACE at a private file that every process appends whole
- * chunks to, and this copies every intact chunk of it (streams, clock
- * pairs, metadata) into the output when the command is over. This is
- * the one seam the shared-memory drain replaces: blocks read from the
- * shared pool will be handed to the builder here instead.
+ * The traced processes send their pools to `weft record`
+ * (weft-record-pools.h); one that cannot reach the session socket runs
+ * libweft standalone on WEFT_TRACE, a private file that every such
+ * process appends whole chunks to, and this copies every intact chunk of
+ * it (streams, clock pairs, metadata) into the output when the command
+ * is over.
  */
 #pragma once
 
