@@ -490,6 +490,50 @@ test_unwritable (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Closing the dialog while it exports cancels the export: no crash, the
+ * dialog goes once the worker is done, and the output is either absent
+ * (cancelled in time) or complete, never a temporary. */
+static void
+test_close_while_exporting (void)
+{
+  g_autofree char *trace = sample_trace_write (tmpdir, "close.weft", 200);
+  g_autofree char *out = g_build_filename (tmpdir, "closed.png", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (out);
+  WeftWindow *window = open_path (trace);
+  WeftExportDialog *dialog = open_dialog (window);
+  gpointer weak = dialog;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
+  set_size (dialog, 640, 400, 1);
+  weft_export_dialog_export_to (dialog, file);
+  g_assert_true (weft_export_dialog_is_busy (dialog));
+  gtk_window_close (GTK_WINDOW (dialog));
+  run_until (is_null, &weak);
+  run_idle ();
+  if (g_file_test (out, G_FILE_TEST_EXISTS))
+    {
+      cairo_surface_t *image = cairo_image_surface_create_from_png (out);
+
+      g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+      g_assert_cmpint (cairo_image_surface_get_width (image), ==, 640);
+      cairo_surface_destroy (image);
+    }
+  /* The window is unharmed and exports again. */
+  g_assert_cmpstr (page_of (window), ==, "trace");
+  dialog = open_dialog (window);
+  set_size (dialog, 320, 200, 1);
+  g_assert_true (export_to (dialog, window, out));
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 on_result (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -546,6 +590,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/gui/export-dialog/json-visible-range", test_json_visible_range);
   g_test_add_func ("/weft/gui/export-dialog/dark-style", test_dark_style);
   g_test_add_func ("/weft/gui/export-dialog/unwritable", test_unwritable);
+  g_test_add_func ("/weft/gui/export-dialog/close-while-exporting", test_close_while_exporting);
   g_test_add_func ("/weft/gui/export-dialog/run-without-document", test_run_without_document);
   g_test_add_func ("/weft/gui/export-dialog/no-temporaries", test_no_temporaries);
   return gui_app_run ();
