@@ -515,7 +515,7 @@ parse_document (WeftChromeParser *p, GError **error)
   if (tok == WEFT_JSON_ERROR)
     {
       if (_weft_json_offset (p->j) == 0 && _weft_json_depth (p->j) == 0
-          && !_weft_json_error_is_eof (p->j))
+          && !_weft_json_error_is_eof (p->j) && !_weft_json_error_is_read (p->j))
         g_set_error_literal (error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_NOT_TRACE,
                              "not a Chrome JSON trace (it does not start with '{' or '[')");
       else
@@ -658,6 +658,19 @@ read_plain (gpointer user_data, guint8 *buf, gsize len, GError **error)
     }
 }
 
+/* zlib's message without the "<fd:3>: " it puts before it for gzdopen. */
+static const char *
+gz_message (gzFile gz)
+{
+  int code;
+  const char *msg = gzerror (gz, &code);
+  const char *colon;
+
+  if (g_str_has_prefix (msg, "<fd:") && (colon = strstr (msg, ">: ")) != NULL)
+    return colon + 3;
+  return msg;
+}
+
 static gssize
 read_gzip (gpointer user_data, guint8 *buf, gsize len, GError **error)
 {
@@ -668,18 +681,17 @@ read_gzip (gpointer user_data, guint8 *buf, gsize len, GError **error)
   if (n >= 0)
     {
       /* gzread reports a truncated stream only through gzerror */
-      const char *msg = gzerror (src->gz, &code);
-
+      gzerror (src->gz, &code);
       if (n == 0 && code != Z_OK && code != Z_STREAM_END)
         {
           g_set_error (error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_SYNTAX, "damaged gzip data: %s",
-                       msg);
+                       gz_message (src->gz));
           return -1;
         }
       return n;
     }
   g_set_error (error, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_SYNTAX, "damaged gzip data: %s",
-               gzerror (src->gz, &code));
+               gz_message (src->gz));
   return -1;
 }
 

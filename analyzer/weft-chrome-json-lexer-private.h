@@ -58,6 +58,7 @@ struct _WeftJson
   guint trailing_commas;
   gboolean at_start; /* before the document: a byte order mark may come */
   gboolean error_eof;
+  gboolean error_read; /* the error came from the read function (I/O, gzip) */
   GError *error;
 };
 

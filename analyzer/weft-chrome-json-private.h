@@ -73,6 +73,9 @@ gboolean _weft_json_capture (WeftJson *j, WeftJsonToken tok, GString *out, gsize
 const GError *_weft_json_get_error (WeftJson *j);
 /* Whether that error is the input ending early (a truncated document). */
 gboolean _weft_json_error_is_eof (WeftJson *j);
+/* Whether that error came from the read function (I/O, damaged gzip
+ * data), not from the document. */
+gboolean _weft_json_error_is_read (WeftJson *j);
 /* Commas before ']' that were tolerated, as Perfetto does. */
 guint _weft_json_get_trailing_commas (WeftJson *j);
 

@@ -52,6 +52,7 @@ _weft_json_reset_memory (WeftJson *j, const guint8 *data, gsize len)
   j->trailing_commas = 0;
   j->at_start = TRUE;
   j->error_eof = FALSE;
+  j->error_read = FALSE;
   j->text = NULL;
   j->len = 0;
 }
@@ -110,6 +111,12 @@ gboolean
 _weft_json_error_is_eof (WeftJson *j)
 {
   return j->error != NULL && j->error_eof;
+}
+
+gboolean
+_weft_json_error_is_read (WeftJson *j)
+{
+  return j->error != NULL && j->error_read;
 }
 
 guint
@@ -207,6 +214,7 @@ _weft_json_refill (WeftJson *j)
   n = j->read (j->read_data, j->own + keep, n_free, &j->error);
   if (n < 0)
     {
+      j->error_read = TRUE;
       j->state = S_FAILED;
       return FALSE;
     }
