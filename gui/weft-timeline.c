@@ -406,8 +406,7 @@ tooltip_markup (WeftTimeline *self, const WeftHit *hit)
     thread = g_markup_escape_text (plain, -1);
   }
   cpu = cpu_text (model, cpu_index);
-  /* Translators: a tooltip: what is under the pointer, then its duration,
-   * its thread and where it ran */
+  /* the name in bold, its duration, then its thread and where it ran */
   return g_strdup_printf ("<b>%s</b>%s%s\n%s · %s", name, duration != NULL ? "  " : "",
                           duration != NULL ? duration : "", thread, cpu);
 }
