@@ -7,11 +7,12 @@
 # writes expect.txt, which test-chrome-real.c compares with the importer's
 # model exactly:
 #
-#   threads   distinct (pid, tid) of the events that make a thread: every
-#             supported phase with a valid ts, and thread_name metadata
-#             (process metadata makes none; process- and trace-wide
-#             instants use a thread of their process, made only when it
-#             has none);
+#   threads   distinct (pid, tid) left with something on them: a slice, an
+#             instant, a counter value, a task's begin or end, a flow's
+#             end, or a thread_name (process metadata makes none; events
+#             all skipped or folded into a task leave none; process- and
+#             trace-wide instants go on a thread of their process, made
+#             only when it has none);
 #   spans     per name, the slices Perfetto's SliceTracker keeps on a
 #             thread track: X (less the ones dropped for overlapping their
 #             parent), every B (closed, cut or never closed);
@@ -19,7 +20,8 @@
 #             track (id2.local also by pid) whose slice stack goes from
 #             empty to non-empty at a b (or S);
 #   flows     arrows: a t or f that ends a flow an s or t of the same
-#             (cat, name, id) began;
+#             (cat, name, id) began (ids in hex, as Perfetto reads them),
+#             and flow v2 (bind_id with flow_out, then flow_in);
 #   skipped, notes  what the import leaves out or repairs, counted by the
 #             same rules (E without B, overlapping X, unended slices and
 #             tasks, nested async slices, a missing closing bracket...).
@@ -67,7 +69,8 @@ def clean_name(name):
     U+FFFD, cut to 4 KiB on a character boundary."""
     if not isinstance(name, str) or name == "":
         return "[No name]"
-    b = name.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode("utf-8")
+    name = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in name)
+    b = name.encode("utf-8")
     if len(b) > NAME_MAX:
         b = b[:NAME_MAX]
         b = b.decode("utf-8", "ignore").encode("utf-8")
@@ -199,7 +202,8 @@ class Stack:
     def end(self, ts, name, cat):
         """An E: closes the innermost open slice matching name and category
         (None matches any; an E with a category needs one on the slice).
-        Returns True when something was closed."""
+        Returns the depth of the slice it closed (0: the outermost), or None
+        when it matches nothing."""
         self.close(ts, PENDING)
         st = self.entries
         for i in range(len(st) - 1, -1, -1):
@@ -211,17 +215,14 @@ class Stack:
                 continue
             # Slices still open inside it end here too: Perfetto cuts them at
             # the next event on the track; a .weft stream nests strictly, so
-            # Weft cuts them now. Either way they no longer match an E.
-            for j in range(i, len(st)):
-                if st[j][1] is PENDING:
-                    st[j][1] = ts - st[j][0]
-                    if j > i:
-                        self.cut += 1
-            del st[i + 1:]
-            if i == len(st) - 1:
-                st.pop()
-            return True
-        return False
+            # Weft cuts them now, and an X inside that would outlast it
+            # (Perfetto lets it stick out). They no longer match an E.
+            for j in range(i + 1, len(st)):
+                if st[j][1] is PENDING or st[j][0] + st[j][1] > ts:
+                    self.cut += 1
+            del st[i:]
+            return i
+        return None
 
 
 def ordered(items):
@@ -244,6 +245,23 @@ def ordered(items):
     return out
 
 
+def flow_id(value):
+    """A flow id as Perfetto reads it: a number, or a string in hex ("0x2"
+    and 2 are one id); None when there is none."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value, 16)
+        except ValueError:
+            return None
+    return None
+
+
 def async_key(ev, pid):
     cat = ev.get("cat") if isinstance(ev.get("cat"), str) else ""
     if "id" in ev and ev["id"] is not None:
@@ -261,7 +279,8 @@ def async_key(ev, pid):
 
 def analyse(path):
     events, flags = load(path)
-    threads = set()
+    made = set()   # threads the importer makes (any event that names one)
+    kept = set()   # threads left with an event or a name: the trace's threads
     per_thread = {}
     asyncs = []
     flows = []
@@ -273,6 +292,8 @@ def analyse(path):
                "X events without a valid dur": 0,
                "async events without id": 0,
                "async ends without a begin": 0,
+               "flow events without id": 0,
+               "flow steps or ends without a start": 0,
                "events without ts": 0}
     notes = {"B slices never ended (left open)": 0,
              "slices cut at the end of their parent": 0,
@@ -294,7 +315,8 @@ def analyse(path):
             tid = pid
         if ph == "M":
             if ev.get("name") == "thread_name":
-                threads.add((pid, tid))
+                made.add((pid, tid))
+                kept.add((pid, tid))
             continue
         ts = to_ns(ev.get("ts"))
         if ts is None:
@@ -304,36 +326,61 @@ def analyse(path):
             # a process or trace-wide instant: no thread for its tid (below)
             scoped.append((ev.get("s"), pid))
             continue
-        threads.add((pid, tid))
+        made.add((pid, tid))
         if ph in "XBE":
             dur = 0
             if ph == "X":
                 dur = to_ns(ev.get("dur"))
-                if dur is None or dur < 0:
+                if dur is None or dur < 0 or ts + dur > 2**63 - 1:
                     skipped["X events without a valid dur"] += 1
                     continue
             per_thread.setdefault((pid, tid), []).append((ts, ev, dur, seq))
+            # flow v2: bind_id on a slice, flow_in ends a flow, flow_out begins one
+            bid = flow_id(ev.get("bind_id"))
+            if ph != "E" and bid is not None:
+                if ev.get("flow_in") is True:
+                    flows.append((ts, seq, "f", ("v2", bid), (pid, tid)))
+                if ev.get("flow_out") is True:
+                    flows.append((ts, seq, "s", ("v2", bid), (pid, tid)))
+        elif ph in "iIR":
+            kept.add((pid, tid))
+        elif ph == "C":
+            args = ev.get("args")
+            if isinstance(args, dict) and any(
+                    to_ns(v) is not None for v in args.values()
+                    if not isinstance(v, str) or v.strip()):
+                kept.add((pid, tid))
         elif ph in "stf":
-            if "id" not in ev or ev["id"] is None:
+            fid = flow_id(ev.get("id"))
+            if fid is None:
+                skipped["flow events without id"] += 1
                 continue
-            flows.append((ts, ev, seq))
-        elif ph in "beSF":
+            key = (ev.get("cat") if isinstance(ev.get("cat"), str) else "",
+                   clean_name(ev.get("name")), fid)
+            flows.append((ts, seq, ph, key, (pid, tid)))
+        elif ph in "beSFnTp":
             key = async_key(ev, pid)
             if key is None:
                 skipped["async events without id"] += 1
                 continue
-            asyncs.append((ts, ev, key, seq))
+            if ph in "nTp":
+                kept.add((pid, tid))  # an instant on its thread
+                continue
+            asyncs.append((ts, ev, key, seq, (pid, tid)))
 
     # Process-scoped instants go on a thread of their process (its main
     # thread, else its lowest tid), made as the main thread when the process
     # has none; trace-wide ones on the lowest pid's process (their own when
     # the trace has no thread at all).
-    first_pid = min((p for p, _ in threads), key=pid_order) if threads else None
+    first_pid = min((p for p, _ in made), key=pid_order) if made else None
     for scope, pid in scoped:
         if scope == "g" and first_pid is not None:
             pid = first_pid
-        if not any(p == pid for p, _ in threads):
-            threads.add((pid, pid))
+        tids = sorted((t for p, t in made if p == pid), key=pid_order)
+        if not tids:
+            made.add((pid, pid))
+            tids = [pid]
+        kept.add((pid, pid) if pid in tids else (pid, tids[0]))
 
     spans = {}
     for key, items in per_thread.items():
@@ -349,22 +396,26 @@ def analyse(path):
                 name = clean_name(ev.get("name"))
                 if stack.begin(ts, dur, name, cat):
                     spans[name] = spans.get(name, 0) + 1
+                    kept.add(key)
                 else:
                     skipped["X events overlapping an enclosing X (dropped, as Perfetto does)"] += 1
             elif ph == "B":
                 name = clean_name(ev.get("name"))
                 stack.begin(ts, PENDING, name, cat)
                 spans[name] = spans.get(name, 0) + 1
+                kept.add(key)
             else:
-                if not stack.end(ts, match_name(ev.get("name")), cat):
+                if stack.end(ts, match_name(ev.get("name")), cat) is None:
                     skipped["E events without a matching B"] += 1
+                else:
+                    kept.add(key)
         notes["slices cut at the end of their parent"] += stack.cut
         notes["B slices never ended (left open)"] += sum(
             1 for e in stack.entries if e[1] is PENDING)
 
     tasks = {}
     tracks = {}
-    for ts, ev, key, _ in sorted(asyncs, key=lambda it: (it[0], it[3])):
+    for ts, ev, key, _, thread in sorted(asyncs, key=lambda it: (it[0], it[3])):
         stack = tracks.setdefault(key, Stack())
         cat = key[0]
         if ev["ph"] in "bS":
@@ -372,12 +423,16 @@ def analyse(path):
             if not stack.entries:
                 name = clean_name(ev.get("name"))
                 tasks[name] = tasks.get(name, 0) + 1
+                kept.add(thread)  # the task begins on this thread
             else:
                 notes["nested async slices folded into their task"] += 1
             stack.begin(ts, PENDING, clean_name(ev.get("name")), cat)
         else:
-            if not stack.end(ts, match_name(ev.get("name")), cat):
+            depth = stack.end(ts, match_name(ev.get("name")), cat)
+            if depth is None:
                 skipped["async ends without a begin"] += 1
+            elif depth == 0:
+                kept.add(thread)  # and ends on this one
     notes["async tasks never ended (left open)"] = sum(
         1 for st in tracks.values() if st.entries and st.entries[0][1] is PENDING)
 
@@ -385,16 +440,18 @@ def analyse(path):
     # matched by (cat, name, id) in time order. Each end is one arrow.
     arrows = 0
     open_flows = set()
-    for ts, ev, _ in sorted(flows, key=lambda it: (it[0], it[2])):
-        key = (ev.get("cat") if isinstance(ev.get("cat"), str) else "",
-               clean_name(ev.get("name")), json.dumps(ev["id"]))
-        if ev["ph"] != "s" and key in open_flows:
+    for ts, _, ph, key, thread in sorted(flows, key=lambda it: (it[0], it[1])):
+        if ph != "s":
+            if key not in open_flows:
+                skipped["flow steps or ends without a start"] += 1
+                continue
             arrows += 1
-        if ev["ph"] == "f":
+        kept.add(thread)
+        if ph == "f":
             open_flows.discard(key)
         else:
             open_flows.add(key)
-    return threads, spans, tasks, skipped, notes, same_start_x, arrows
+    return kept, spans, tasks, skipped, notes, same_start_x, arrows
 
 
 def escape(name):
