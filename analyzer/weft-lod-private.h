@@ -344,6 +344,10 @@ struct _WeftLod
   double *bucket_cum; /* n_buckets + 1, only without scheduler data */
 
   gsize memory;
+
+  /* For tests and measurements (WEFT_LOD_GROW_ROWS set): span rows grow
+   * as spans come instead of being sized from the model's counts. */
+  gboolean grow_rows;
 };
 
 /* The CPU lane and lane-local slice of a global slice index. cpu_first

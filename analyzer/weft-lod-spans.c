@@ -10,6 +10,8 @@
 
 #include <math.h>
 
+#include "weft-model-private.h"
+
 #define B WEFT_LOD_SPAN_BLOCK
 #define C WEFT_LOD_COVER_STEP
 
@@ -129,6 +131,33 @@ row_add (const WeftModelThread *th, RowBuild *rb, guint64 index, const WeftModel
     row_block_close (th, rb);
 }
 
+/* Allocates the row's arrays for n spans at once: growing them by
+ * doubling copied each (these arrays sit below malloc's mmap threshold,
+ * where realloc copies) and faulted in twice their pages. */
+static void
+row_presize (RowBuild *rb, guint64 n, gboolean keep_order)
+{
+  WeftLodSpanRow *row = rb->row;
+  WeftLodLevels levels;
+  guint64 n_blocks = (n + B - 1) / B;
+
+  if (n == 0)
+    return;
+  _weft_lod_levels_init (&levels, n_blocks);
+  /* row_add grows an array when its next write would reach the cap: one
+   * more than the writes (row_finish trims it). */
+  rb->cover_cap = (n + C - 1) / C + 1;
+  row->cover = weft_vec_alloc (rb->cover_cap, sizeof (guint64));
+  rb->block_cap = MAX (levels.total, n_blocks + 1);
+  row->dom = weft_vec_alloc (rb->block_cap, sizeof (WeftLodDom));
+  row->longest = weft_vec_alloc (rb->block_cap, sizeof (float));
+  if (keep_order)
+    {
+      rb->cap = n;
+      row->order = weft_vec_alloc (n, sizeof (guint32));
+    }
+}
+
 /* Gives the row its final sizes and its pyramids' upper levels. */
 static void
 row_finish (const WeftModelThread *th, RowBuild *rb)
@@ -171,6 +200,23 @@ _weft_lod_spans_build (WeftLod *lod, guint thread)
     {
       rbs[d].row = &index->rows[d];
       rbs[d].cand = d < TALLIED_ROWS ? &tallies[d] : NULL;
+    }
+  if (!lod->grow_rows)
+    {
+      guint n_counts;
+      const guint64 *counts = _weft_model_get_depth_spans (lod->model, thread, &n_counts);
+
+      /* The model counted the spans of each depth; the last row takes every
+       * deeper one. A count that were wrong would only cost a regrowth. */
+      for (guint d = 0; d < depths && d < n_counts; d++)
+        {
+          guint64 n = counts[d];
+
+          if (d + 1 == depths)
+            for (guint e = d + 1; e < n_counts; e++)
+              n += counts[e];
+          row_presize (&rbs[d], n, keep_order);
+        }
     }
   for (guint64 i = 0; i < th->n_spans; i++)
     {

@@ -211,6 +211,7 @@ weft_lod_new (WeftModel *model, WeftModelProgressFunc progress, gpointer user_da
   g_atomic_ref_count_init (&lod->ref_count);
   lod->model = weft_model_ref (model);
   lod->duration = weft_model_get_duration (model);
+  lod->grow_rows = g_getenv ("WEFT_LOD_GROW_ROWS") != NULL;
   lod->n_cpus = weft_model_get_n_cpus (model);
   lod->n_threads = weft_model_get_n_threads (model);
   lod->n_counters = weft_model_get_n_counters (model);

@@ -151,6 +151,7 @@ lock_for (WeftBuild *b, guint32 pid, guint64 address, gboolean cond)
 /* The locks a stream used lately, direct-mapped by address: programs
  * wait on a handful of locks over and over. */
 #define LOCK_CACHE_SIZE 16
+G_STATIC_ASSERT (LOCK_CACHE_SIZE == 1 << 4); /* the slot is the top 4 bits of a hash */
 
 typedef struct
 {
@@ -162,7 +163,9 @@ typedef struct
 static inline guint32
 lock_cached (WeftBuild *b, LockCache *cache, guint32 pid, guint64 address, gboolean cond)
 {
-  guint slot = (guint) ((address >> 3) ^ (address >> 9)) & (LOCK_CACHE_SIZE - 1);
+  /* Multiplicative: nearby addresses (fields of one struct, ids) must not
+   * share a slot, or every wait goes to the hash table. */
+  guint slot = (guint) (((address ^ cond) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> 60);
 
   if (cache->index[slot] == 0 || cache->address[slot] != address || cache->cond[slot] != cond)
     {
@@ -262,13 +265,25 @@ wait_released (WeftThreadData *t, guint32 lock)
 static void
 task_event (WeftBuild *b, guint32 pid, const WeftEvent *ev, guint64 time, WeftTaskOp op)
 {
-  guint32 key = key_lookup (b->task_keys, ev->id, pid, 0, b->task_key_ids.len);
+  guint slot = (guint) ((ev->id * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> 56);
   guint32 name = op == WEFT_TASK_OP_BEGIN ? name_id (b, ev->name) : 0;
+  guint32 key;
 
-  if (key == b->task_key_ids.len)
+  G_STATIC_ASSERT (G_N_ELEMENTS (b->task_cache_id) == 1 << 8);
+  if (b->task_cache_key[slot] != 0 && b->task_cache_id[slot] == ev->id
+      && b->task_cache_pid[slot] == pid)
+    key = b->task_cache_key[slot] - 1;
+  else
     {
-      WeftVecU64_append (&b->task_key_ids, ev->id);
-      WeftVecU32_append (&b->task_key_pids, pid);
+      key = key_lookup (b->task_keys, ev->id, pid, 0, b->task_key_ids.len);
+      if (key == b->task_key_ids.len)
+        {
+          WeftVecU64_append (&b->task_key_ids, ev->id);
+          WeftVecU32_append (&b->task_key_pids, pid);
+        }
+      b->task_cache_id[slot] = ev->id;
+      b->task_cache_pid[slot] = pid;
+      b->task_cache_key[slot] = key + 1;
     }
   if (name > WEFT_TASK_NAME_MASK)
     name = 0;
@@ -387,8 +402,13 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, guint32 i
             *WeftVecSpan_push (&t->spans) = (WeftModelSpan) {
               rel, rel, name_id (b, ev->name), depth | WEFT_MODEL_SPAN_UNCLOSED
             };
-            if (depth + 1 > t->pub.max_depth)
-              t->pub.max_depth = depth + 1;
+            if (G_UNLIKELY (depth + 1 > t->pub.max_depth))
+              {
+                t->pub.max_depth = depth + 1;
+                while (t->depth_spans.len < MIN (t->pub.max_depth, WEFT_MODEL_DEPTH_COUNTS))
+                  WeftVecU64_append (&t->depth_spans, 0);
+              }
+            t->depth_spans.data[MIN (depth, WEFT_MODEL_DEPTH_COUNTS - 1)]++;
             events++;
             break;
           }

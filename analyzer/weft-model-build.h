@@ -60,6 +60,11 @@ typedef struct
   guint32 tid_cache_index[1024];
 
   GHashTable *task_keys; /* WeftKey (id, pid) → key index */
+  /* Recent task keys, direct-mapped by id in front of task_keys: a task's
+   * few transitions come close together. */
+  guint64 task_cache_id[256];
+  guint32 task_cache_pid[256];
+  guint32 task_cache_key[256]; /* key index + 1, 0 when empty */
   WeftVecU64 task_key_ids;
   WeftVecU32 task_key_pids;
   WeftVecTaskEvent task_events;

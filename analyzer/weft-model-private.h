@@ -28,6 +28,10 @@ typedef struct
   WeftVecWait waits;
   WeftVecU32 slices;
   WeftVecU64 other_times;
+  /* Spans per depth, min (max_depth, WEFT_MODEL_DEPTH_COUNTS) entries, the
+   * last also counting every deeper span: the level-of-detail index sizes
+   * its span rows with them instead of growing them. */
+  WeftVecU64 depth_spans;
 
   /* While building. */
   WeftVecU32 open_spans;   /* indices of spans not yet ended */
@@ -128,6 +132,11 @@ struct _WeftModel
 
   WeftSchedTotals whole; /* the scheduler totals of the whole trace */
 };
+
+#define WEFT_MODEL_DEPTH_COUNTS 1024
+
+/* weft-model.c: a thread's spans per depth (see depth_spans); *n entries. */
+const guint64 *_weft_model_get_depth_spans (WeftModel *model, guint thread, guint *n);
 
 /* weft-model-names.c */
 guint32 _weft_model_intern (WeftModel *model, const char *str);

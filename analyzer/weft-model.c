@@ -56,6 +56,7 @@ weft_model_free (WeftModel *model)
       WeftVecWait_clear (&t->waits);
       WeftVecU32_clear (&t->slices);
       WeftVecU64_clear (&t->other_times);
+      WeftVecU64_clear (&t->depth_spans);
       WeftVecU32_clear (&t->open_spans);
       WeftVecU32_clear (&t->open_waits);
     }
@@ -211,6 +212,13 @@ weft_model_get_process (WeftModel *model, guint index)
   return &model->processes[index];
 }
 
+const guint64 *
+_weft_model_get_depth_spans (WeftModel *model, guint thread, guint *n)
+{
+  *n = thread < model->n_threads ? (guint) model->threads[thread].depth_spans.len : 0;
+  return *n > 0 ? model->threads[thread].depth_spans.data : NULL;
+}
+
 guint
 weft_model_get_n_threads (WeftModel *model)
 {
@@ -363,7 +371,7 @@ weft_model_get_memory_size (WeftModel *model)
       size += t->spans.cap * sizeof (WeftModelSpan) + t->span_args.cap * sizeof (WeftModelSpanArgs)
               + t->instant_times.cap * 8 + t->instant_names.cap * 4
               + t->waits.cap * sizeof (WeftModelWait) + t->slices.cap * 4
-              + t->other_times.cap * 8;
+              + t->other_times.cap * 8 + t->depth_spans.cap * 8;
     }
   for (guint i = 0; i < model->n_cpus; i++)
     size += sizeof (WeftCpuData) + model->cpus[i].starts.cap * 8 + model->cpus[i].who.cap * 4;
