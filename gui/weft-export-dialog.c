@@ -86,6 +86,10 @@ on_format_changed (WeftExportDialog *self)
   const char *unit = format == WEFT_EXPORT_PNG ? _("Pixels") : _("Points");
 
   gtk_widget_set_visible (GTK_WIDGET (self->image_group), weft_export_format_is_image (format));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->format_row),
+                               weft_export_format_is_image (format)
+                                   ? NULL
+                                   : _("Opens in Perfetto UI, chrome://tracing and Weft"));
   gtk_widget_set_visible (GTK_WIDGET (self->scale_row), format == WEFT_EXPORT_PNG);
   adw_action_row_set_subtitle (self->width_row, unit);
   adw_action_row_set_subtitle (self->height_row, unit);
