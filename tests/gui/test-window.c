@@ -11,6 +11,7 @@
 #include "gui-app-util.h"
 #include "weft-recent.h"
 #include "weft-span-list.h"
+#include "weft-summary-view.h"
 #include "weft-trace-view.h"
 #include "weft-trace-file.h"
 
@@ -59,7 +60,7 @@ trace_child (WeftWindow *window, const char *name)
 static const char *
 card_value (WeftWindow *window, const char *card)
 {
-  GtkWidget *view = trace_child (window, "summary_view");
+  GtkWidget *view = find_type (GTK_WIDGET (window), WEFT_TYPE_SUMMARY_VIEW);
   GtkWidget *widget = find_named (view, card);
 
   g_assert_nonnull (widget);
@@ -89,7 +90,7 @@ test_open_good (void)
   g_autofree char *path = sample_trace_write (tmpdir, "good.weft", 0);
   WeftWindow *window = open_path (path);
   WeftSession *session = weft_window_get_session (window);
-  GtkWidget *view = trace_child (window, "summary_view");
+  GtkWidget *view = find_type (GTK_WIDGET (window), WEFT_TYPE_SUMMARY_VIEW);
   AdwWindowTitle *title = TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "window_title");
   g_autofree char *events = g_strdup_printf ("%u", SAMPLE_EVENTS);
   g_autofree char *threads = g_strdup_printf ("%u", SAMPLE_THREADS);
@@ -366,7 +367,7 @@ search_text_is (gpointer data)
 static GPtrArray *
 span_rows (WeftWindow *window, const char **group_title)
 {
-  GtkWidget *view = trace_child (window, "summary_view");
+  GtkWidget *view = find_type (GTK_WIDGET (window), WEFT_TYPE_SUMMARY_VIEW);
   GtkWidget *list = find_type (view, WEFT_TYPE_SPAN_LIST);
   GtkWidget *group = find_type (list, ADW_TYPE_PREFERENCES_GROUP);
   GPtrArray *titles = g_ptr_array_new ();
