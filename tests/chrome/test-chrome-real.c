@@ -193,8 +193,7 @@ assert_notes (const Expect *e, WeftModel *model)
 
   g_test_message ("%s: import_notes: %s", e->file, notes != NULL ? notes : "");
   for (guint i = 0; i < e->notes->len; i++)
-    g_assert_true (g_strv_contains ((const char *const *) parts,
-                                    g_ptr_array_index (e->notes, i)));
+    g_assert_true (g_strv_contains ((const char *const *) parts, g_ptr_array_index (e->notes, i)));
   g_assert_cmpuint (n, ==, e->notes->len);
 }
 
@@ -209,8 +208,7 @@ test_fixture (gconstpointer data)
   g_autoptr (GHashTable) spans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) tasks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr (GHashTable) stat_tasks
-      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) stat_tasks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint64 n_spans = 0;
 
   g_assert_cmpstr (weft_model_get_source (model), ==, "chrome-json");
@@ -289,59 +287,59 @@ test_gzip (gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("weft-chrome-real-XXXXXX", &error);
   gboolean is_gz = g_str_has_suffix (e->file, ".gz");
-  g_autofree char *gz_name
+  g_autofree char *other_name
       = is_gz ? g_strndup (e->file, strlen (e->file) - 3) : g_strconcat (e->file, ".gz", NULL);
-  g_autofree char *gz = NULL;
+  g_autofree char *other = NULL; /* the document in the other form */
   g_autoptr (WeftReader) reader = NULL;
-  g_autoptr (WeftReader) gz_reader = NULL;
+  g_autoptr (WeftReader) other_reader = NULL;
   g_autoptr (WeftModel) model = NULL;
-  g_autoptr (WeftModel) gz_model = NULL;
+  g_autoptr (WeftModel) other_model = NULL;
   g_autoptr (WeftStats) stats = NULL;
-  g_autoptr (WeftStats) gz_stats = NULL;
+  g_autoptr (WeftStats) other_stats = NULL;
   g_autofree char *json = NULL;
-  g_autofree char *gz_json = NULL;
+  g_autofree char *other_json = NULL;
   g_autofree char *dump = NULL;
-  g_autofree char *gz_dump = NULL;
+  g_autofree char *other_dump = NULL;
   guint8 head[2] = { 0 };
   g_autofree char *bytes = NULL;
   gsize len = 0;
 
   g_assert_no_error (error);
-  gz = g_build_filename (dir, gz_name, NULL);
+  other = g_build_filename (dir, other_name, NULL);
   if (is_gz)
     {
       g_autoptr (GZlibDecompressor) gunzip
           = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
 
-      convert_file (path, gz, G_CONVERTER (gunzip));
+      convert_file (path, other, G_CONVERTER (gunzip));
     }
   else
     {
       g_autoptr (GZlibCompressor) gzip = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
 
-      convert_file (path, gz, G_CONVERTER (gzip));
+      convert_file (path, other, G_CONVERTER (gzip));
     }
-  g_file_get_contents (is_gz ? path : gz, &bytes, &len, &error);
+  g_file_get_contents (is_gz ? path : other, &bytes, &len, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (len, >=, 2);
   memcpy (head, bytes, 2);
   g_assert_cmpuint (weft_trace_file_detect (head, 2), ==, WEFT_TRACE_FORMAT_GZIP);
 
   model = open_model (path, &reader);
-  gz_model = open_model (gz, &gz_reader);
+  other_model = open_model (other, &other_reader);
   dump = chrome_test_dump (reader);
-  gz_dump = chrome_test_dump (gz_reader);
-  g_assert_cmpstr (gz_dump, ==, dump);
+  other_dump = chrome_test_dump (other_reader);
+  g_assert_cmpstr (other_dump, ==, dump);
   stats = weft_stats_new_whole (model);
-  gz_stats = weft_stats_new_whole (gz_model);
+  other_stats = weft_stats_new_whole (other_model);
   json = weft_stats_to_json (stats, 0);
-  gz_json = weft_stats_to_json (gz_stats, 0);
-  g_assert_cmpstr (gz_json, ==, json);
-  g_assert_cmpuint (weft_model_get_n_threads (gz_model), ==, e->threads);
-  g_assert_cmpuint (weft_model_get_n_tasks (gz_model), ==, e->tasks);
-  g_assert_cmpuint (weft_model_get_n_flows (gz_model), ==, e->flows);
+  other_json = weft_stats_to_json (other_stats, 0);
+  g_assert_cmpstr (other_json, ==, json);
+  g_assert_cmpuint (weft_model_get_n_threads (other_model), ==, e->threads);
+  g_assert_cmpuint (weft_model_get_n_tasks (other_model), ==, e->tasks);
+  g_assert_cmpuint (weft_model_get_n_flows (other_model), ==, e->flows);
 
-  g_assert_cmpint (g_remove (gz), ==, 0);
+  g_assert_cmpint (g_remove (other), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
@@ -384,18 +382,19 @@ static void
 test_async_end_by_name (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (WeftReader) reader = chrome_test_import_string (
-      "{\"traceEvents\":["
-      "{\"ph\":\"b\",\"cat\":\"a\",\"id\":\"0x6\",\"name\":\"PIPEWRAP\",\"pid\":1,\"tid\":1,\"ts\":1},"
-      "{\"ph\":\"b\",\"cat\":\"a\",\"id\":\"0x6\",\"name\":\"PROMISE\",\"pid\":1,\"tid\":2,\"ts\":2},"
-      "{\"ph\":\"e\",\"cat\":\"a\",\"id\":\"0x6\",\"name\":\"PIPEWRAP\",\"pid\":1,\"tid\":1,\"ts\":3},"
-      "{\"ph\":\"e\",\"cat\":\"a\",\"id\":\"0x6\",\"name\":\"PROMISE\",\"pid\":1,\"tid\":2,\"ts\":4},"
-      "{\"ph\":\"b\",\"cat\":\"a\",\"id\":\"0x6\",\"name\":\"TCP\",\"pid\":1,\"tid\":1,\"ts\":5},"
-      "{\"ph\":\"b\",\"cat\":\"a\",\"id\":\"0x6\",\"name\":\"X\",\"pid\":1,\"tid\":1,\"ts\":6},"
-      "{\"ph\":\"e\",\"cat\":\"a\",\"id\":\"0x6\",\"pid\":1,\"tid\":1,\"ts\":7},"
-      "{\"ph\":\"e\",\"cat\":\"a\",\"id\":\"0x6\",\"name\":\"TCP\",\"pid\":1,\"tid\":1,\"ts\":8}"
-      "]}",
-      &error);
+  /* single quotes for readability, made double below */
+  g_autofree char *json
+      = g_strdup ("{'traceEvents':["
+                  "{'ph':'b','cat':'a','id':'0x6','name':'PIPEWRAP','pid':1,'tid':1,'ts':1},"
+                  "{'ph':'b','cat':'a','id':'0x6','name':'PROMISE','pid':1,'tid':2,'ts':2},"
+                  "{'ph':'e','cat':'a','id':'0x6','name':'PIPEWRAP','pid':1,'tid':1,'ts':3},"
+                  "{'ph':'e','cat':'a','id':'0x6','name':'PROMISE','pid':1,'tid':2,'ts':4},"
+                  "{'ph':'b','cat':'a','id':'0x6','name':'TCP','pid':1,'tid':1,'ts':5},"
+                  "{'ph':'b','cat':'a','id':'0x6','name':'X','pid':1,'tid':1,'ts':6},"
+                  "{'ph':'e','cat':'a','id':'0x6','pid':1,'tid':1,'ts':7},"
+                  "{'ph':'e','cat':'a','id':'0x6','name':'TCP','pid':1,'tid':1,'ts':8}"
+                  "]}");
+  g_autoptr (WeftReader) reader = chrome_test_import_string (g_strdelimit (json, "'", '"'), &error);
   g_autofree char *dump = NULL;
 
   g_assert_no_error (error);
@@ -420,8 +419,8 @@ test_chromium_metadata (void)
   g_autoptr (WeftModel) model = open_model (path, &reader);
 
   g_assert_cmpint (weft_model_get_cpu_count (model), ==, 2);
-  g_assert_true (g_str_has_prefix (weft_model_get_metadata (model, "command"),
-                                   "/usr/lib/chromium/chromium "));
+  g_assert_true (
+      g_str_has_prefix (weft_model_get_metadata (model, "command"), "/usr/lib/chromium/chromium "));
 }
 
 int
