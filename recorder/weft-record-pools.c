@@ -292,6 +292,8 @@ weft_pools_busy (WeftPools *p)
 void
 weft_pools_service (WeftPools *p, uint64_t now)
 {
+  int wrote;
+
   if (p->finished)
     return;
   accept_all (p);
@@ -343,9 +345,12 @@ weft_pools_service (WeftPools *p, uint64_t now)
       i++;
     }
 
-  if (p->n_conns > 0
+  /* Pairs while pools are attached, and always after events came (a
+   * process that lived less than one period still needs one). */
+  wrote = p->stats.bytes != p->bytes_at_clock;
+  if ((p->n_conns > 0 || wrote)
       && (!p->clock_written || now - p->last_clock >= CLOCK_IDLE_NS
-          || (p->stats.bytes != p->bytes_at_clock && now - p->last_clock >= CLOCK_PERIOD_NS)))
+          || (wrote && now - p->last_clock >= CLOCK_PERIOD_NS)))
     write_clock (p, now);
 }
 
@@ -370,7 +375,7 @@ weft_pools_finish (WeftPools *p)
       conn_close (p, p->n_conns - 1);
     }
   p->finished = 1;
-  if (any || p->clock_written)
+  if (any || p->clock_written || p->stats.stream_chunks > 0)
     write_clock (p, _weft_clock_monotonic_ns ());
   close (p->listen_fd);
   p->listen_fd = -1;

@@ -18,6 +18,7 @@ thread_free (gpointer data)
   g_free (t->name);
   g_free (t->process_name);
   g_free (t->exec);
+  g_free (t->all_names);
   g_free (t);
 }
 
@@ -59,7 +60,15 @@ read_thread_stream (RecordTrace *trace, guint index, const WeftStreamInfo *info)
       t->last = MAX (t->last, ev.time);
       switch (ev.kind)
         {
-        case WEFT_EV_THREAD_NAME: set_str (&t->name, name); break;
+        case WEFT_EV_THREAD_NAME:
+          set_str (&t->name, name);
+          {
+            char *all = g_strconcat (t->all_names ? t->all_names : "\n", name, "\n", NULL);
+
+            g_free (t->all_names);
+            t->all_names = all;
+          }
+          break;
         case WEFT_EV_PROCESS_NAME: set_str (&t->process_name, name); break;
         case WEFT_EV_PROCESS_EXEC: set_str (&t->exec, name); break;
         case WEFT_EV_THREAD_START: t->started = TRUE; break;
@@ -119,7 +128,7 @@ record_trace_load (const char *path)
 
   trace->reader = weft_reader_open (path, &error);
   g_assert_no_error (error);
-  g_assert_null (weft_reader_get_damage (trace->reader));
+  g_assert_cmpstr (weft_reader_get_damage (trace->reader), ==, NULL);
   trace->threads = g_hash_table_new_full (NULL, NULL, NULL, thread_free);
   trace->switches = g_array_new (FALSE, FALSE, sizeof (RecordSwitch));
   for (guint i = 0; i < weft_reader_get_n_streams (trace->reader); i++)
@@ -160,6 +169,20 @@ record_trace_n_processes (RecordTrace *trace)
   while (g_hash_table_iter_next (&it, NULL, (gpointer *) &t))
     g_hash_table_add (pids, GUINT_TO_POINTER (t->pid));
   return g_hash_table_size (pids);
+}
+
+RecordThread *
+record_trace_find_any_name (RecordTrace *trace, const char *name)
+{
+  g_autofree char *line = g_strconcat ("\n", name, "\n", NULL);
+  GHashTableIter it;
+  RecordThread *t;
+
+  g_hash_table_iter_init (&it, trace->threads);
+  while (g_hash_table_iter_next (&it, NULL, (gpointer *) &t))
+    if (t->all_names != NULL && strstr (t->all_names, line) != NULL)
+      return t;
+  return NULL;
 }
 
 RecordThread *

@@ -27,6 +27,7 @@ typedef struct
   guint32 fork_child;   /* the last one's child pid */
   guint n_lock_waits, n_lock_acquired, n_cond_waits, n_cond_woken, n_counters;
   guint64 n_instants;   /* INSTANT events */
+  char *all_names;      /* every THREAD_NAME, each between newlines */
   double last_counter;
 } RecordThread;
 
@@ -59,6 +60,9 @@ guint record_trace_n_processes (RecordTrace *trace);
 guint record_trace_n_threads (RecordTrace *trace);
 /* The thread named name (NULL when none). */
 RecordThread *record_trace_find_name (RecordTrace *trace, const char *name);
+/* The thread that had name at some point (the recorder's and libweft's
+ * streams of a thread may end on different names). */
+RecordThread *record_trace_find_any_name (RecordTrace *trace, const char *name);
 const char *record_trace_meta (RecordTrace *trace, const char *key);
 /* How many switches do not start from what the previous one on their CPU
  * switched to (0: every CPU's story holds together). */
