@@ -7,6 +7,8 @@
 
 #include <pthread.h>
 
+#include <gio/gio.h>
+
 #include "weft-reader.h"
 
 G_BEGIN_DECLS
@@ -91,6 +93,11 @@ struct _WeftReader
 
 /* Records damage (thread-safe). chunk: it stands for a lost chunk or
  * region; offset dedupes repeated reports of one place. */
+/* weft_reader_open() that gives up with G_IO_ERROR_CANCELLED soon after
+ * cancellable is cancelled (weft_trace_file_open() passes its own). */
+WeftReader *_weft_reader_open_cancellable (const char *path, GCancellable *cancellable,
+                                           GError **error);
+
 void _weft_reader_add_damage (WeftReader *reader, guint64 offset, guint64 bytes, gboolean chunk,
                               const char *format, ...) G_GNUC_PRINTF (5, 6);
 

@@ -43,7 +43,24 @@ typedef struct
   WeftReader *reader;
   GArray *found;    /* guint64 offsets of intact chunks, file order */
   guint64 crc_budget; /* bytes resync may still checksum */
+  GCancellable *cancellable;
+  guint64 unchecked;  /* bytes checked since cancellable was last looked at */
+  gboolean cancelled;
 } Walk;
+
+/* Looks at the cancellable every 8 MiB of checked chunks: the checksum
+ * pass reads the whole file, so a Cancel must not wait for its end. */
+static gboolean
+walk_cancelled (Walk *w, guint64 bytes)
+{
+  w->unchecked += bytes;
+  if (w->cancellable != NULL && w->unchecked >= (8u << 20))
+    {
+      w->unchecked = 0;
+      w->cancelled = g_cancellable_is_cancelled (w->cancellable);
+    }
+  return w->cancelled;
+}
 
 static inline guint32
 rd32 (const guint8 *p)
@@ -253,7 +270,7 @@ walk_chunks (Walk *w, gsize start)
   WeftReader *reader = w->reader;
   gsize pos = start;
 
-  while (pos < reader->size)
+  while (pos < reader->size && !w->cancelled)
     {
       ChunkStatus st;
       gsize next;
@@ -272,7 +289,9 @@ walk_chunks (Walk *w, gsize start)
       if (st == CHUNK_OK)
         {
           g_array_append_val (w->found, (guint64) { pos });
-          pos = chunk_end (reader, pos);
+          next = chunk_end (reader, pos);
+          walk_cancelled (w, next - pos);
+          pos = next;
           continue;
         }
       next = resync (w, pos + WEFT_CHUNK_ALIGN);
@@ -331,6 +350,11 @@ walk_index (Walk *w, gsize start)
           return FALSE;
         }
       g_array_append_val (w->found, pos);
+      if (walk_cancelled (w, chunk_end (reader, pos) - pos))
+        {
+          g_array_set_size (w->found, 0);
+          return FALSE;
+        }
       pos = chunk_end (reader, pos);
     }
   if (pos != index_at)
@@ -581,11 +605,11 @@ reader_new (GBytes *bytes)
 }
 
 static gboolean
-reader_load (WeftReader *reader, GError **error)
+reader_load (WeftReader *reader, GCancellable *cancellable, GError **error)
 {
   const guint8 *d = reader->data;
   g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (guint64));
-  Walk w = { reader, found, 2 * (guint64) reader->size + (64u << 20) };
+  Walk w = { reader, found, 2 * (guint64) reader->size + (64u << 20), cancellable, 0, FALSE };
   gsize start;
 
   if (reader->size == 0)
@@ -619,8 +643,15 @@ reader_load (WeftReader *reader, GError **error)
       start = sizeof (WeftFileHeader);
     }
 
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   if (!walk_index (&w, start))
     walk_chunks (&w, start);
+  if (w.cancelled)
+    {
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      return FALSE;
+    }
   if (found->len == 0)
     {
       const char *why = reader->damage_text;
@@ -643,7 +674,7 @@ weft_reader_new_from_bytes (GBytes *bytes, GError **error)
 
   g_return_val_if_fail (bytes != NULL, NULL);
   reader = reader_new (g_bytes_ref (bytes));
-  if (!reader_load (reader, error))
+  if (!reader_load (reader, NULL, error))
     {
       weft_reader_free (reader);
       return NULL;
@@ -667,6 +698,12 @@ mapping_free (gpointer data)
 
 WeftReader *
 weft_reader_open (const char *path, GError **error)
+{
+  return _weft_reader_open_cancellable (path, NULL, error);
+}
+
+WeftReader *
+_weft_reader_open_cancellable (const char *path, GCancellable *cancellable, GError **error)
 {
   struct stat sb;
   GBytes *bytes;
@@ -714,7 +751,7 @@ weft_reader_open (const char *path, GError **error)
     }
   close (fd);
   reader = reader_new (bytes);
-  if (!reader_load (reader, error))
+  if (!reader_load (reader, cancellable, error))
     {
       weft_reader_free (reader);
       return NULL;

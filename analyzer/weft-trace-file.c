@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "weft-reader-private.h"
+
 #ifdef WEFT_HAVE_CHROME_IMPORT
 #include "weft-chrome-import.h"
 #endif
@@ -88,14 +90,21 @@ weft_trace_file_open (const char *path, GCancellable *cancellable, GError **erro
   switch (weft_trace_file_detect (head, (gsize) len))
     {
     case WEFT_TRACE_FORMAT_WEFT:
-      return weft_reader_open (path, error);
+      return _weft_reader_open_cancellable (path, cancellable, error);
     case WEFT_TRACE_FORMAT_CHROME_JSON:
     case WEFT_TRACE_FORMAT_GZIP:
       {
 #ifdef WEFT_HAVE_CHROME_IMPORT
-        g_autoptr (GBytes) bytes = weft_chrome_import_file (path, cancellable, error);
+        g_autoptr (GError) local = NULL;
+        g_autoptr (GBytes) bytes = weft_chrome_import_file (path, cancellable, &local);
         if (bytes == NULL)
-          return NULL;
+          {
+            /* Cancelled is G_IO_ERROR_CANCELLED whatever the format. */
+            if (!g_error_matches (local, WEFT_CHROME_ERROR, WEFT_CHROME_ERROR_CANCELLED)
+                || !g_cancellable_set_error_if_cancelled (cancellable, error))
+              g_propagate_error (error, g_steal_pointer (&local));
+            return NULL;
+          }
         return weft_reader_new_from_bytes (bytes, error);
 #else
         g_set_error (error, WEFT_READER_ERROR, WEFT_READER_ERROR_NOT_A_TRACE,
