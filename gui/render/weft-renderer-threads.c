@@ -65,22 +65,33 @@ draw_states (WeftFrame *f, const WeftLane *lane, double y, double h)
       }
 }
 
-/* A highlighted span's outline, two device pixels wide, over its fill;
- * a span too narrow for a hole in the outline is filled instead. */
+/* A ring of t device pixels inside [x0, x1) × [y, y + h) (columns, units). */
 static void
-draw_outline (WeftFrame *f, const WeftColor *c, double x0, double x1, double y, double h)
+draw_ring (WeftFrame *f, const WeftColor *c, double x0, double x1, double y, double h, double t)
 {
-  double px = 1.0 / f->vp->scale / f->col_w, t = 2 / f->vp->scale;
+  double px = 1.0 / f->vp->scale / f->col_w, ty = t / f->vp->scale;
 
-  if ((x1 - x0) < 6 * px || h < 3 * t)
+  _weft_frame_rect (f, c, x0, x1, y, y + ty);
+  _weft_frame_rect (f, c, x0, x1, y + h - ty, y + h);
+  _weft_frame_rect (f, c, x0, x0 + t * px, y + ty, y + h - ty);
+  _weft_frame_rect (f, c, x1 - t * px, x1, y + ty, y + h - ty);
+}
+
+/* A highlighted span: a ring two device pixels wide in the highlight
+ * colour, lined inside with one of the foreground so it shows on a span
+ * of a yellow thread too; a span too narrow for a hole is filled. */
+static void
+draw_outline (WeftFrame *f, double x0, double x1, double y, double h)
+{
+  double px = 1.0 / f->vp->scale / f->col_w, unit = 1 / f->vp->scale;
+
+  if ((x1 - x0) < 8 * px || h < 8 * unit)
     {
-      _weft_frame_rect (f, c, x0, MAX (x1, x0 + px), y, y + h);
+      _weft_frame_rect (f, &f->pal->highlight, x0, MAX (x1, x0 + px), y, y + h);
       return;
     }
-  _weft_frame_rect (f, c, x0, x1, y, y + t);
-  _weft_frame_rect (f, c, x0, x1, y + h - t, y + h);
-  _weft_frame_rect (f, c, x0, x0 + 2 * px, y + t, y + h - t);
-  _weft_frame_rect (f, c, x1 - 2 * px, x1, y + t, y + h - t);
+  draw_ring (f, &f->pal->highlight, x0, x1, y, h, 2);
+  draw_ring (f, &f->pal->foreground, x0 + 2 * px, x1 - 2 * px, y + 2 * unit, h - 4 * unit, 1);
 }
 
 static void
@@ -132,7 +143,7 @@ draw_row (WeftFrame *f, const WeftLane *lane, guint depth, double y)
             continue;
           if (it->kind == WEFT_LOD_ITEM_SPAN && (x1 - it->x0) * f->col_w >= 4)
             x1 -= px;
-          draw_outline (f, &f->pal->highlight, it->x0, x1, y, h);
+          draw_outline (f, it->x0, x1, y, h);
         }
       _weft_batch_flush (f->batch);
     }
