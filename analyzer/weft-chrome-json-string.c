@@ -174,7 +174,7 @@ _weft_json_lex_string (WeftJson *j, WeftJsonToken tok)
               continue;
             }
           return _weft_json_fail_at (j, j->base + (guint64) (s - j->buf),
-                          "control character inside a string (must be escaped)");
+                                     "control character inside a string (must be escaped)");
         }
       i = (gsize) (s - j->p);
       if (!_weft_json_refill (j))
@@ -204,7 +204,8 @@ found:
             break;
           used = decode_escape (q, s, j->scratch, FALSE);
           if (used <= 0)
-            return _weft_json_fail_at (j, j->base + (guint64) (q - j->buf), "invalid escape in a string");
+            return _weft_json_fail_at (j, j->base + (guint64) (q - j->buf),
+                                       "invalid escape in a string");
           q += used;
         }
       j->text = j->scratch->str;

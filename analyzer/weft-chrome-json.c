@@ -405,7 +405,8 @@ close_container (WeftJson *j)
   j->tok_offset = j->base + (guint64) (j->p - j->buf);
   j->depth--;
   j->p++;
-  return _weft_json_value_done (j, j->stack[j->depth] == '[' ? WEFT_JSON_ARRAY_END : WEFT_JSON_OBJECT_END);
+  return _weft_json_value_done (j, j->stack[j->depth] == '[' ? WEFT_JSON_ARRAY_END
+                                                             : WEFT_JSON_OBJECT_END);
 }
 
 /* Skips whitespace; at the end of input, *tok says why. */

@@ -91,13 +91,13 @@ struct _WeftReader
   guint n_chunks;          /* intact chunks */
 };
 
-/* Records damage (thread-safe). chunk: it stands for a lost chunk or
- * region; offset dedupes repeated reports of one place. */
 /* weft_reader_open() that gives up with G_IO_ERROR_CANCELLED soon after
  * cancellable is cancelled (weft_trace_file_open() passes its own). */
 WeftReader *_weft_reader_open_cancellable (const char *path, GCancellable *cancellable,
                                            GError **error);
 
+/* Records damage (thread-safe). chunk: it stands for a lost chunk or
+ * region; offset dedupes repeated reports of one place. */
 void _weft_reader_add_damage (WeftReader *reader, guint64 offset, guint64 bytes, gboolean chunk,
                               const char *format, ...) G_GNUC_PRINTF (5, 6);
 

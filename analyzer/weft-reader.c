@@ -44,7 +44,7 @@ typedef struct
   GArray *found;    /* guint64 offsets of intact chunks, file order */
   guint64 crc_budget; /* bytes resync may still checksum */
   GCancellable *cancellable;
-  guint64 unchecked;  /* bytes checked since cancellable was last looked at */
+  guint64 unchecked; /* bytes checked since cancellable was last looked at */
   gboolean cancelled;
 } Walk;
 
@@ -464,8 +464,9 @@ note_missing_chunks (WeftReader *reader, const ReaderStream *worst, guint64 wors
                              missing == 1 ? "" : "s", where);
   else
     _weft_reader_add_damage (reader, G_MAXUINT64 - 1, 0, FALSE,
-                             "%" G_GUINT64_FORMAT " chunks missing in %u streams (%" G_GUINT64_FORMAT
-                             " in %s)", missing, n_streams, worst_missing, where);
+                             "%" G_GUINT64_FORMAT
+                             " chunks missing in %u streams (%" G_GUINT64_FORMAT " in %s)",
+                             missing, n_streams, worst_missing, where);
 }
 
 static void
@@ -546,8 +547,8 @@ read_chunks (WeftReader *reader, GArray *found)
         {
           ReaderChunk *c = &g_array_index (st->chunks, ReaderChunk, k);
           /* seqs run 0, 1, 2 …: the ones skipped were lost */
-          guint64 next = out > 0 ? (guint64) g_array_index (st->chunks, ReaderChunk, out - 1).seq + 1
-                                 : 0;
+          guint64 next
+              = out > 0 ? (guint64) g_array_index (st->chunks, ReaderChunk, out - 1).seq + 1 : 0;
 
           if (out > 0 && c->seq + 1 == next)
             continue;

@@ -333,17 +333,21 @@ test_bom (void)
 {
   g_autofree char *a = tokens_of ("\xef\xbb\xbf [1]");
   g_autofree char *b = tokens_of ("\xef\xbb\xbf{\"a\" 1}");
-  g_autofree char *c = tokens_of ("[\xef\xbb\xbf1]");
+  g_autofree char *c = tokens_of ("[\xef\xbb\xbf" "1]");
   g_autofree char *d = tokens_of ("\xef\xbb[1]");
   g_autofree char *e = tokens_of ("\xef\xbb\xbf");
   g_autofree char *f = tokens_of ("\xef\xbb\xbf\xef\xbb\xbf[]");
 
   g_assert_cmpstr (a, ==, "[ num:1 ] eof ");
-  g_assert_cmpstr (b, ==, "{ key:a error:malformed JSON at byte 8: expected ':' after an object key ");
-  g_assert_cmpstr (c, ==, "[ error:malformed JSON at byte 1: unexpected character (expected a value) ");
-  g_assert_cmpstr (d, ==, "error:malformed JSON at byte 0: unexpected character (expected a value) ");
+  g_assert_cmpstr (b, ==,
+                   "{ key:a error:malformed JSON at byte 8: expected ':' after an object key ");
+  g_assert_cmpstr (c, ==,
+                   "[ error:malformed JSON at byte 1: unexpected character (expected a value) ");
+  g_assert_cmpstr (d, ==,
+                   "error:malformed JSON at byte 0: unexpected character (expected a value) ");
   g_assert_cmpstr (e, ==, "error:malformed JSON at byte 3: unexpected end of file ");
-  g_assert_cmpstr (f, ==, "error:malformed JSON at byte 3: unexpected character (expected a value) ");
+  g_assert_cmpstr (f, ==,
+                   "error:malformed JSON at byte 3: unexpected character (expected a value) ");
   /* read one byte at a time: the mark arrives in pieces */
   for (gsize step = 1; step <= 3; step++)
     {

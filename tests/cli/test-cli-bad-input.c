@@ -54,8 +54,8 @@ write_file (const char *dir, const char *name, const void *data, gsize len)
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  static const guint8 gzip_cut[] = { 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,
-                                     0x8b, 0xae, 0x56, 0x4a };
+  static const guint8 gzip_cut[]
+      = { 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x8b, 0xae, 0x56, 0x4a };
   g_autoptr (GError) error = NULL;
   g_autoptr (GRand) rand = g_rand_new_with_seed (8);
   g_autofree char *good = NULL, *contents = NULL, *chrome = NULL;

@@ -395,8 +395,8 @@ test_missing_chunks (void)
 {
   static const struct
   {
-    guint tid, k;  /* drop the k-th chunk of tid's stream… */
-    guint tid2, k2, tid3, k3;  /* …and these (tid 0: none) */
+    guint tid, k;             /* drop the k-th chunk of tid's stream… */
+    guint tid2, k2, tid3, k3; /* …and these (tid 0: none) */
     const char *damage;
   } cases[] = {
     { 61, 2, 0, 0, 0, 0, "1 chunk missing in thread 61's stream" },
@@ -460,7 +460,8 @@ test_missing_and_damaged (void)
   guint last = 0, n_62 = 0, cpu_chunks = 0;
 
   for (guint i = 0; i < chunks->len; i++)
-    if (g_array_index (chunks, ChunkIds, i).stream_id == (G_GUINT64_CONSTANT (50) << 32 | 0x80000002u))
+    if (g_array_index (chunks, ChunkIds, i).stream_id
+        == (G_GUINT64_CONSTANT (50) << 32 | 0x80000002u))
       n_62++;
   last = nth_chunk_of (chunks, 62, n_62 - 1);
 
@@ -489,7 +490,8 @@ test_missing_and_damaged (void)
     g_assert_nonnull (damage);
     g_assert_true (g_str_has_prefix (damage, "1 of "));
     suffix = g_strdup_printf ("checksum mismatch at offset %" G_GSIZE_FORMAT
-                              "; 1 chunk missing in thread 61's stream", pos);
+                              "; 1 chunk missing in thread 61's stream",
+                              pos);
     g_assert_true (g_str_has_suffix (damage, suffix));
   }
   /* The mixed trace's CPU stream: drop its second chunk. */
