@@ -25,56 +25,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "bench-record-loops.h"
 #include "weft-reader.h"
-#include "weft.h"
-
-#define RING_WORDS (64u * 1024 * 1024 / sizeof (uint64_t))
-#define RUNS 41
-#define EVENTS_PER_RUN 1000000L
-#define THREAD_EVENTS 20000000L
-
-static uint64_t *ring;
-static size_t j;
-
-static double
-now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec * 1e9 + (double) ts.tv_nsec;
-}
-
-/* SPEC §7, word for word. */
-static __attribute__ ((noinline)) double
-floor_run (long n)
-{
-  double t0 = now_ns ();
-
-  for (long i = 0; i < n; i++)
-    {
-      uint64_t t = __rdtsc ();
-      ring[j] = t;
-      ring[j + 1] = (uint64_t) i;
-      j = (j + 2) & (RING_WORDS - 1);
-      __asm__ volatile("" ::: "memory");
-    }
-  return (now_ns () - t0) / (double) n;
-}
-
-/* n events: n / 2 spans of one literal name. */
-static __attribute__ ((noinline)) double
-event_run (long n)
-{
-  double t0 = now_ns ();
-
-  for (long i = 0; i < n; i += 2)
-    {
-      weft_span_begin ("literal");
-      weft_span_end ();
-    }
-  return (now_ns () - t0) / (double) n;
-}
 
 /* The same with ~1 µs of work between events (realistic time deltas), on
  * a thread of its own so that its stream holds only these. */
@@ -172,31 +124,15 @@ bytes_per_event (const char *path, const char *name, guint64 *events)
 static int
 bench (const char *path)
 {
-  double floor_best = 1e9, event_best = 1e9, ratio;
+  double floor_best, event_best, ratio;
   double bpe_tight, bpe_spaced, t0, secs;
   guint64 tight_events, spaced_events;
   pthread_t threads[2];
   int failed = 0;
 
-  /* Pre-faulted, as the spec says. */
-  ring = mmap (NULL, RING_WORDS * sizeof *ring, PROT_READ | PROT_WRITE,
-               MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-  if (ring == MAP_FAILED)
+  if (!floor_ring_init ())
     return 1;
-  memset (ring, 1, RING_WORDS * sizeof *ring);
-
-  /* Warm up both (the first event of a thread sets up its stream). */
-  floor_run (EVENTS_PER_RUN / 10);
-  event_run (EVENTS_PER_RUN / 10);
-  for (int r = 0; r < RUNS; r++)
-    {
-      double f = floor_run (EVENTS_PER_RUN);
-      double e = event_run (EVENTS_PER_RUN);
-
-      floor_best = f < floor_best ? f : floor_best;
-      event_best = e < event_best ? e : event_best;
-    }
-  ratio = event_best / floor_best;
+  ratio = floor_and_event (&floor_best, &event_best);
   printf ("floor loop (SPEC §7):                  %6.2f ns/iteration (best of %d)\n", floor_best,
           RUNS);
   printf ("weft_span_begin/end, literal name:     %6.2f ns/event (best of %d)\n", event_best, RUNS);
