@@ -445,7 +445,8 @@ emit_sched (Emit *e)
       if (t->real_tid && t->tid != 0)
         g_hash_table_add (known, GUINT_TO_POINTER (t->tid));
     }
-  qsort (im->sched->data, im->sched->len, sizeof (WeftChromeRec), by_cpu_time);
+  if (im->sched->len > 1) /* qsort of a NULL array is undefined, even of 0 items */
+    qsort (im->sched->data, im->sched->len, sizeof (WeftChromeRec), by_cpu_time);
   for (guint i = 0; i < im->sched->len; i++)
     {
       const WeftChromeRec *r = &g_array_index (im->sched, WeftChromeRec, i);
