@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "weft-reader-private.h"
@@ -41,13 +42,26 @@ weft_trace_file_detect (const guint8 *head, gsize len)
 static gssize
 read_head (const char *path, guint8 *buf, gsize size, GError **error)
 {
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  struct stat sb;
   gsize got = 0;
 
-  if (fd < 0)
+  if (fd < 0 || fstat (fd, &sb) < 0)
     {
       int err = errno;
+      if (fd >= 0)
+        close (fd);
       g_set_error (error, WEFT_READER_ERROR, WEFT_READER_ERROR_IO, "%s", g_strerror (err));
+      return -1;
+    }
+  /* A pipe or a device cannot be read twice (the head here, then the
+   * trace), and a FIFO or a terminal could block forever. */
+  if (!S_ISREG (sb.st_mode))
+    {
+      close (fd);
+      g_set_error (error, WEFT_READER_ERROR, WEFT_READER_ERROR_IO, "%s",
+                   S_ISDIR (sb.st_mode) ? "is a directory" : "not a regular file");
       return -1;
     }
   while (got < size)

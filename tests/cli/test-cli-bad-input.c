@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * SPEC §8 at the command line: `weft stats`, `weft dump` and `weft export`
- * (image and JSON) on garbage, empty, truncated, damaged gzip, directory
- * and missing paths. Each gives exactly one line `weft: PATH: what`, the
+ * (image and JSON) on garbage, empty, truncated, damaged gzip, directory,
+ * FIFO and missing paths. Each gives exactly one line `weft: PATH: what`, the
  * same for every command, exits 1, prints nothing on stdout and writes no
  * output file.
  */
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <glib/gstdio.h>
@@ -35,6 +36,7 @@ static const BadInput bad_inputs[] = {
   { "cut.json.gz", "damaged gzip data: unexpected end of file" },
   { "magic-only.json.gz", "damaged gzip data: unexpected end of file" },
   { "a-directory", "is a directory" },
+  { "a-fifo", "not a regular file" }, /* no writer: must not wait for one */
   { "missing.weft", "No such file or directory" },
 };
 
@@ -100,7 +102,10 @@ fixture_setup (Fixture *f, gconstpointer data)
   write_file (f->dir, "magic-only.json.gz", gzip_cut, 2);
   {
     g_autofree char *sub = g_build_filename (f->dir, "a-directory", NULL);
+    g_autofree char *fifo = g_build_filename (f->dir, "a-fifo", NULL);
+
     g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
   }
 }
 
