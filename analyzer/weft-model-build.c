@@ -8,6 +8,8 @@
  */
 #include "weft-model-build.h"
 
+#include "weft-reader-decode.h"
+
 #include <string.h>
 
 /* Events between two looks at the cancellable and the progress callback. */
@@ -263,25 +265,25 @@ wait_released (WeftThreadData *t, guint32 lock)
 }
 
 static void
-task_event (WeftBuild *b, guint32 pid, const WeftEvent *ev, guint64 time, WeftTaskOp op)
+task_event (WeftBuild *b, guint32 pid, guint64 id, guint32 reader_name, guint64 time, WeftTaskOp op)
 {
-  guint slot = (guint) ((ev->id * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> 56);
-  guint32 name = op == WEFT_TASK_OP_BEGIN ? name_id (b, ev->name) : 0;
+  guint slot = (guint) ((id * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> 56);
+  guint32 name = op == WEFT_TASK_OP_BEGIN ? name_id (b, reader_name) : 0;
   guint32 key;
 
   G_STATIC_ASSERT (G_N_ELEMENTS (b->task_cache_id) == 1 << 8);
-  if (b->task_cache_key[slot] != 0 && b->task_cache_id[slot] == ev->id
+  if (b->task_cache_key[slot] != 0 && b->task_cache_id[slot] == id
       && b->task_cache_pid[slot] == pid)
     key = b->task_cache_key[slot] - 1;
   else
     {
-      key = key_lookup (b->task_keys, ev->id, pid, 0, b->task_key_ids.len);
+      key = key_lookup (b->task_keys, id, pid, 0, b->task_key_ids.len);
       if (key == b->task_key_ids.len)
         {
-          WeftVecU64_append (&b->task_key_ids, ev->id);
+          WeftVecU64_append (&b->task_key_ids, id);
           WeftVecU32_append (&b->task_key_pids, pid);
         }
-      b->task_cache_id[slot] = ev->id;
+      b->task_cache_id[slot] = id;
       b->task_cache_pid[slot] = pid;
       b->task_cache_key[slot] = key + 1;
     }
@@ -292,10 +294,9 @@ task_event (WeftBuild *b, guint32 pid, const WeftEvent *ev, guint64 time, WeftTa
 }
 
 static void
-flow_event (WeftBuild *b, guint32 thread, const WeftEvent *ev, guint64 time, gboolean end)
+flow_event (WeftBuild *b, guint32 thread, guint64 id, guint64 time, gboolean end)
 {
   guint32 next = g_hash_table_size (b->flow_keys);
-  guint64 id = ev->id;
   gpointer value;
   guint32 key;
 
@@ -358,13 +359,16 @@ check (Progress *p, guint64 stream_bytes, guint64 stream_events, GError **error)
 
 /* Reads one thread stream, whose first event is ev. */
 static gboolean
-read_thread_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, guint32 index,
+read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, guint32 index,
                     const WeftStreamInfo *info, Progress *p, GError **error)
 {
   WeftModel *m = b->model;
   WeftThreadData *t = &m->threads[index];
   const guint64 zero = m->time_zero;
   guint32 pid = info->pid;
+  /* A local event: with the decoder inlined, its fields live in
+   * registers and the ones this kind does not set are never cleared. */
+  WeftEvent e = *first, *ev = &e;
   guint64 events = 0, n = 0, last = ev->time, countdown = CHECK_EVERY;
   guint32 counter_name = G_MAXUINT32, counter_index = 0;
   LockCache locks = { { 0 } };
@@ -449,26 +453,26 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, guint32 i
             break;
           }
         case WEFT_EV_TASK_BEGIN:
-          task_event (b, pid, ev, rel, WEFT_TASK_OP_BEGIN);
+          task_event (b, pid, ev->id, ev->name, rel, WEFT_TASK_OP_BEGIN);
           events++;
           break;
         case WEFT_EV_TASK_SUSPEND:
-          task_event (b, pid, ev, rel, WEFT_TASK_OP_SUSPEND);
+          task_event (b, pid, ev->id, ev->name, rel, WEFT_TASK_OP_SUSPEND);
           events++;
           break;
         case WEFT_EV_TASK_RESUME:
-          task_event (b, pid, ev, rel, WEFT_TASK_OP_RESUME);
+          task_event (b, pid, ev->id, ev->name, rel, WEFT_TASK_OP_RESUME);
           events++;
           break;
         case WEFT_EV_TASK_END:
-          task_event (b, pid, ev, rel, WEFT_TASK_OP_END);
+          task_event (b, pid, ev->id, ev->name, rel, WEFT_TASK_OP_END);
           events++;
           break;
         case WEFT_EV_FLOW_BEGIN:
-          flow_event (b, index, ev, rel, FALSE);
+          flow_event (b, index, ev->id, rel, FALSE);
           break;
         case WEFT_EV_FLOW_END:
-          flow_event (b, index, ev, rel, TRUE);
+          flow_event (b, index, ev->id, rel, TRUE);
           events++;
           break;
         case WEFT_EV_LOCK_WAIT:
@@ -540,7 +544,7 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, guint32 i
             return FALSE;
         }
     }
-  while (weft_stream_iter_next (iter, ev));
+  while (_weft_stream_iter_decode (iter, ev));
 
   thread_seen (t, last - zero);
   m->n_events += events;
@@ -562,12 +566,13 @@ cpu_lane (WeftModel *m, guint32 cpu)
 /* Reads one CPU stream: each switch starts a slice of its next thread and
  * tells how the previous slice ended. */
 static gboolean
-read_cpu_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, const WeftStreamInfo *info,
+read_cpu_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, const WeftStreamInfo *info,
                  guint64 *total_slices, Progress *p, GError **error)
 {
   WeftModel *m = b->model;
   guint lane_index = cpu_lane (m, info->tid); /* may move m->cpus: before taking &m->cpus[…] */
   WeftCpuData *lane = &m->cpus[lane_index];
+  WeftEvent e = *first, *ev = &e;
   guint64 events = 0, n = 0;
   guint64 last = lane->starts.len > 0 ? lane->starts.data[lane->starts.len - 1] + m->time_zero : 0;
   guint32 prev = WEFT_MODEL_NONE;
@@ -626,7 +631,7 @@ read_cpu_stream (WeftBuild *b, WeftStreamIter *iter, WeftEvent *ev, const WeftSt
       if (G_UNLIKELY (++n % CHECK_EVERY == 0) && !check (p, info->encoded_bytes, n, error))
         return FALSE;
     }
-  while (weft_stream_iter_next (iter, ev));
+  while (_weft_stream_iter_decode (iter, ev));
 
   m->n_events += events;
   return TRUE;

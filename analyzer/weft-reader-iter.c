@@ -3,7 +3,7 @@
  * weft-reader-iter.c: decoding a stream's events (the hot loop of every
  * load), the global string table and the TSC -> ns conversion.
  */
-#include "weft-reader-private.h"
+#include "weft-reader-decode.h"
 
 #include <string.h>
 
@@ -128,8 +128,8 @@ define_locked (WeftReader *reader, ReaderStream *st, guint64 local, guint32 glob
   g_hash_table_replace (st->sparse, g_memdup2 (&local, sizeof local), GUINT_TO_POINTER (global));
 }
 
-static guint32
-lookup_slow (WeftReader *reader, ReaderStream *st, guint64 local)
+guint32
+_weft_stream_iter_lookup_slow (WeftReader *reader, ReaderStream *st, guint64 local)
 {
   gpointer v = NULL;
   guint32 id;
@@ -189,21 +189,6 @@ _weft_reader_clock_init (WeftReader *reader, WeftClockSync *pairs, guint n)
     }
 }
 
-static inline guint64
-seg_apply (const ClockSeg *s, guint64 tsc)
-{
-  unsigned __int128 d;
-
-  /* Rounded to the nearest ns: pairs with an exact rate convert exactly. */
-  if (tsc >= s->tsc0)
-    {
-      d = ((unsigned __int128) (tsc - s->tsc0) * s->mult + CLOCK_HALF) >> CLOCK_SHIFT;
-      return d > G_MAXUINT64 - s->ns0 ? G_MAXUINT64 : s->ns0 + (guint64) d;
-    }
-  d = ((unsigned __int128) (s->tsc0 - tsc) * s->mult + CLOCK_HALF) >> CLOCK_SHIFT;
-  return d > s->ns0 ? 0 : s->ns0 - (guint64) d;
-}
-
 /* The segment for tsc: the last whose tsc0 <= tsc, or the first. */
 static guint
 seg_find (WeftReader *reader, guint64 tsc)
@@ -227,13 +212,10 @@ weft_reader_tsc_to_ns (WeftReader *reader, guint64 tsc)
   g_return_val_if_fail (reader != NULL, tsc);
   if (reader->n_segs == 0)
     return tsc;
-  return seg_apply (&reader->segs[seg_find (reader, tsc)], tsc);
+  return _weft_reader_seg_apply (&reader->segs[seg_find (reader, tsc)], tsc);
 }
 
 /* --- the iterator --- */
-
-#define IT_DENSE(it) ((DenseMap *) (it)->reserved[0])
-#define IT_CHUNK(it) ((const ReaderChunk *) (it)->reserved[1])
 
 void
 weft_stream_iter_init (WeftStreamIter *iter, WeftReader *reader, guint stream)
@@ -244,26 +226,9 @@ weft_stream_iter_init (WeftStreamIter *iter, WeftReader *reader, guint stream)
   iter->stream = stream < reader->n_streams ? stream : reader->n_streams;
 }
 
-static inline guint64
-to_ns (WeftStreamIter *iter, guint64 t)
-{
-  WeftReader *reader = iter->reader;
-  guint i;
-
-  if (iter->clock == WEFT_CLOCK_MONOTONIC || reader->n_segs == 0)
-    return t;
-  i = GPOINTER_TO_UINT (iter->clock_state);
-  while (i + 1 < reader->n_segs && t >= reader->segs[i + 1].tsc0)
-    i++;
-  while (i > 0 && t < reader->segs[i].tsc0)
-    i--;
-  iter->clock_state = GUINT_TO_POINTER (i);
-  return seg_apply (&reader->segs[i], t);
-}
-
 /* Moves to the next chunk; FALSE at the end of the stream. */
-static gboolean
-next_chunk (WeftStreamIter *iter)
+gboolean
+_weft_stream_iter_next_chunk (WeftStreamIter *iter)
 {
   WeftReader *reader = iter->reader;
   ReaderStream *st;
@@ -289,8 +254,8 @@ next_chunk (WeftStreamIter *iter)
 }
 
 /* A chunk that stops decoding midway: its events so far are kept. */
-static void
-chunk_damage (WeftStreamIter *iter, const guint8 *at, const char *what)
+void
+_weft_stream_iter_damage (WeftStreamIter *iter, const guint8 *at, const char *what)
 {
   const ReaderChunk *c = IT_CHUNK (iter);
   const WeftStreamInfo *info = &iter->reader->streams[iter->stream].info;
@@ -304,8 +269,19 @@ chunk_damage (WeftStreamIter *iter, const guint8 *at, const char *what)
                            info->tid);
 }
 
-static gboolean
-string_def (WeftStreamIter *iter, const guint8 **pp, const guint8 *end)
+/* An event kind this reader does not know (not an extended one): the rest
+ * of the chunk is skipped. */
+void
+_weft_stream_iter_unknown_kind (WeftStreamIter *iter, const guint8 *at, guint kind)
+{
+  char what[32];
+
+  g_snprintf (what, sizeof what, "unknown event kind 0x%02x", kind);
+  _weft_stream_iter_damage (iter, at, what);
+}
+
+gboolean
+_weft_stream_iter_string_def (WeftStreamIter *iter, const guint8 **pp, const guint8 *end)
 {
   WeftReader *reader = iter->reader;
   ReaderStream *st = &reader->streams[iter->stream];
@@ -325,163 +301,8 @@ string_def (WeftStreamIter *iter, const guint8 **pp, const guint8 *end)
   return TRUE;
 }
 
-#define VARINT(v)                                                                             \
-  do                                                                                          \
-    {                                                                                         \
-      if (G_UNLIKELY (!weft_varint_get (&p, end, &(v))))                                      \
-        goto truncated;                                                                       \
-    }                                                                                         \
-  while (0)
-
-#define NAME(field)                                                                           \
-  do                                                                                          \
-    {                                                                                         \
-      guint64 local_;                                                                         \
-      const DenseMap *m_ = IT_DENSE (iter);                                                   \
-      VARINT (local_);                                                                        \
-      if (G_LIKELY (local_ < m_->len && m_->ids[local_] != 0))                                \
-        ev->field = m_->ids[local_] - 1;                                                      \
-      else                                                                                    \
-        ev->field = lookup_slow (iter->reader, &iter->reader->streams[iter->stream], local_); \
-    }                                                                                         \
-  while (0)
-
 gboolean
 weft_stream_iter_next (WeftStreamIter *iter, WeftEvent *ev)
 {
-  const guint8 *p = iter->p, *end = iter->end;
-  guint64 t = iter->last, v;
-  guint kind;
-
-  for (;;)
-    {
-      if (G_UNLIKELY (p >= end))
-        {
-          iter->p = p;
-          if (!next_chunk (iter))
-            {
-              iter->p = iter->end = NULL;
-              return FALSE;
-            }
-          p = iter->p;
-          end = iter->end;
-          t = iter->last;
-          if (iter->pending_lost > 0)
-            {
-              memset (ev, 0, sizeof *ev);
-              ev->kind = WEFT_EV_LOST;
-              ev->id = iter->pending_lost;
-              ev->time = MAX (to_ns (iter, iter->pending_time), iter->last_ns);
-              iter->last_ns = ev->time;
-              iter->pending_lost = 0;
-              return TRUE;
-            }
-          continue;
-        }
-
-      kind = *p++;
-      VARINT (v);
-      t = v > G_MAXUINT64 - t ? G_MAXUINT64 : t + v;
-      memset (ev, 0, sizeof *ev);
-      ev->kind = (guint8) kind;
-
-      switch (kind)
-        {
-        case WEFT_EV_SPAN_BEGIN:
-        case WEFT_EV_INSTANT:
-        case WEFT_EV_THREAD_NAME:
-        case WEFT_EV_PROCESS_NAME:
-        case WEFT_EV_PROCESS_EXEC:
-          NAME (name);
-          break;
-        case WEFT_EV_SPAN_END:
-        case WEFT_EV_THREAD_EXIT:
-          break;
-        case WEFT_EV_SPAN_BEGIN_ARGS:
-          NAME (name);
-          NAME (args);
-          break;
-        case WEFT_EV_COUNTER:
-          NAME (name);
-          if (G_UNLIKELY (end - p < 8))
-            goto truncated;
-          {
-            guint64 bits;
-            memcpy (&bits, p, 8);
-            bits = GUINT64_FROM_LE (bits);
-            memcpy (&ev->value, &bits, 8);
-          }
-          p += 8;
-          break;
-        case WEFT_EV_TASK_BEGIN:
-        case WEFT_EV_LOCK_NAME:
-          VARINT (ev->id);
-          NAME (name);
-          break;
-        case WEFT_EV_TASK_SUSPEND:
-        case WEFT_EV_TASK_RESUME:
-        case WEFT_EV_TASK_END:
-        case WEFT_EV_FLOW_BEGIN:
-        case WEFT_EV_FLOW_END:
-        case WEFT_EV_LOCK_WAIT:
-        case WEFT_EV_LOCK_ACQUIRED:
-        case WEFT_EV_LOCK_RELEASED:
-        case WEFT_EV_COND_WOKEN:
-        case WEFT_EV_LOST:
-        case WEFT_EV_THREAD_START:
-        case WEFT_EV_PROCESS_FORK:
-          VARINT (ev->id);
-          break;
-        case WEFT_EV_COND_WAIT:
-          VARINT (ev->id);
-          VARINT (ev->id2);
-          break;
-        case WEFT_EV_PROCESS_EXIT:
-          VARINT (v);
-          ev->prev_tid = weft_zigzag_decode (v);
-          break;
-        case WEFT_EV_SCHED_SWITCH:
-          VARINT (v);
-          ev->prev_tid = weft_zigzag_decode (v);
-          if (G_UNLIKELY (p >= end))
-            goto truncated;
-          ev->state = *p <= WEFT_SWITCH_UNKNOWN ? *p : WEFT_SWITCH_UNKNOWN;
-          p++;
-          VARINT (v);
-          ev->next_tid = weft_zigzag_decode (v);
-          break;
-        case WEFT_EV_STRING_DEF:
-          if (G_UNLIKELY (!string_def (iter, &p, end)))
-            goto truncated;
-          continue;
-        default:
-          if (kind >= WEFT_EV_EXTENDED_FIRST)
-            {
-              VARINT (v);
-              if (G_UNLIKELY (v > (guint64) (end - p)))
-                goto truncated;
-              p += v; /* a newer writer's event: skipped */
-              continue;
-            }
-          {
-            char what[32];
-            g_snprintf (what, sizeof what, "unknown event kind 0x%02x", kind);
-            chunk_damage (iter, p - 1, what);
-          }
-          p = end;
-          continue;
-        }
-
-      ev->time = iter->clock == WEFT_CLOCK_MONOTONIC ? t : to_ns (iter, t);
-      if (G_UNLIKELY (ev->time < iter->last_ns))
-        ev->time = iter->last_ns;
-      iter->last_ns = ev->time;
-      iter->p = p;
-      iter->last = t;
-      return TRUE;
-
-    truncated:
-      chunk_damage (iter, p, "truncated event");
-      p = end;
-    }
+  return _weft_stream_iter_decode (iter, ev);
 }

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * weft-reader-decode.h: the event decoder as an inline function, for the
+ * loops that decode every event of a trace (the model's build): inlined
+ * there, the call, the clearing of a WeftEvent and its reading back go
+ * away. weft_stream_iter_next() is this function too. The rare paths (a
+ * new chunk, a string definition, damage) stay out of line. Private to
+ * the analyzer.
+ */
+#pragma once
+
+#include "weft-reader-private.h"
+#include "weft-varint.h"
+
+G_BEGIN_DECLS
+
+#define IT_DENSE(it) ((DenseMap *) (it)->reserved[0])
+#define IT_CHUNK(it) ((const ReaderChunk *) (it)->reserved[1])
+
+/* weft-reader-iter.c */
+gboolean _weft_stream_iter_next_chunk (WeftStreamIter *iter);
+void _weft_stream_iter_damage (WeftStreamIter *iter, const guint8 *at, const char *what);
+void _weft_stream_iter_unknown_kind (WeftStreamIter *iter, const guint8 *at, guint kind);
+gboolean _weft_stream_iter_string_def (WeftStreamIter *iter, const guint8 **pp,
+                                       const guint8 *end);
+guint32 _weft_stream_iter_lookup_slow (WeftReader *reader, ReaderStream *st, guint64 local);
+
+static inline guint64
+_weft_reader_seg_apply (const ClockSeg *s, guint64 tsc)
+{
+  unsigned __int128 d;
+
+  /* Rounded to the nearest ns: pairs with an exact rate convert exactly. */
+  if (tsc >= s->tsc0)
+    {
+      d = ((unsigned __int128) (tsc - s->tsc0) * s->mult + CLOCK_HALF) >> CLOCK_SHIFT;
+      return d > G_MAXUINT64 - s->ns0 ? G_MAXUINT64 : s->ns0 + (guint64) d;
+    }
+  d = ((unsigned __int128) (s->tsc0 - tsc) * s->mult + CLOCK_HALF) >> CLOCK_SHIFT;
+  return d > s->ns0 ? 0 : s->ns0 - (guint64) d;
+}
+
+static inline guint64
+_weft_stream_iter_to_ns (WeftStreamIter *iter, guint64 t)
+{
+  WeftReader *reader = iter->reader;
+  guint i;
+
+  if (iter->clock == WEFT_CLOCK_MONOTONIC || reader->n_segs == 0)
+    return t;
+  i = GPOINTER_TO_UINT (iter->clock_state);
+  while (i + 1 < reader->n_segs && t >= reader->segs[i + 1].tsc0)
+    i++;
+  while (i > 0 && t < reader->segs[i].tsc0)
+    i--;
+  iter->clock_state = GUINT_TO_POINTER (i);
+  return _weft_reader_seg_apply (&reader->segs[i], t);
+}
+
+#define VARINT(v)                                                                             \
+  do                                                                                          \
+    {                                                                                         \
+      if (G_UNLIKELY (!weft_varint_get (&p, end, &(v))))                                      \
+        goto truncated;                                                                       \
+    }                                                                                         \
+  while (0)
+
+#define NAME(field)                                                                           \
+  do                                                                                          \
+    {                                                                                         \
+      guint64 local_;                                                                         \
+      const DenseMap *m_ = IT_DENSE (iter);                                                   \
+      VARINT (local_);                                                                        \
+      if (G_LIKELY (local_ < m_->len && m_->ids[local_] != 0))                                \
+        ev->field = m_->ids[local_] - 1;                                                      \
+      else                                                                                    \
+        ev->field = _weft_stream_iter_lookup_slow (iter->reader, &iter->reader->streams[iter->stream], local_); \
+    }                                                                                         \
+  while (0)
+
+/* Always inlined: GCC otherwise keeps one out-of-line copy per file, and
+ * the call is what this header is for. */
+static inline G_ALWAYS_INLINE gboolean
+_weft_stream_iter_decode (WeftStreamIter *iter, WeftEvent *ev)
+{
+  const guint8 *p = iter->p, *end = iter->end;
+  guint64 t = iter->last, v;
+  guint kind;
+
+  for (;;)
+    {
+      if (G_UNLIKELY (p >= end))
+        {
+          iter->p = p;
+          if (!_weft_stream_iter_next_chunk (iter))
+            {
+              iter->p = iter->end = NULL;
+              return FALSE;
+            }
+          p = iter->p;
+          end = iter->end;
+          t = iter->last;
+          if (iter->pending_lost > 0)
+            {
+              memset (ev, 0, sizeof *ev);
+              ev->kind = WEFT_EV_LOST;
+              ev->id = iter->pending_lost;
+              ev->time = MAX (_weft_stream_iter_to_ns (iter, iter->pending_time), iter->last_ns);
+              iter->last_ns = ev->time;
+              iter->pending_lost = 0;
+              return TRUE;
+            }
+          continue;
+        }
+
+      kind = *p++;
+      VARINT (v);
+      t = v > G_MAXUINT64 - t ? G_MAXUINT64 : t + v;
+      memset (ev, 0, sizeof *ev);
+      ev->kind = (guint8) kind;
+
+      switch (kind)
+        {
+        case WEFT_EV_SPAN_BEGIN:
+        case WEFT_EV_INSTANT:
+        case WEFT_EV_THREAD_NAME:
+        case WEFT_EV_PROCESS_NAME:
+        case WEFT_EV_PROCESS_EXEC:
+          NAME (name);
+          break;
+        case WEFT_EV_SPAN_END:
+        case WEFT_EV_THREAD_EXIT:
+          break;
+        case WEFT_EV_SPAN_BEGIN_ARGS:
+          NAME (name);
+          NAME (args);
+          break;
+        case WEFT_EV_COUNTER:
+          NAME (name);
+          if (G_UNLIKELY (end - p < 8))
+            goto truncated;
+          {
+            guint64 bits;
+            memcpy (&bits, p, 8);
+            bits = GUINT64_FROM_LE (bits);
+            memcpy (&ev->value, &bits, 8);
+          }
+          p += 8;
+          break;
+        case WEFT_EV_TASK_BEGIN:
+        case WEFT_EV_LOCK_NAME:
+          VARINT (ev->id);
+          NAME (name);
+          break;
+        case WEFT_EV_TASK_SUSPEND:
+        case WEFT_EV_TASK_RESUME:
+        case WEFT_EV_TASK_END:
+        case WEFT_EV_FLOW_BEGIN:
+        case WEFT_EV_FLOW_END:
+        case WEFT_EV_LOCK_WAIT:
+        case WEFT_EV_LOCK_ACQUIRED:
+        case WEFT_EV_LOCK_RELEASED:
+        case WEFT_EV_COND_WOKEN:
+        case WEFT_EV_LOST:
+        case WEFT_EV_THREAD_START:
+        case WEFT_EV_PROCESS_FORK:
+          VARINT (ev->id);
+          break;
+        case WEFT_EV_COND_WAIT:
+          VARINT (ev->id);
+          VARINT (ev->id2);
+          break;
+        case WEFT_EV_PROCESS_EXIT:
+          VARINT (v);
+          ev->prev_tid = weft_zigzag_decode (v);
+          break;
+        case WEFT_EV_SCHED_SWITCH:
+          VARINT (v);
+          ev->prev_tid = weft_zigzag_decode (v);
+          if (G_UNLIKELY (p >= end))
+            goto truncated;
+          ev->state = *p <= WEFT_SWITCH_UNKNOWN ? *p : WEFT_SWITCH_UNKNOWN;
+          p++;
+          VARINT (v);
+          ev->next_tid = weft_zigzag_decode (v);
+          break;
+        case WEFT_EV_STRING_DEF:
+          if (G_UNLIKELY (!_weft_stream_iter_string_def (iter, &p, end)))
+            goto truncated;
+          continue;
+        default:
+          if (kind >= WEFT_EV_EXTENDED_FIRST)
+            {
+              VARINT (v);
+              if (G_UNLIKELY (v > (guint64) (end - p)))
+                goto truncated;
+              p += v; /* a newer writer's event: skipped */
+              continue;
+            }
+          _weft_stream_iter_unknown_kind (iter, p - 1, kind);
+          p = end;
+          continue;
+        }
+
+      ev->time = iter->clock == WEFT_CLOCK_MONOTONIC ? t : _weft_stream_iter_to_ns (iter, t);
+      if (G_UNLIKELY (ev->time < iter->last_ns))
+        ev->time = iter->last_ns;
+      iter->last_ns = ev->time;
+      iter->p = p;
+      iter->last = t;
+      return TRUE;
+
+    truncated:
+      _weft_stream_iter_damage (iter, p, "truncated event");
+      p = end;
+    }
+}
+
+#undef VARINT
+#undef NAME
+
+G_END_DECLS
