@@ -148,6 +148,34 @@ draw_empty (WeftTimeline *self, GtkSnapshot *snapshot)
                                                   gtk_widget_get_height (GTK_WIDGET (self))));
 }
 
+/* An image surface of pw × ph for a frame, with a reference for the
+ * texture's bytes: one of the last frames' when GTK no longer holds its
+ * texture (only the pool's reference left), so a frame does not allocate
+ * and fault in 8 MB of fresh pages. */
+static cairo_surface_t *
+take_surface (WeftTimeline *self, int pw, int ph)
+{
+  guint slot = G_N_ELEMENTS (self->surfaces);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->surfaces); i++)
+    {
+      cairo_surface_t *s = self->surfaces[i];
+
+      if (s != NULL && cairo_surface_get_reference_count (s) == 1
+          && cairo_image_surface_get_width (s) == pw && cairo_image_surface_get_height (s) == ph)
+        return cairo_surface_reference (s);
+      if (s == NULL || cairo_surface_get_reference_count (s) == 1)
+        slot = i;
+    }
+  /* none free of that size: replace a free one of another size, else
+   * allocate one outside the pool */
+  if (slot == G_N_ELEMENTS (self->surfaces))
+    return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
+  g_clear_pointer (&self->surfaces[slot], cairo_surface_destroy);
+  self->surfaces[slot] = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
+  return cairo_surface_reference (self->surfaces[slot]);
+}
+
 static void
 weft_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -170,7 +198,7 @@ weft_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
    * the device's pixels at any scale. */
   pw = (int) ceil (vp.width * vp.scale);
   ph = (int) ceil (vp.height * vp.scale);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
+  surface = take_surface (self, pw, ph);
   cr = cairo_create (surface);
   cairo_scale (cr, vp.scale, vp.scale);
   weft_renderer_draw (self->renderer, cr, &vp, current_palette ());
@@ -463,6 +491,8 @@ weft_timeline_finalize (GObject *object)
   WeftTimeline *self = WEFT_TIMELINE (object);
 
   g_clear_object (&self->vadjustment);
+  for (guint i = 0; i < G_N_ELEMENTS (self->surfaces); i++)
+    g_clear_pointer (&self->surfaces[i], cairo_surface_destroy);
   G_OBJECT_CLASS (weft_timeline_parent_class)->finalize (object);
 }
 
