@@ -243,6 +243,7 @@ show_span (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
                                             ? _("Span, never ended in the trace")
                                             : _("Span"));
   add_time_row (self, "start", _("Start"), s->start);
+  add_time_row (self, "end", _("End"), s->end);
   add_time_row (self, "duration", _("Duration"), s->end - s->start);
   add_time_row (self, "self-time", _("Self Time"), span_self_time (t, hit->span));
   add_thread_rows (self, model, hit->thread);
@@ -296,6 +297,7 @@ show_task (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
   gtk_label_set_text (self->kind_label, hit->active ? _("Async task, active here")
                                                     : _("Async task, suspended here"));
   add_time_row (self, "start", _("Start"), times[0]);
+  add_time_row (self, "end", _("End"), times[task->n_times - 1]);
   add_time_row (self, "duration", _("Duration"), times[task->n_times - 1] - times[0]);
   add_time_row (self, "active", _("Active"), active);
   add_time_row (self, "suspended", _("Suspended"), suspended);

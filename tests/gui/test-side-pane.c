@@ -89,6 +89,7 @@ test_span (void)
   assert_text (view, "title", "main");
   assert_text (view, "kind", "Span");
   assert_duration (view, "start", 0, "0 ns");
+  assert_duration (view, "end", 10 * PMS, "10.0 ms");
   assert_duration (view, "duration", 10 * PMS, "10.0 ms");
   assert_duration (view, "self-time", 7 * PMS, "7.00 ms");
   assert_text (view, "thread", "main (TID 100)");
@@ -166,6 +167,8 @@ test_other_items (void)
   weft_session_set_item (fx.session, &hit);
   assert_text (view, "title", "fetch");
   assert_text (view, "kind", "Async task, suspended here");
+  assert_duration (view, "start", 2 * PMS, "2.00 ms");
+  assert_duration (view, "end", 7 * PMS, "7.00 ms");
   assert_duration (view, "duration", 5 * PMS, "5.00 ms");
   assert_duration (view, "active", 2 * PMS, "2.00 ms");
   assert_duration (view, "suspended", 3 * PMS, "3.00 ms");
