@@ -301,7 +301,8 @@ pthread_setname_np (pthread_t thread, const char *name)
   SetnameFn fn = REAL (setname, "pthread_setname_np", NULL);
   int rc = fn (thread, name);
 
-  if (rc == 0 && active () && threads_mode && pthread_equal (thread, pthread_self ()))
+  if (rc == 0 && active () && threads_mode && pthread_equal (thread, pthread_self ())
+      && !weft_hook_is_runtime_code (__builtin_return_address (0)))
     {
       in_hook = 1;
       weft_thread_set_name (name);

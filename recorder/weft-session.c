@@ -14,6 +14,7 @@
  * the session cannot be reached, WEFT_TRACE (which weft record sets too)
  * is used as in standalone mode.
  */
+#define _GNU_SOURCE
 #include "weft-runtime-private.h"
 
 #include <errno.h>
@@ -21,12 +22,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "weft-chunk.h"
+#include "weft-hooks-runtime.h"
 #include "weft.h"
 
 #define DEFAULT_CAP (1ull << 30)
@@ -111,7 +112,9 @@ drain_main (void *data)
   uint64_t last_clock = _weft_clock_monotonic_ns ();
   uint64_t written = 0;
 
-  prctl (PR_SET_NAME, "weft-drain");
+  /* Told apart from the program's threads by this name (weft record
+   * leaves it out; the hooks do not record it). */
+  pthread_setname_np (pthread_self (), WEFT_RUNTIME_THREAD_NAME);
   for (;;)
     {
       uint64_t now;
