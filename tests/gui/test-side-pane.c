@@ -15,6 +15,7 @@
 #include "weft-range-stats-view.h"
 #include "weft-side-pane.h"
 #include "weft-summary-view.h"
+#include "weft-timeline.h"
 
 typedef struct
 {
@@ -402,6 +403,83 @@ test_range_moves (void)
   fixture_close (&fx);
 }
 
+static gboolean
+timeline_ready (gpointer data)
+{
+  WeftViewport vp;
+
+  return weft_timeline_get_renderer (data) != NULL && weft_timeline_get_viewport (data, &vp);
+}
+
+/* Through the timeline as a user goes: a click on a known span (where
+ * the renderer's layout puts it) shows its details; a range selected
+ * with the timeline's action shows its statistics. */
+static void
+test_click (void)
+{
+  Fixture fx = { 0 };
+  GtkWidget *timeline;
+  WeftRenderer *renderer;
+  WeftViewport vp;
+  WeftRect area;
+  WeftHit probe;
+  const WeftLane *lane = NULL;
+  guint thread;
+  double x, y = -1;
+  GtkWidget *range_view;
+  g_autoptr (WeftStats) expected = NULL;
+  g_autofree char *average = NULL;
+
+  fixture_open (&fx);
+  timeline = find_type (GTK_WIDGET (fx.window), WEFT_TYPE_TIMELINE);
+  g_assert_nonnull (timeline);
+  run_until (timeline_ready, timeline);
+  renderer = weft_timeline_get_renderer (WEFT_TIMELINE (timeline));
+  g_assert_true (weft_timeline_get_viewport (WEFT_TIMELINE (timeline), &vp));
+  weft_renderer_get_lane_area (renderer, &vp, &area);
+
+  /* the worker's lane, at 5 ms (inside transfer, outside its lock wait) */
+  thread = pane_thread (fx.model, 101);
+  for (guint i = 0; i < weft_renderer_get_n_lanes (renderer); i++)
+    {
+      const WeftLane *l = weft_renderer_get_lane (renderer, i);
+
+      if (l->kind == WEFT_LANE_THREAD && l->index == thread)
+        lane = l;
+    }
+  g_assert_nonnull (lane);
+  x = area.x + (double) (5 * PMS - vp.start) / (double) (vp.end - vp.start) * area.width;
+  for (double dy = 0; dy < lane->height && y < 0; dy += 1)
+    {
+      double yy = area.y + lane->y - vp.scroll_y + dy;
+
+      if (weft_renderer_hit_test (renderer, &vp, x, yy, &probe) && probe.kind == WEFT_HIT_SPAN)
+        y = yy;
+    }
+  g_assert_cmpfloat (y, >=, 0);
+
+  g_assert_true (gtk_widget_activate_action (timeline, "timeline.select-at", "(dd)", x, y));
+  g_assert_nonnull (weft_session_get_item (fx.session));
+  g_assert_cmpint (weft_session_get_item (fx.session)->kind, ==, WEFT_HIT_SPAN);
+  g_assert_cmpstr (weft_side_pane_get_page (WEFT_SIDE_PANE (fx.pane)), ==, "details");
+  assert_text (details (&fx), "title", "transfer");
+  assert_duration (details (&fx), "duration", 6 * PMS, "6.00 ms");
+  assert_text (details (&fx), "thread", "worker (TID 101)");
+
+  /* a range through the timeline's action */
+  g_assert_true (gtk_widget_activate_action (timeline, "timeline.select-range", "(tt)",
+                                             (guint64) (2 * PMS), (guint64) (9 * PMS)));
+  g_assert_cmpstr (weft_side_pane_get_page (WEFT_SIDE_PANE (fx.pane)), ==, "range");
+  range_view = find_type (fx.pane, WEFT_TYPE_RANGE_STATS_VIEW);
+  run_until (range_ready, range_view);
+  expected = weft_stats_new (fx.model, 2 * PMS, 9 * PMS);
+  average = g_strdup_printf ("%.2f", expected->average_running);
+  assert_text (range_view, "average-running", average);
+  assert_text (range_view, "verdict", expected->verdict);
+  assert_duration (range_view, "on-cpu-101", 5 * PMS, "5.00 ms");
+  fixture_close (&fx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -414,5 +492,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/gui/side-pane/other-items", test_other_items);
   g_test_add_func ("/weft/gui/side-pane/range", test_range);
   g_test_add_func ("/weft/gui/side-pane/range-moves", test_range_moves);
+  g_test_add_func ("/weft/gui/side-pane/click", test_click);
   return gui_app_run ();
 }
