@@ -355,18 +355,21 @@ struct _WeftLod
 static inline gboolean
 _weft_lod_slice (const WeftLod *lod, guint64 global, guint *lane, guint64 *slice)
 {
-  guint lo = 0, hi = lod->n_cpus + 1;
+  const guint64 *base = lod->cpu_first;
+  guint len = lod->n_cpus + 1, lo;
 
   /* Entries <= global: the last is the lane holding it (an empty lane
-   * shares its entry with the next one, which wins). */
-  while (lo < hi)
+   * shares its entry with the next one, which wins). Branch-free halving
+   * (a conditional move a step): a thread's successive slices sit on
+   * lanes a branch cannot guess, and the index's build makes millions of
+   * these lookups. */
+  while (len > 1)
     {
-      guint mid = lo + (hi - lo) / 2;
-      if (lod->cpu_first[mid] <= global)
-        lo = mid + 1;
-      else
-        hi = mid;
+      guint half = len / 2;
+      base = base[half] <= global ? base + half : base;
+      len -= half;
     }
+  lo = (guint) (base - lod->cpu_first) + (*base <= global);
   if (lo == 0 || lo > lod->n_cpus)
     return FALSE;
   *lane = lo - 1;

@@ -4,12 +4,13 @@
  * arrays that fault their pages ahead (weft-vec.h) hold what was appended,
  * the spans counted per depth match the spans, and span rows sized from
  * those counts answer every query exactly as rows grown span by span
- * (WEFT_LOD_GROW_ROWS).
+ * (WEFT_LOD_GROW_ROWS); the branch-free lane lookup finds what a count
+ * finds.
  */
 #include <string.h>
 
 #include "stats-util.h"
-#include "weft-lod.h"
+#include "weft-lod-private.h"
 #include "weft-model-private.h"
 
 /* Appends past several prepared megabytes, reserves, shrinks: the values
@@ -204,6 +205,45 @@ test_presized_rows (void)
   g_rand_free (rand);
 }
 
+/* The branch-free lane lookup against a count of the lanes' first slices
+ * at or before the slice, with empty lanes (repeated entries) anywhere. */
+static void
+test_slice_lookup (void)
+{
+  GRand *rand = g_rand_new_with_seed (3);
+
+  for (guint round = 0; round < 2000; round++)
+    {
+      guint n_cpus = 1 + g_rand_int_range (rand, 0, round < 1000 ? 9 : 300);
+      g_autofree guint64 *first = g_new (guint64, n_cpus + 1);
+      WeftLod lod = { 0 };
+
+      first[0] = 0;
+      for (guint c = 1; c <= n_cpus; c++)
+        first[c] = first[c - 1] + (g_rand_int_range (rand, 0, 3) == 0 ? 0 : g_rand_int_range (rand, 1, 5));
+      lod.n_cpus = n_cpus;
+      lod.cpu_first = first;
+      for (guint64 global = 0; global <= first[n_cpus] + 1; global++)
+        {
+          guint count = 0, lane = 99;
+          guint64 slice = 99;
+          gboolean found;
+
+          for (guint c = 0; c <= n_cpus; c++)
+            count += first[c] <= global;
+          found = _weft_lod_slice (&lod, global, &lane, &slice);
+          g_assert_cmpint (found, ==, count >= 1 && count <= n_cpus);
+          if (found)
+            {
+              g_assert_cmpuint (lane, ==, count - 1);
+              g_assert_cmpuint (slice, ==, global - first[count - 1]);
+              g_assert_cmpuint (first[lane + 1], >, global);
+            }
+        }
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,5 +253,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/load/vec", test_vec);
   g_test_add_func ("/weft/load/depth-counts", test_depth_counts);
   g_test_add_func ("/weft/load/presized-rows", test_presized_rows);
+  g_test_add_func ("/weft/load/slice-lookup", test_slice_lookup);
   return g_test_run ();
 }
