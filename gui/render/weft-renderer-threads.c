@@ -78,12 +78,14 @@ draw_ring (WeftFrame *f, const WeftColor *c, double x0, double x1, double y, dou
 }
 
 /* A highlighted span: a ring two device pixels wide in the highlight
- * colour, lined inside with one of the foreground so it shows on a span
- * of a yellow thread too; a span too narrow for a hole is filled. */
+ * colour, lined inside with one pixel of the colour that contrasts with
+ * it, so it shows on a span of a yellow thread too; a span too narrow for
+ * a hole is filled. */
 static void
 draw_outline (WeftFrame *f, double x0, double x1, double y, double h)
 {
   double px = 1.0 / f->vp->scale / f->col_w, unit = 1 / f->vp->scale;
+  WeftColor lining = _weft_text_color_on (&f->pal->highlight);
 
   if ((x1 - x0) < 8 * px || h < 8 * unit)
     {
@@ -91,7 +93,7 @@ draw_outline (WeftFrame *f, double x0, double x1, double y, double h)
       return;
     }
   draw_ring (f, &f->pal->highlight, x0, x1, y, h, 2);
-  draw_ring (f, &f->pal->foreground, x0 + 2 * px, x1 - 2 * px, y + 2 * unit, h - 4 * unit, 1);
+  draw_ring (f, &lining, x0 + 2 * px, x1 - 2 * px, y + 2 * unit, h - 4 * unit, 1);
 }
 
 static void

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Search highlights: the spans whose name is in the viewport's set are
- * outlined in the palette's highlight colour, lined with the foreground
- * inside (their fill stays), the
+ * outlined in the palette's highlight colour, lined inside with a
+ * contrasting one (their fill stays), the
  * others are not; the single highlight_name outlines the same way; a set
  * shorter than the name ids highlights nothing past its end.
  */
@@ -157,12 +157,14 @@ test_set (void)
   gsize n;
   cairo_surface_t *plain, *lit;
   guint32 hl;
+  WeftColor lining;
 
   fixture_init (&fx);
   m = weft_lod_get_model (fx.lod);
   alpha = name_id (m, "alpha");
   gamma = name_id (m, "gamma");
   hl = rgb24 (&fx.pal->highlight);
+  lining = _weft_text_color_on (&fx.pal->highlight);
   n = (weft_model_get_n_names (m) + 7) / 8;
   mask = g_new0 (guint8, n);
   mask[alpha / 8] |= 1 << (alpha & 7);
@@ -181,10 +183,11 @@ test_set (void)
   g_assert_cmpint (edge_pixels (&fx, lit, 1, 14 * MS, 18 * MS), ==, x_of (&fx, 18 * MS) - 3 - (x_of (&fx, 14 * MS) + 3));
   g_assert_cmpint (edge_pixels (&fx, lit, 0, 12 * MS, 20 * MS), ==, 0);
   g_assert_true (side_pixels (&fx, lit, 0, 0, 10 * MS));
-  /* lined inside with the foreground, for spans of a yellow thread */
+  /* lined inside with the colour text on it would have, for spans of a
+   * yellow thread */
   g_assert_cmpuint (render_util_pixel (lit, (x_of (&fx, 0) + x_of (&fx, 10 * MS)) / 2,
                                        (int) fx.row_y[0] + 2),
-                    ==, rgb24 (&fx.pal->foreground));
+                    ==, rgb24 (&lining));
   g_assert_true (side_pixels (&fx, lit, 1, 14 * MS, 18 * MS));
   g_assert_cmpuint (middle_pixel (&fx, lit, 0, 0, 10 * MS), ==,
                     middle_pixel (&fx, plain, 0, 0, 10 * MS));
