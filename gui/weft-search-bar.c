@@ -96,7 +96,7 @@ on_counted (GObject *source, GAsyncResult *res, gpointer user_data)
   WeftSearchResult *result = g_task_propagate_pointer (G_TASK (res), NULL);
 
   /* A count for an older text, or for a bar being disposed. */
-  if (g_task_get_task_data (G_TASK (res)) != self->cancellable || result == NULL)
+  if (g_task_get_cancellable (G_TASK (res)) != self->cancellable || result == NULL)
     {
       weft_search_result_free (result);
       return;
@@ -126,7 +126,7 @@ count_job_free (gpointer data)
 static void
 count_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  CountJob *job = g_object_get_data (G_OBJECT (task), "job");
+  CountJob *job = task_data;
   WeftSearchResult *result = weft_search_result_new (job->model, job->mask, job->n_bytes,
                                                      cancellable);
 
@@ -163,9 +163,8 @@ restart (WeftSearchBar *self)
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, on_counted, NULL);
   g_task_set_source_tag (task, restart);
-  /* the task data says which count it is; the job rides along */
-  g_task_set_task_data (task, self->cancellable, NULL);
-  g_object_set_data_full (G_OBJECT (task), "job", job, count_job_free);
+  /* its cancellable says which count it is */
+  g_task_set_task_data (task, job, count_job_free);
   update_count (self);
   g_task_run_in_thread (task, count_thread);
 }
