@@ -230,6 +230,27 @@ test_fork_child (Fixture *f, gconstpointer data)
   assert_nothing_left (f);
 }
 
+/* A cap far too small: what did not fit is counted lost, to the event,
+ * killed or not (the count pending in the thread's slot is written by
+ * the final drain). */
+static void
+test_over_cap (Fixture *f, gconstpointer data)
+{
+  const char *extra[] = { "--buffer-cap", "128K", NULL };
+  const char *cmd[] = { record_kill_helper (), "self", "0", "2000000", NULL };
+  g_autoptr (RecordTrace) trace = NULL;
+  RecordThread *t;
+
+  g_assert_cmpint (record_run (f->out, extra, cmd, f->env, NULL), ==, 128 + SIGKILL);
+  trace = record_trace_load (f->out);
+  t = record_trace_find_any_name (trace, "killer-main");
+  g_assert_nonnull (t);
+  g_assert_cmpuint (trace->lost, >, 0);
+  g_assert_cmpuint (t->n_instants, >, 0);
+  g_assert_cmpuint (t->n_instants + trace->lost, ==, 2000000);
+  assert_nothing_left (f);
+}
+
 /* Without weft record's socket, libweft falls back to WEFT_TRACE. */
 static void
 test_no_session (Fixture *f, gconstpointer data)
@@ -270,6 +291,8 @@ main (int argc, char **argv)
               test_fork_child, fixture_tear_down);
   g_test_add ("/weft/record/kill/fork-child-no-perf", Fixture, NULL, fixture_set_up,
               test_fork_child, fixture_tear_down);
+  g_test_add ("/weft/record/kill/over-cap", Fixture, NULL, fixture_set_up, test_over_cap,
+              fixture_tear_down);
   g_test_add ("/weft/record/kill/no-session", Fixture, NULL, fixture_set_up, test_no_session,
               fixture_tear_down);
   return g_test_run ();
