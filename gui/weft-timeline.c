@@ -78,6 +78,9 @@ weft_timeline_get_viewport (WeftTimeline *self, WeftViewport *vp)
   vp->has_selection = weft_session_get_has_selection (self->session);
   vp->selection_start = weft_session_get_selection_start (self->session);
   vp->selection_end = weft_session_get_selection_end (self->session);
+  /* Ctrl+F's matches: outlined (the session owns the mask until the
+   * search text or the document changes, after this frame). */
+  vp->highlight_names = weft_session_get_search_name_mask (self->session, &vp->n_highlight_names);
   return TRUE;
 }
 

@@ -600,6 +600,36 @@ test_click (void)
   fixture_close (&f);
 }
 
+/* Ctrl+F's matches are outlined: the frame's viewport holds the
+ * session's mask of matching names. */
+static void
+test_search_highlight (void)
+{
+  Fixture f;
+  WeftViewport vp;
+  WeftModel *m;
+  guint32 inner = WEFT_VIEWPORT_NONE;
+
+  fixture_open (&f);
+  m = weft_session_get_model (f.session);
+  for (guint32 id = 0; id < weft_model_get_n_names (m); id++)
+    if (g_str_equal (weft_model_get_name (m, id), "inner"))
+      inner = id;
+  g_assert_cmpuint (inner, !=, WEFT_VIEWPORT_NONE);
+
+  g_assert_true (weft_timeline_get_viewport (f.timeline, &vp));
+  g_assert_null (vp.highlight_names);
+  weft_session_set_search_text (f.session, "inner");
+  g_assert_true (weft_timeline_get_viewport (f.timeline, &vp));
+  g_assert_nonnull (vp.highlight_names);
+  for (guint32 id = 0; id < weft_model_get_n_names (m); id++)
+    g_assert_cmpint (weft_viewport_highlights_name (&vp, id), ==, id == inner);
+  weft_session_set_search_text (f.session, "");
+  g_assert_true (weft_timeline_get_viewport (f.timeline, &vp));
+  g_assert_null (vp.highlight_names);
+  fixture_close (&f);
+}
+
 /* select-range, zoom-to-selection, Escape; a real left-drag selects. */
 static void
 test_select (void)
@@ -803,6 +833,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/gui/timeline/click", test_click);
   g_test_add_func ("/weft/gui/timeline/select", test_select);
   g_test_add_func ("/weft/gui/timeline/collapse", test_collapse);
+  g_test_add_func ("/weft/gui/timeline/search-highlight", test_search_highlight);
   g_test_add_func ("/weft/gui/timeline/minimap", test_minimap);
   status = gui_app_run ();
   g_free (xdotool);
