@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Finding spans by name: case-insensitive matching (ASCII and Unicode),
+ * next/previous/first/rank against brute force on random spans, indexed
+ * and scanning,
  * the session's name set for the highlights, and in a real window Ctrl+F's
  * bar: the match count, next/previous in time order moving the visible
  * range (keeping the zoom unless the span is wider) and the session's
@@ -36,6 +38,164 @@ test_match (void)
   g_assert_false (weft_search_name_matches ("Arger", umlaut));
   /* a non-ASCII name still matches an ASCII needle */
   g_assert_true (weft_search_name_matches ("Größe ALPHA", alpha));
+}
+
+/* A model of random nested spans on six threads, many starting at the
+ * same times, named a, b or ab. */
+static WeftModel *
+random_model (GRand *rand)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  static const char *const names[] = { "a", "b", "ab" };
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (WeftReader) reader = NULL;
+  g_autoptr (GError) error = NULL;
+  uint8_t *data;
+  size_t size;
+  WeftModel *model;
+
+  for (guint32 tid = 1; tid <= 6; tid++)
+    {
+      WeftBuilderStream s = weft_builder_thread (b, 1, tid);
+      guint64 t = PT0;
+      guint open = 0;
+
+      for (guint i = 0; i < 400; i++)
+        {
+          /* coarse steps: threads often share a start */
+          t += (guint64) g_rand_int_range (rand, 0, 3) * 1000;
+          if (open > 0 && g_rand_boolean (rand))
+            {
+              weft_builder_span_end (b, s, t);
+              open--;
+            }
+          else
+            {
+              weft_builder_span_begin (b, s, t, names[g_rand_int_range (rand, 0, 3)]);
+              open++;
+            }
+        }
+      while (open-- > 0)
+        weft_builder_span_end (b, s, t + 1000);
+    }
+  g_assert_cmpint (weft_builder_finish_memory (b, &data, &size), ==, 0);
+  bytes = g_bytes_new_with_free_func (data, size, g_free, data);
+  reader = weft_reader_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+  model = weft_model_new (reader, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return model;
+}
+
+static int
+match_cmp (const WeftSearchMatch *x, const WeftSearchMatch *y)
+{
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  if (x->thread != y->thread)
+    return x->thread < y->thread ? -1 : 1;
+  return x->span < y->span ? -1 : x->span > y->span;
+}
+
+/* Every match by brute force, in time order. */
+static GArray *
+brute_force (WeftModel *model, const char *needle)
+{
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (WeftSearchMatch));
+
+  for (guint t = 0; t < weft_model_get_n_threads (model); t++)
+    {
+      const WeftModelThread *thread = weft_model_get_thread (model, t);
+
+      for (guint64 i = 0; i < thread->n_spans; i++)
+        if (strstr (weft_model_get_name (model, thread->spans[i].name), needle) != NULL)
+          {
+            WeftSearchMatch m = { thread->spans[i].start, thread->spans[i].end, i, t,
+                                  WEFT_MODEL_SPAN_DEPTH (&thread->spans[i]) };
+
+            g_array_append_val (all, m);
+          }
+    }
+  g_array_sort (all, (GCompareFunc) match_cmp);
+  return all;
+}
+
+/* Indexed and scanning results walk the same matches as brute force, in
+ * both directions; first_from and rank agree. */
+static void
+test_result (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (4242);
+  g_autoptr (WeftModel) model = random_model (rand);
+  g_autoptr (GArray) want = brute_force (model, "a");
+  gsize n = 0;
+  g_autofree guint8 *mask = weft_search_name_mask (model, "A", &n);
+
+  g_assert_nonnull (mask);
+  g_assert_cmpuint (want->len, >, 500);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_autoptr (WeftSearchResult) r = NULL;
+      WeftSearchMatch m, prev;
+      guint64 rank;
+
+      _weft_search_set_max_stored (pass == 0 ? WEFT_SEARCH_MAX_STORED : 10);
+      r = weft_search_result_new (model, mask, n, NULL);
+      g_assert_cmpuint (weft_search_result_get_count (r), ==, want->len);
+      g_assert_cmpint (weft_search_result_is_indexed (r), ==, pass == 0);
+
+      g_assert_true (weft_search_result_next (r, NULL, &m));
+      for (guint i = 0; i < want->len; i++)
+        {
+          const WeftSearchMatch *w = &g_array_index (want, WeftSearchMatch, i);
+
+          g_assert_cmpint (match_cmp (&m, w), ==, 0);
+          g_assert_cmpuint (m.end, ==, w->end);
+          g_assert_cmpuint (m.depth, ==, w->depth);
+          if (pass == 0)
+            {
+              g_assert_true (weft_search_result_rank (r, &m, &rank));
+              g_assert_cmpuint (rank, ==, i);
+            }
+          else
+            g_assert_false (weft_search_result_rank (r, &m, &rank));
+          prev = m;
+          g_assert_cmpint (weft_search_result_next (r, &prev, &m), ==, i + 1 < want->len);
+        }
+
+      g_assert_true (weft_search_result_previous (r, NULL, &m));
+      for (guint i = want->len; i-- > 0;)
+        {
+          g_assert_cmpint (match_cmp (&m, &g_array_index (want, WeftSearchMatch, i)), ==, 0);
+          prev = m;
+          g_assert_cmpint (weft_search_result_previous (r, &prev, &m), ==, i > 0);
+        }
+
+      for (guint k = 0; k < 50; k++)
+        {
+          guint64 t = (guint64) g_rand_int_range (rand, 0, 1300) * 1000;
+          guint first = 0;
+
+          while (first < want->len && g_array_index (want, WeftSearchMatch, first).start < t)
+            first++;
+          g_assert_cmpint (weft_search_result_first_from (r, t, &m), ==, first < want->len);
+          if (first < want->len)
+            g_assert_cmpint (match_cmp (&m, &g_array_index (want, WeftSearchMatch, first)), ==, 0);
+        }
+    }
+  _weft_search_set_max_stored (WEFT_SEARCH_MAX_STORED);
+
+  /* nothing to find */
+  {
+    g_autoptr (WeftSearchResult) none = weft_search_result_new (model, NULL, 0, NULL);
+    WeftSearchMatch m;
+
+    g_assert_cmpuint (weft_search_result_get_count (none), ==, 0);
+    g_assert_false (weft_search_result_next (none, NULL, &m));
+    g_assert_false (weft_search_result_previous (none, NULL, &m));
+    g_assert_null (weft_search_name_mask (model, "zzz", &n));
+    g_assert_null (weft_search_name_mask (model, "", &n));
+  }
 }
 
 /* a (tid 10): alpha [1, 2], alpha [10, 11], other [50, 100 ms];
@@ -360,6 +520,7 @@ main (int argc, char **argv)
   gboolean display = gui_app_setup (&argc, &argv);
 
   g_test_add_func ("/weft/gui/search/match", test_match);
+  g_test_add_func ("/weft/gui/search/result", test_result);
   if (!display)
     {
       g_test_add_func ("/weft/gui/search/skipped", gui_test_skip_no_display);
