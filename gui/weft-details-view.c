@@ -19,12 +19,16 @@ struct _WeftDetailsView
   AdwPreferencesGroup *group;
   AdwPreferencesGroup *args_group;
   GtkLabel *args_label;
+  GtkWidget *extent_box;
 
   /* Owned references */
   WeftSession *session;
   GPtrArray *rows; /* the rows in group, to remove */
 
   gboolean has_details;
+  /* the item's time range, for the buttons */
+  gboolean has_extent;
+  guint64 extent_start, extent_end;
 };
 
 G_DEFINE_FINAL_TYPE (WeftDetailsView, weft_details_view, GTK_TYPE_WIDGET)
@@ -53,6 +57,35 @@ clear (WeftDetailsView *self)
   gtk_label_set_text (self->kind_label, "");
   gtk_label_set_text (self->args_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->args_group), FALSE);
+  self->has_extent = FALSE;
+}
+
+static void
+set_extent (WeftDetailsView *self, guint64 start, guint64 end)
+{
+  self->has_extent = end > start;
+  self->extent_start = start;
+  self->extent_end = end;
+}
+
+/* Zoom to It: the item with a twentieth of its length on each side. */
+static void
+on_zoom_clicked (WeftDetailsView *self, GtkButton *button)
+{
+  guint64 margin = (self->extent_end - self->extent_start) / 20;
+
+  if (self->session == NULL || !self->has_extent)
+    return;
+  weft_session_set_visible_range (self->session,
+                                  self->extent_start - MIN (margin, self->extent_start),
+                                  self->extent_end + margin);
+}
+
+static void
+on_select_clicked (WeftDetailsView *self, GtkButton *button)
+{
+  if (self->session != NULL && self->has_extent)
+    weft_session_set_selection (self->session, self->extent_start, self->extent_end);
 }
 
 /* A row "title … value"; the value label is named name. */
@@ -242,6 +275,7 @@ show_span (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
   gtk_label_set_text (self->kind_label, (s->depth & WEFT_MODEL_SPAN_UNCLOSED)
                                             ? _("Span, never ended in the trace")
                                             : _("Span"));
+  set_extent (self, s->start, s->end);
   add_time_row (self, "start", _("Start"), s->start);
   add_time_row (self, "end", _("End"), s->end);
   add_time_row (self, "duration", _("Duration"), s->end - s->start);
@@ -296,6 +330,7 @@ show_task (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
   gtk_label_set_text (self->title_label, weft_model_get_name (model, task->name));
   gtk_label_set_text (self->kind_label, hit->active ? _("Async task, active here")
                                                     : _("Async task, suspended here"));
+  set_extent (self, times[0], times[task->n_times - 1]);
   add_time_row (self, "start", _("Start"), times[0]);
   add_time_row (self, "end", _("End"), times[task->n_times - 1]);
   add_time_row (self, "duration", _("Duration"), times[task->n_times - 1] - times[0]);
@@ -391,6 +426,7 @@ show_state (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
 
       add_row (self, "lock", wait->flags & WEFT_MODEL_WAIT_COND ? _("Condition") : _("Lock"),
                lock != NULL && lock->label != NULL ? lock->label : _("Unknown"));
+      set_extent (self, wait->start, wait->end);
       add_time_row (self, "start", _("Wait Started"), wait->start);
       add_time_row (self, "duration", _("Waited"), wait->end - wait->start);
     }
@@ -436,6 +472,7 @@ show_slice (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
     gtk_label_set_text (self->kind_label, kind);
     add_row (self, "cpu", _("CPU"), number);
   }
+  set_extent (self, start, end);
   add_time_row (self, "start", _("Start"), start);
   add_time_row (self, "duration", _("Duration"), end > start ? end - start : 0);
   if (who < weft_model_get_n_threads (model))
@@ -480,6 +517,7 @@ show_thread (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
   title = describe_thread (model, hit->thread);
   gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->kind_label, _("Thread"));
+  set_extent (self, t->alive_start, t->alive_end);
   add_time_row (self, "start", _("Alive From"), t->alive_start);
   add_time_row (self, "duration", _("Alive For"),
                 t->alive_end > t->alive_start ? t->alive_end - t->alive_start : 0);
@@ -526,6 +564,7 @@ update (WeftDetailsView *self)
       if (!shown)
         clear (self);
     }
+  gtk_widget_set_visible (self->extent_box, self->has_extent);
   self->has_details = shown;
   /* every time: the side pane shows the details of each new click */
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_DETAILS]);
@@ -617,6 +656,9 @@ weft_details_view_class_init (WeftDetailsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftDetailsView, group);
   gtk_widget_class_bind_template_child (widget_class, WeftDetailsView, args_group);
   gtk_widget_class_bind_template_child (widget_class, WeftDetailsView, args_label);
+  gtk_widget_class_bind_template_child (widget_class, WeftDetailsView, extent_box);
+  gtk_widget_class_bind_template_callback (widget_class, on_zoom_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_select_clicked);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "weftdetailsview");
 }

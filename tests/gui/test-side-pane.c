@@ -131,6 +131,20 @@ test_span (void)
 
   weft_session_set_item (fx.session, NULL);
   g_assert_cmpstr (weft_side_pane_get_page (WEFT_SIDE_PANE (fx.pane)), ==, "summary");
+
+  /* transfer's buttons: zoom to it (a twentieth of it on each side),
+   * select its time (the statistics of that phase) */
+  hit.span = 0;
+  weft_session_set_item (fx.session, &hit);
+  g_assert_true (gtk_widget_is_visible (find_named (view, "zoom-button")));
+  g_signal_emit_by_name (find_named (view, "zoom-button"), "clicked");
+  g_assert_cmpuint (weft_session_get_visible_start (fx.session), ==, 2 * PMS - 300000);
+  g_assert_cmpuint (weft_session_get_visible_end (fx.session), ==, 8 * PMS + 300000);
+  g_signal_emit_by_name (find_named (view, "select-button"), "clicked");
+  g_assert_true (weft_session_get_has_selection (fx.session));
+  g_assert_cmpuint (weft_session_get_selection_start (fx.session), ==, 2 * PMS);
+  g_assert_cmpuint (weft_session_get_selection_end (fx.session), ==, 8 * PMS);
+  g_assert_cmpstr (weft_side_pane_get_page (WEFT_SIDE_PANE (fx.pane)), ==, "range");
   fixture_close (&fx);
 }
 
