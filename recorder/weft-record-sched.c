@@ -552,9 +552,15 @@ on_switch_cpu (WeftSched *s, const WeftPerfRecord *r)
   state = t != NULL && t->exited ? WEFT_SWITCH_EXITED
           : in ? WEFT_SWITCH_UNKNOWN
           : (r->flags & WEFT_PREC_PREEMPT) ? WEFT_SWITCH_PREEMPTED : WEFT_SWITCH_BLOCKED;
-  /* Untraced to untraced is no change in the trace's eyes. */
-  if (prev == next && prev <= 0 && c->current == prev)
-    return;
+  /* Untraced to untraced is no change in the trace's eyes: it is written
+   * only to end what the trace thought ran there (never as X -> X). */
+  if (prev == next && prev <= 0)
+    {
+      if (c->current != CUR_NONE && c->current != next)
+        emit_switch (s, r->cpu, r->time, c->current, WEFT_SWITCH_UNKNOWN, next);
+      c->current = next;
+      return;
+    }
   emit_switch (s, r->cpu, r->time, prev, state, next);
   c->current = next;
 }

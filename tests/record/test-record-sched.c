@@ -414,6 +414,46 @@ test_system_wide (void)
   conv_clear (&c);
 }
 
+/* System-wide, untraced to untraced: never written as a switch from a
+ * thread to itself; only to end a traced thread whose switch-out was
+ * missed. The CPU's first record is one such. */
+static void
+test_system_wide_untraced (void)
+{
+  static const struct
+  {
+    uint32_t prev, next;
+  } sw[] = {
+    { 4000, 4001 }, /* first on the CPU: nothing known ran, nothing written */
+    { 4001, A },    /* untraced -> A */
+    { 4002, 4003 }, /* A's switch-out missed: A -> untraced */
+    { 4003, 4004 }, /* dropped */
+  };
+  Conv c;
+  g_autofree char *cpu = NULL;
+
+  conv_init (&c, WEFT_SCHED_SYSTEM);
+  seed (&c);
+  for (gsize i = 0; i < G_N_ELEMENTS (sw); i++)
+    {
+      WeftPerfRecord r = { 0 };
+
+      r.type = WEFT_PREC_SWITCH_CPU;
+      r.time = T0 + 100 * (i + 1);
+      r.spid = sw[i].prev >= A ? P : sw[i].prev;
+      r.stid = sw[i].prev;
+      r.ppid = sw[i].next >= A ? P : sw[i].next;
+      r.ptid = sw[i].next;
+      weft_sched_feed (c.s, &r);
+    }
+  conv_finish (&c, T0 + 1000);
+  cpu = stream_text (&c, WEFT_STREAM_CPU, 0);
+  g_assert_cmpstr (cpu, ==,
+                   "200 switch -1 1 5000001\n"
+                   "300 switch 5000001 3 -1\n");
+  conv_clear (&c);
+}
+
 /* Without perf: the process tree only, never a CPU stream. */
 static void
 test_no_sched (void)
@@ -452,6 +492,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/record-sched/fork", test_fork);
   g_test_add_func ("/weft/record-sched/lost", test_lost);
   g_test_add_func ("/weft/record-sched/system-wide", test_system_wide);
+  g_test_add_func ("/weft/record-sched/system-wide-untraced", test_system_wide_untraced);
   g_test_add_func ("/weft/record-sched/no-sched", test_no_sched);
   return g_test_run ();
 }

@@ -598,6 +598,7 @@ test_system_wide (Fixture *f, gconstpointer data)
     {
       RecordSwitch *s = &g_array_index (trace->switches, RecordSwitch, i);
 
+      g_assert_cmpint (s->prev, !=, s->next);
       if (s->next == WEFT_TID_OTHER || s->next == WEFT_TID_IDLE)
         others++;
       else
