@@ -87,6 +87,28 @@ on_selection (WeftSidePane *self, GParamSpec *pspec, WeftSession *session)
     gtk_stack_set_visible_child_name (self->stack, "range");
 }
 
+/* The width it asks for, whatever page it shows: the timeline beside it
+ * does not jump when a click or a selection changes the page. */
+#define NATURAL_WIDTH 340
+
+static void
+weft_side_pane_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
+                        int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  WeftSidePane *self = WEFT_SIDE_PANE (widget);
+
+  gtk_widget_measure (self->content, orientation, for_size, minimum, natural, minimum_baseline,
+                      natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, NATURAL_WIDTH);
+}
+
+static void
+weft_side_pane_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  gtk_widget_allocate (WEFT_SIDE_PANE (widget)->content, width, height, baseline, NULL);
+}
+
 static void
 weft_side_pane_dispose (GObject *object)
 {
@@ -136,6 +158,8 @@ weft_side_pane_class_init (WeftSidePaneClass *klass)
   object_class->dispose = weft_side_pane_dispose;
   object_class->get_property = weft_side_pane_get_property;
   object_class->set_property = weft_side_pane_set_property;
+  widget_class->measure = weft_side_pane_measure;
+  widget_class->size_allocate = weft_side_pane_size_allocate;
 
   properties[PROP_SESSION] = g_param_spec_object (
       "session", NULL, NULL, WEFT_TYPE_SESSION,
@@ -152,7 +176,6 @@ weft_side_pane_class_init (WeftSidePaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftSidePane, summary_view);
   gtk_widget_class_bind_template_child (widget_class, WeftSidePane, range_view);
   gtk_widget_class_bind_template_child (widget_class, WeftSidePane, details_view);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "weftsidepane");
 }
 
