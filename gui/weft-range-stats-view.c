@@ -21,6 +21,7 @@ struct _WeftRangeStatsView
   AdwPreferencesGroup *parallelism_group;
   AdwPreferencesGroup *threads_group;
   AdwPreferencesGroup *spans_group;
+  AdwPreferencesGroup *locks_group;
 
   /* Owned references */
   WeftSession *session;
@@ -157,6 +158,35 @@ fill_spans (WeftRangeStatsView *self, const WeftStats *st)
   gtk_widget_set_visible (GTK_WIDGET (self->spans_group), n > 0);
 }
 
+/* The locks waited for in the range, longest wait first (as sorted by
+ * weft_stats_new()); locks nobody waited for are left out. */
+static void
+fill_locks (WeftRangeStatsView *self, const WeftStats *st)
+{
+  guint shown = 0;
+
+  for (guint i = 0; i < st->n_locks && shown < WEFT_RANGE_STATS_TOP_LOCKS; i++)
+    {
+      const WeftStatsLock *l = &st->locks[i];
+      g_autofree char *name = NULL;
+      g_autofree char *count = NULL;
+      g_autofree char *subtitle = NULL;
+      g_autofree char *value = NULL;
+
+      if (l->wait_ns == 0 && l->contended == 0)
+        continue;
+      name = g_strdup_printf ("lock-wait-%u", shown);
+      count = weft_units_format_count (l->contended);
+      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s wait", "%s waits",
+                                               (gulong) MIN (l->contended, G_MAXULONG)),
+                                  count);
+      value = weft_units_format_duration (l->wait_ns);
+      add_row (self, self->locks_group, name, l->name, subtitle, value);
+      shown++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->locks_group), shown > 0);
+}
+
 static void
 show (WeftRangeStatsView *self)
 {
@@ -167,6 +197,7 @@ show (WeftRangeStatsView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->parallelism_group), st != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->threads_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->spans_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->locks_group), FALSE);
   if (st == NULL)
     return;
 
@@ -194,6 +225,7 @@ show (WeftRangeStatsView *self)
   /* The analysis's own sentence, in English as `weft stats` prints it. */
   gtk_label_set_text (self->verdict_label, st->verdict != NULL ? st->verdict : "");
   fill_threads (self, st);
+  fill_locks (self, st);
   fill_spans (self, st);
 }
 
@@ -431,6 +463,7 @@ weft_range_stats_view_class_init (WeftRangeStatsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftRangeStatsView, parallelism_group);
   gtk_widget_class_bind_template_child (widget_class, WeftRangeStatsView, threads_group);
   gtk_widget_class_bind_template_child (widget_class, WeftRangeStatsView, spans_group);
+  gtk_widget_class_bind_template_child (widget_class, WeftRangeStatsView, locks_group);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "weftrangestatsview");
 }

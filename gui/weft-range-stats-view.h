@@ -3,13 +3,13 @@
  * weft-range-stats-view.h: the statistics of the session's selected
  * range, made by the code behind `weft stats --range A:B`
  * (weft_stats_new()): parallelism (threads running on average, at most),
- * per-thread time on a CPU, the top spans by time including nested
- * spans, and the verdict of that phase. Computed in a worker thread a
+ * per-thread time on a CPU, the locks waited for, the top spans by time
+ * including nested spans, and the verdict of that phase. Computed in a worker thread a
  * moment after the selection stops moving; one computation at a time.
  *
  * Value labels are named for tests: "average-running", "max-running",
- * "threads-alive", "events", "on-cpu-TID", "cumtime-N" (N from 0, by
- * rank), "verdict", "range".
+ * "threads-alive", "events", "on-cpu-TID", "lock-wait-N" and
+ * "cumtime-N" (N from 0, by rank), "verdict", "range".
  */
 #pragma once
 
@@ -38,5 +38,6 @@ const WeftStats *weft_range_stats_view_get_stats (WeftRangeStatsView *self);
 /* Spans and threads listed at most. */
 #define WEFT_RANGE_STATS_TOP_SPANS 10
 #define WEFT_RANGE_STATS_TOP_THREADS 20
+#define WEFT_RANGE_STATS_TOP_LOCKS 5
 
 G_END_DECLS

@@ -315,6 +315,11 @@ test_range (void)
   assert_text (view, "verdict", expected->verdict);
   assert_duration (view, "on-cpu-100", 5 * PMS, "5.00 ms");
   assert_duration (view, "on-cpu-101", 3 * PMS, "3.00 ms");
+  /* the worker waited 1 ms for accounts */
+  g_assert_cmpuint (expected->n_locks, ==, 1);
+  g_assert_cmpstr (expected->locks[0].name, ==, "accounts");
+  assert_duration (view, "lock-wait-0", 1 * PMS, "1.00 ms");
+  g_assert_null (find_named (view, "lock-wait-1"));
   /* top spans by time with nested ones: main 5, transfer 4, load 2, save 1 ms */
   g_assert_cmpuint (expected->n_spans, ==, 4);
   {
@@ -359,6 +364,13 @@ test_range (void)
       g_assert_cmpuint (g_ascii_strtoull (json_after (entry, "cumtime_ns"), NULL, 10), ==,
                         shown->spans[i].cumtime_ns);
     }
+  {
+    const char *lock = strstr (json, "\"name\": \"accounts\"");
+
+    g_assert_nonnull (lock);
+    g_assert_cmpuint (g_ascii_strtoull (json_after (lock, "wait_ns"), NULL, 10), ==,
+                      shown->locks[0].wait_ns);
+  }
   {
     g_autofree char *verdict = g_strdup_printf ("\"verdict\": \"%s\"", shown->verdict);
 
