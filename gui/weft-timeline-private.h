@@ -42,7 +42,8 @@ struct _WeftTimeline
   double pinch_x;
 
   /* Frames */
-  cairo_surface_t *surfaces[3]; /* reused once GTK has let go of their texture */
+  cairo_surface_t *surfaces[2]; /* reused once GTK has let go of their texture: the one
+                                 * shown and the one drawn */
   guint redraw_id;     /* a tick that draws again while tiles arrive */
   gint64 last_draw_us;
   gboolean last_complete;

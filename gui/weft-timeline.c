@@ -173,7 +173,10 @@ take_surface (WeftTimeline *self, int pw, int ph)
   /* none free of that size: replace a free one of another size, else
    * allocate one outside the pool */
   if (slot == G_N_ELEMENTS (self->surfaces))
-    return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
+    {
+      g_debug ("timeline: every frame surface is still in use; allocating one");
+      return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
+    }
   g_clear_pointer (&self->surfaces[slot], cairo_surface_destroy);
   self->surfaces[slot] = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
   return cairo_surface_reference (self->surfaces[slot]);
