@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "weft-details-facts.h"
 #include "weft-units.h"
 
 struct _WeftDetailsView
@@ -42,10 +43,6 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* A span with more CPU slices than this lists the CPUs of the first ones:
- * the scan stays short on a span of a long-running thread. */
-#define MAX_SLICES_SCANNED 100000
 
 static void
 clear (WeftDetailsView *self)
@@ -169,92 +166,6 @@ cpu_number (WeftModel *model, guint32 lane)
   return lane < weft_model_get_n_cpus (model) ? weft_model_get_cpu (model, lane)->cpu : lane;
 }
 
-/* The time the span's thread ran on a CPU inside [start, end) and the
- * CPUs it ran on, as "0, 3". */
-static char *
-span_cpus (WeftModel *model, const WeftModelThread *t, guint64 start, guint64 end,
-           guint64 *on_cpu)
-{
-  g_autoptr (GString) list = g_string_new (NULL);
-  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
-  guint64 lo = 0, hi = t->n_slices;
-
-  *on_cpu = 0;
-  /* the first slice ending after start (slices are in time order) */
-  while (lo < hi)
-    {
-      guint64 mid = lo + (hi - lo) / 2;
-      guint cpu;
-      guint64 slice;
-
-      if (weft_model_lookup_slice (model, t->slices[mid], &cpu, &slice)
-          && weft_model_get_slice_end (model, cpu, slice) <= start)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  for (guint64 i = lo; i < t->n_slices && i < lo + MAX_SLICES_SCANNED; i++)
-    {
-      guint cpu;
-      guint64 slice, s, e;
-
-      if (!weft_model_lookup_slice (model, t->slices[i], &cpu, &slice))
-        continue;
-      s = weft_model_get_cpu (model, cpu)->starts[slice];
-      e = weft_model_get_slice_end (model, cpu, slice);
-      if (s >= end)
-        break;
-      *on_cpu += MIN (e, end) - MAX (s, start);
-      if (!g_hash_table_contains (seen, GUINT_TO_POINTER (cpu + 1)))
-        {
-          g_hash_table_add (seen, GUINT_TO_POINTER (cpu + 1));
-          g_string_append_printf (list, list->len > 0 ? ", %u" : "%u", cpu_number (model, cpu));
-        }
-    }
-  return list->len > 0 ? g_string_free (g_steal_pointer (&list), FALSE) : NULL;
-}
-
-/* Duration minus the direct children's: in pre-order the descendants
- * follow the span, deeper than it. */
-static guint64
-span_self_time (const WeftModelThread *t, guint64 index)
-{
-  const WeftModelSpan *s = &t->spans[index];
-  guint32 depth = WEFT_MODEL_SPAN_DEPTH (s);
-  guint64 children = 0;
-
-  for (guint64 i = index + 1; i < t->n_spans; i++)
-    {
-      const WeftModelSpan *c = &t->spans[i];
-      guint32 d = WEFT_MODEL_SPAN_DEPTH (c);
-
-      if (d <= depth || c->start >= s->end)
-        break;
-      if (d == depth + 1)
-        children += MIN (c->end, s->end) - c->start;
-    }
-  return s->end - s->start - MIN (children, s->end - s->start);
-}
-
-static const char *
-span_args (WeftModel *model, const WeftModelThread *t, guint64 index)
-{
-  guint64 lo = 0, hi = t->n_span_args;
-
-  while (lo < hi)
-    {
-      guint64 mid = lo + (hi - lo) / 2;
-
-      if (t->span_args[mid].span < index)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  if (lo < t->n_span_args && t->span_args[lo].span == index)
-    return weft_model_get_name (model, t->span_args[lo].args);
-  return NULL;
-}
-
 static gboolean
 show_span (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
 {
@@ -279,9 +190,9 @@ show_span (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
   add_time_row (self, "start", _("Start"), s->start);
   add_time_row (self, "end", _("End"), s->end);
   add_time_row (self, "duration", _("Duration"), s->end - s->start);
-  add_time_row (self, "self-time", _("Self Time"), span_self_time (t, hit->span));
+  add_time_row (self, "self-time", _("Self Time"), weft_details_span_self_time (t, hit->span));
   add_thread_rows (self, model, hit->thread);
-  if (weft_model_has_sched (model) && (cpus = span_cpus (model, t, s->start, s->end, &on_cpu)))
+  if (weft_model_has_sched (model) && (cpus = weft_details_span_cpus (model, t, s->start, s->end, &on_cpu)))
     {
       add_row (self, "cpu", _("CPU"), cpus);
       add_time_row (self, "on-cpu", _("On a CPU"), on_cpu);
@@ -291,7 +202,7 @@ show_span (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
 
     add_row (self, "depth", _("Depth"), depth);
   }
-  args = span_args (model, t, hit->span);
+  args = weft_details_span_args (model, t, hit->span);
   if (args != NULL && *args != '\0')
     {
       gtk_label_set_text (self->args_label, args);
@@ -305,8 +216,7 @@ show_task (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
 {
   const WeftModelTask *task;
   const guint64 *times;
-  guint64 active = 0, suspended = 0;
-  gboolean first_active;
+  guint64 active, suspended;
   g_autofree char *id = NULL;
 
   if (hit->task >= weft_model_get_n_tasks (model))
@@ -315,17 +225,7 @@ show_task (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
   times = weft_model_get_task_times (model, task);
   if (times == NULL || task->n_times < 2)
     return FALSE;
-  /* segments alternate active and suspended from the first */
-  first_active = !(task->flags & WEFT_MODEL_TASK_STARTS_SUSPENDED);
-  for (guint32 i = 0; i + 1 < task->n_times; i++)
-    {
-      guint64 d = times[i + 1] > times[i] ? times[i + 1] - times[i] : 0;
-
-      if ((i % 2 == 0) == first_active)
-        active += d;
-      else
-        suspended += d;
-    }
+  weft_details_task_times (model, task, &active, &suspended);
 
   gtk_label_set_text (self->title_label, weft_model_get_name (model, task->name));
   gtk_label_set_text (self->kind_label, hit->active ? _("Async task, active here")
@@ -356,27 +256,6 @@ show_task (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
   return TRUE;
 }
 
-/* The wait of thread t around time (lock or condition), or NULL. */
-static const WeftModelWait *
-find_wait (const WeftModelThread *t, guint64 time)
-{
-  guint64 lo = 0, hi = t->n_waits;
-
-  /* the last wait starting at or before time */
-  while (lo < hi)
-    {
-      guint64 mid = lo + (hi - lo) / 2;
-
-      if (t->waits[mid].start <= time)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  if (lo > 0 && t->waits[lo - 1].end >= time)
-    return &t->waits[lo - 1];
-  return NULL;
-}
-
 static gboolean
 show_state (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
 {
@@ -400,11 +279,11 @@ show_state (WeftDetailsView *self, WeftModel *model, const WeftHit *hit)
       break;
     case WEFT_LOD_STATE_LOCK_WAIT:
       state = _("Waiting for a lock");
-      wait = find_wait (t, hit->time);
+      wait = weft_details_find_wait (t, hit->time);
       break;
     case WEFT_LOD_STATE_COND_WAIT:
       state = _("Waiting on a condition");
-      wait = find_wait (t, hit->time);
+      wait = weft_details_find_wait (t, hit->time);
       break;
     case WEFT_LOD_STATE_NONE:
     default:

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The side pane in a real window: a clicked span, lock wait, task, CPU
- * slice and counter show their names and times; a selected range shows
+ * What the details compute from the model (self time, arguments, CPUs,
+ * waits, task time), and the side pane in a real window: a clicked span,
+ * lock wait, task, CPU slice and counter show their names and times (a
+ * click through the timeline too); a selected range shows
  * the statistics weft_stats_new() and `weft stats --range A:B --json`
  * give for it; the pane goes back to the summary when nothing is left.
  */
@@ -11,7 +13,9 @@
 #include <string.h>
 
 #include "pane-util.h"
+#include "weft-details-facts.h"
 #include "weft-details-view.h"
+#include "weft-trace-file.h"
 #include "weft-range-stats-view.h"
 #include "weft-side-pane.h"
 #include "weft-summary-view.h"
@@ -506,10 +510,75 @@ test_click (void)
   fixture_close (&fx);
 }
 
+/* What the details compute from the model, without a display. */
+static void
+test_facts (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-facts-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr (WeftReader) reader = NULL;
+  g_autoptr (WeftModel) model = NULL;
+  const WeftModelThread *main_t, *worker;
+  g_autofree char *cpus_main = NULL, *cpus_transfer = NULL, *cpus_part = NULL;
+  guint64 on_cpu, active, suspended;
+
+  g_assert_no_error (error);
+  path = pane_trace_write (dir);
+  reader = weft_trace_file_open (path, NULL, &error);
+  g_assert_no_error (error);
+  model = weft_model_new (reader, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  main_t = weft_model_get_thread (model, pane_thread (model, 100));
+  worker = weft_model_get_thread (model, pane_thread (model, 101));
+
+  /* main 10 ms with load 2 and save 1 nested; load and transfer alone */
+  g_assert_cmpuint (main_t->n_spans, ==, 3);
+  g_assert_cmpuint (weft_details_span_self_time (main_t, 0), ==, 7 * PMS);
+  g_assert_cmpuint (weft_details_span_self_time (main_t, 1), ==, 2 * PMS);
+  g_assert_cmpuint (weft_details_span_self_time (main_t, 2), ==, 1 * PMS);
+  g_assert_cmpuint (weft_details_span_self_time (worker, 0), ==, 6 * PMS);
+
+  g_assert_cmpstr (weft_details_span_args (model, main_t, 1), ==, "file=a.txt");
+  g_assert_null (weft_details_span_args (model, main_t, 0));
+  g_assert_null (weft_details_span_args (model, main_t, 2));
+
+  cpus_main = weft_details_span_cpus (model, main_t, 0, 10 * PMS, &on_cpu);
+  g_assert_cmpstr (cpus_main, ==, "0");
+  g_assert_cmpuint (on_cpu, ==, 10 * PMS);
+  cpus_transfer = weft_details_span_cpus (model, worker, 2 * PMS, 8 * PMS, &on_cpu);
+  g_assert_cmpstr (cpus_transfer, ==, "1");
+  g_assert_cmpuint (on_cpu, ==, 5 * PMS);
+  /* half of each side of the worker's gap */
+  cpus_part = weft_details_span_cpus (model, worker, 2 * PMS + PMS / 2, 4 * PMS + PMS / 2, &on_cpu);
+  g_assert_cmpstr (cpus_part, ==, "1");
+  g_assert_cmpuint (on_cpu, ==, 1 * PMS);
+  g_assert_null (weft_details_span_cpus (model, worker, 3 * PMS, 4 * PMS, &on_cpu));
+  g_assert_cmpuint (on_cpu, ==, 0);
+
+  /* the wait [3, 4 ms], its ends included */
+  g_assert_null (weft_details_find_wait (worker, 3 * PMS - 1));
+  g_assert_nonnull (weft_details_find_wait (worker, 3 * PMS));
+  g_assert_cmpuint (weft_details_find_wait (worker, 3 * PMS + PMS / 2)->end, ==, 4 * PMS);
+  g_assert_nonnull (weft_details_find_wait (worker, 4 * PMS));
+  g_assert_null (weft_details_find_wait (worker, 4 * PMS + 1));
+  g_assert_null (weft_details_find_wait (main_t, 3 * PMS));
+
+  weft_details_task_times (model, weft_model_get_task (model, 0), &active, &suspended);
+  g_assert_cmpuint (active, ==, 2 * PMS);
+  g_assert_cmpuint (suspended, ==, 3 * PMS);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
-  if (!gui_app_setup (&argc, &argv))
+  gboolean display = gui_app_setup (&argc, &argv);
+
+  g_test_add_func ("/weft/gui/details/facts", test_facts);
+  if (!display)
     {
       g_test_add_func ("/weft/gui/side-pane/skipped", gui_test_skip_no_display);
       return g_test_run ();
