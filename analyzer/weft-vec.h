@@ -4,9 +4,10 @@
  * inlined append, so building a 100 M-event model makes a few hundred
  * allocations rather than one per event.
  *
- * Big arrays also fault their pages in ahead of the appends, a megabyte at
- * a time (MADV_POPULATE_WRITE): one page fault per 4 KiB was a quarter of
- * a 100 M-event load, and the kernel fills a range for about 60 % of that.
+ * Big arrays also fault their pages in ahead of the appends, 256 KiB at a
+ * time (MADV_POPULATE_WRITE): one page fault per 4 KiB was a quarter of a
+ * 100 M-event load, and the kernel fills a range for about 60 % of that
+ * (the zeroed lines are still in cache when the appends reach them).
  * Pages are prepared at most WEFT_VEC_AHEAD bytes past the length, so the
  * resident memory stays the length's. Private to the analyzer.
  */
@@ -20,7 +21,7 @@
  * than it saves. */
 #define WEFT_VEC_AHEAD_MIN ((gsize) 256 << 10)
 /* Bytes prepared ahead of an array's length. */
-#define WEFT_VEC_AHEAD ((gsize) 1 << 20)
+#define WEFT_VEC_AHEAD ((gsize) 256 << 10)
 
 /* Faults in the pages of data's bytes [from, to) that are not yet there
  * (the kernel fills them without a trap per page). Harmless when it
