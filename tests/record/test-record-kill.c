@@ -251,6 +251,30 @@ test_over_cap (Fixture *f, gconstpointer data)
   assert_nothing_left (f);
 }
 
+/* A TMPDIR too long for a socket path: no session, libweft's file is
+ * merged instead (a killed process loses what it had not written out,
+ * the rest is there). */
+static void
+test_long_tmpdir (Fixture *f, gconstpointer data)
+{
+  g_autofree char *name = g_strnfill (100, 'x');
+  g_autofree char *tmp = g_build_filename (f->tmp, name, NULL);
+  g_autofree char *env0 = g_strdup_printf ("TMPDIR=%s", tmp);
+  const char *env[] = { env0, NULL };
+  const char *cmd[] = { record_kill_helper (), "fork", "1", "1000", NULL };
+  g_autoptr (RecordTrace) trace = NULL;
+  RecordThread *child;
+
+  g_assert_cmpint (g_mkdir (tmp, 0700), ==, 0);
+  g_assert_cmpint (record_run (f->out, NULL, cmd, env, NULL), ==, 0);
+  trace = record_trace_load (f->out);
+  child = record_trace_find_any_name (trace, "killer-child");
+  g_assert_nonnull (child);
+  g_assert_cmpuint (main_thread_besides (trace, child->pid)->n_instants, ==, 2000);
+  g_assert_cmpint (g_rmdir (tmp), ==, 0);
+  assert_nothing_left (f);
+}
+
 /* Without weft record's socket, libweft falls back to WEFT_TRACE. */
 static void
 test_no_session (Fixture *f, gconstpointer data)
@@ -292,6 +316,8 @@ main (int argc, char **argv)
   g_test_add ("/weft/record/kill/fork-child-no-perf", Fixture, NULL, fixture_set_up,
               test_fork_child, fixture_tear_down);
   g_test_add ("/weft/record/kill/over-cap", Fixture, NULL, fixture_set_up, test_over_cap,
+              fixture_tear_down);
+  g_test_add ("/weft/record/kill/long-tmpdir", Fixture, NULL, fixture_set_up, test_long_tmpdir,
               fixture_tear_down);
   g_test_add ("/weft/record/kill/no-session", Fixture, NULL, fixture_set_up, test_no_session,
               fixture_tear_down);
