@@ -182,10 +182,45 @@ take_surface (WeftTimeline *self, int pw, int ph)
   return cairo_surface_reference (self->surfaces[slot]);
 }
 
+/* The clicked item (the session's) outlined over the frame: drawn by the
+ * widget, so the outline follows the item without the renderer knowing
+ * about selection. */
+static void
+draw_item_outline (WeftTimeline *self, GtkSnapshot *snapshot, const WeftViewport *vp,
+                   const WeftPalette *pal)
+{
+  const WeftHit *item = weft_session_get_item (self->session);
+  WeftRect r, area;
+  double x0, x1;
+  GdkRGBA c = { pal->foreground.r, pal->foreground.g, pal->foreground.b, 1 };
+
+  if (item == NULL || !weft_renderer_get_item_rect (self->renderer, vp, item, &r))
+    return;
+  weft_renderer_get_lane_area (self->renderer, vp, &area);
+  /* at least 3 px wide so a thin item shows; clipped near the lanes so a
+   * long one stays in float range */
+  if (r.width < 3)
+    {
+      r.x -= (3 - r.width) / 2;
+      r.width = 3;
+    }
+  x0 = MAX (r.x, area.x - 4);
+  x1 = MIN (r.x + r.width, area.x + area.width + 4);
+  if (x1 <= x0)
+    return;
+  gtk_snapshot_push_clip (snapshot,
+                          &GRAPHENE_RECT_INIT (area.x, area.y, area.width, area.height));
+  gtk_snapshot_append_border (snapshot,
+                              &GSK_ROUNDED_RECT_INIT (x0 - 1, r.y - 1, x1 - x0 + 2, r.height + 2),
+                              (float[4]) { 2, 2, 2, 2 }, (GdkRGBA[4]) { c, c, c, c });
+  gtk_snapshot_pop (snapshot);
+}
+
 static void
 weft_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   WeftTimeline *self = WEFT_TIMELINE (widget);
+  const WeftPalette *pal = current_palette ();
   WeftViewport vp;
   cairo_surface_t *surface;
   cairo_t *cr;
@@ -207,7 +242,7 @@ weft_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   surface = take_surface (self, pw, ph);
   cr = cairo_create (surface);
   cairo_scale (cr, vp.scale, vp.scale);
-  weft_renderer_draw (self->renderer, cr, &vp, current_palette ());
+  weft_renderer_draw (self->renderer, cr, &vp, pal);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
 
@@ -218,6 +253,7 @@ weft_timeline_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                                     cairo_image_surface_get_stride (surface));
   gtk_snapshot_append_texture (snapshot, texture,
                                &GRAPHENE_RECT_INIT (0, 0, vp.width, vp.height));
+  draw_item_outline (self, snapshot, &vp, pal);
   if (gtk_widget_get_child_visible (self->scrollbar))
     gtk_widget_snapshot_child (widget, self->scrollbar, snapshot);
 

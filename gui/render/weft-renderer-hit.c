@@ -179,3 +179,96 @@ weft_renderer_hit_test (WeftRenderer *self, const WeftViewport *vp, double x, do
     }
   return TRUE;
 }
+
+/* The first lane of kind showing index, or NULL (folded away). */
+static const WeftLane *
+find_lane (WeftRenderer *self, WeftLaneKind kind, guint index)
+{
+  for (guint i = 0; i < self->lanes->len; i++)
+    {
+      const WeftLane *l = &g_array_index (self->lanes, WeftLane, i);
+
+      if (l->kind == kind && l->index == index)
+        return l;
+    }
+  return NULL;
+}
+
+gboolean
+weft_renderer_get_item_rect (WeftRenderer *self, const WeftViewport *vp, const WeftHit *item,
+                             WeftRect *rect)
+{
+  const WeftLane *lane = NULL;
+  guint64 start = 0, end = 0;
+  double y = 0, h = 0;
+  WeftRect area;
+
+  g_return_val_if_fail (WEFT_IS_RENDERER (self), FALSE);
+  g_return_val_if_fail (item != NULL && rect != NULL, FALSE);
+  g_return_val_if_fail (weft_viewport_is_valid (vp), FALSE);
+
+  switch (item->kind)
+    {
+    case WEFT_HIT_SPAN:
+      {
+        const WeftModelThread *t;
+
+        if (item->thread >= weft_model_get_n_threads (self->model))
+          return FALSE;
+        t = weft_model_get_thread (self->model, item->thread);
+        lane = find_lane (self, WEFT_LANE_THREAD, item->thread);
+        if (lane == NULL || item->span >= t->n_spans || item->depth >= lane->n_rows)
+          return FALSE;
+        start = t->spans[item->span].start;
+        end = t->spans[item->span].end;
+        y = WEFT_R_STATE_H + item->depth * WEFT_R_ROW_H;
+        h = WEFT_R_ROW_H - 1;
+        break;
+      }
+    case WEFT_HIT_CPU_SLICE:
+      {
+        const WeftModelCpu *cpu;
+
+        if (item->cpu >= weft_model_get_n_cpus (self->model))
+          return FALSE;
+        cpu = weft_model_get_cpu (self->model, item->cpu);
+        lane = find_lane (self, WEFT_LANE_CPU, item->cpu);
+        if (lane == NULL || item->slice >= cpu->n_slices)
+          return FALSE;
+        start = cpu->starts[item->slice];
+        end = weft_model_get_slice_end (self->model, item->cpu, item->slice);
+        h = lane->height;
+        break;
+      }
+    case WEFT_HIT_TASK:
+      {
+        const WeftModelTask *task;
+        const guint64 *times;
+
+        /* a task's row is the lane it was hit in (rows do not move
+         * unless a group folds, which leaves it out) */
+        if (item->lane >= self->lanes->len || item->task >= weft_model_get_n_tasks (self->model))
+          return FALSE;
+        lane = &g_array_index (self->lanes, WeftLane, item->lane);
+        task = weft_model_get_task (self->model, item->task);
+        if (lane->kind != WEFT_LANE_TASKS || item->segment + 1 >= task->n_times)
+          return FALSE;
+        times = weft_model_get_task_times (self->model, task);
+        start = times[item->segment];
+        end = times[item->segment + 1];
+        h = lane->height;
+        break;
+      }
+    default:
+      return FALSE;
+    }
+  if (end < start)
+    return FALSE;
+  _weft_renderer_area (vp, &area);
+  rect->x = area.x + ((double) start - (double) vp->start) / (double) (vp->end - vp->start)
+                         * area.width;
+  rect->width = (double) (end - start) / (double) (vp->end - vp->start) * area.width;
+  rect->y = area.y - vp->scroll_y + lane->y + y;
+  rect->height = h;
+  return TRUE;
+}

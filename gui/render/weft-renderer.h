@@ -103,6 +103,14 @@ void weft_renderer_get_lane_area (WeftRenderer *self, const WeftViewport *vp, We
 gboolean weft_renderer_hit_test (WeftRenderer *self, const WeftViewport *vp, double x, double y,
                                  WeftHit *hit);
 
+/* Where item (a hit of kind SPAN, CPU_SLICE or TASK, as the viewer keeps
+ * the clicked one) is drawn in vp, in vp's units, unclipped: x and width
+ * follow its times even outside the visible range. FALSE for other kinds,
+ * or when its lane or row is not in the layout (a folded group, a hidden
+ * depth). */
+gboolean weft_renderer_get_item_rect (WeftRenderer *self, const WeftViewport *vp,
+                                      const WeftHit *item, WeftRect *rect);
+
 /* The verdict sentence of [start, end) (SPEC §5's rule, from the
  * level-of-detail index, so it is cheap for any range) and the average
  * number of running threads in it. */

@@ -579,6 +579,25 @@ test_click (void)
                                         t->spans[item->span].name), ==, "inner");
   g_assert_cmpuint (t->spans[item->span].start, ==, 3 * MS);
   g_assert_cmpuint (t->spans[item->span].end, ==, 4 * MS);
+  /* where the timeline outlines it: its row, from 3 to 4 ms */
+  {
+    WeftViewport vp;
+    WeftRect rect;
+
+    g_assert_true (weft_timeline_get_viewport (f.timeline, &vp));
+    g_assert_true (weft_renderer_get_item_rect (weft_timeline_get_renderer (f.timeline), &vp,
+                                                item, &rect));
+    g_assert_cmpfloat_with_epsilon (rect.x, x_of (&f, 3 * MS), 1e-6);
+    g_assert_cmpfloat_with_epsilon (rect.x + rect.width, x_of (&f, 4 * MS), 1e-6);
+    g_assert_cmpfloat (rect.y, <=, row_y (&f, worker, 1));
+    g_assert_cmpfloat (rect.y + rect.height, >=, row_y (&f, worker, 1));
+    g_assert_cmpfloat (rect.y, >, row_y (&f, worker, 0));
+    /* folded away, it has no place */
+    weft_timeline_set_process_collapsed (f.timeline, t->process, TRUE);
+    g_assert_false (weft_renderer_get_item_rect (weft_timeline_get_renderer (f.timeline), &vp,
+                                                 item, &rect));
+    weft_timeline_set_process_collapsed (f.timeline, t->process, FALSE);
+  }
 
   if (xdotool != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
     {
