@@ -9,6 +9,7 @@
 #include "weft-record-pools.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,9 @@ struct WeftPools
   uint64_t bytes_at_clock;
   int clock_written;
   int finished;
+  int full;  /* out of descriptors: not accepting until a process ends */
+  int spare; /* /dev/null, closed while a hello is received: its memfd
+              * always finds a descriptor */
   WeftPoolsStats stats;
 };
 
@@ -119,6 +123,7 @@ conn_close (WeftPools *p, size_t i)
     }
   close (c->sock);
   p->conns[i] = p->conns[--p->n_conns];
+  p->full = 0;
 }
 
 static void
@@ -148,6 +153,9 @@ accept_all (WeftPools *p)
         }
       p->conns[p->n_conns++] = (Conn){ .sock = fd };
     }
+  /* Left in the backlog (their hello waits there): polling the socket
+   * meanwhile would only spin. */
+  p->full = errno == EMFILE || errno == ENFILE;
 }
 
 /* Maps the memfd of a hello; 0 when it holds no pool we can drain. */
@@ -196,10 +204,16 @@ receive (WeftPools *p, Conn *c)
     .msg_controllen = sizeof control.buf,
   };
   int fd = -1, ok;
-  ssize_t n = recvmsg (c->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+  ssize_t n;
 
+  if (p->spare >= 0)
+    close (p->spare);
+  n = recvmsg (c->sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
   if (n < 0)
-    return errno == EAGAIN || errno == EINTR ? 0 : -1;
+    {
+      p->spare = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+      return errno == EAGAIN || errno == EINTR ? 0 : -1;
+    }
   /* Every descriptor that came is closed but the one memfd. */
   for (struct cmsghdr *h = CMSG_FIRSTHDR (&msg); h != NULL; h = CMSG_NXTHDR (&msg, h))
     if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
@@ -221,12 +235,25 @@ receive (WeftPools *p, Conn *c)
        && attach (p, c, &hello, fd);
   if (fd >= 0)
     close (fd);
+  p->spare = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   if (!ok)
     {
       p->stats.refused += n != 0;
       return -1;
     }
   return 1;
+}
+
+/* Accepts every waiting connection and reads the hellos that came. */
+static void
+take_new (WeftPools *p)
+{
+  accept_all (p);
+  for (size_t i = 0; i < p->n_conns;)
+    if (p->conns[i].pool == NULL && receive (p, &p->conns[i]) < 0)
+      conn_close (p, i);
+    else
+      i++;
 }
 
 /* The last pass over a pool no one writes to any more (or, at the end of
@@ -259,6 +286,7 @@ weft_pools_new (WeftBuilder *b, const char *path)
       return NULL;
     }
   p->b = b;
+  p->spare = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   strcpy (addr.sun_path, path);
   p->listen_fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (p->listen_fd < 0 || bind (p->listen_fd, (struct sockaddr *) &addr, sizeof addr) < 0
@@ -268,6 +296,8 @@ weft_pools_new (WeftBuilder *b, const char *path)
 
       if (p->listen_fd >= 0)
         close (p->listen_fd);
+      if (p->spare >= 0)
+        close (p->spare);
       unlink (path);
       free (p->path);
       free (p);
@@ -280,7 +310,7 @@ weft_pools_new (WeftBuilder *b, const char *path)
 int
 weft_pools_get_fd (WeftPools *p)
 {
-  return p->listen_fd;
+  return p->full ? -1 : p->listen_fd;
 }
 
 int
@@ -292,16 +322,11 @@ weft_pools_busy (WeftPools *p)
 void
 weft_pools_service (WeftPools *p, uint64_t now)
 {
-  int wrote;
+  int wrote, was_full = p->full;
 
   if (p->finished)
     return;
-  accept_all (p);
-  for (size_t i = 0; i < p->n_conns;)
-    if (p->conns[i].pool == NULL && receive (p, &p->conns[i]) < 0)
-      conn_close (p, i);
-    else
-      i++;
+  take_new (p);
 
   /* A closed connection: hang-up, or anything readable after the hello. */
   for (size_t i = 0; i < p->n_conns; i++)
@@ -344,6 +369,9 @@ weft_pools_service (WeftPools *p, uint64_t now)
         }
       i++;
     }
+  /* Descriptors came free: those waiting in the backlog now. */
+  if (was_full && !p->full)
+    take_new (p);
 
   /* Pairs while pools are attached, and always after events came (a
    * process that lived less than one period still needs one). */
@@ -361,18 +389,26 @@ weft_pools_finish (WeftPools *p)
 
   if (p->finished)
     return;
-  /* Processes that connected and sent their pool before the end. */
-  accept_all (p);
-  for (size_t i = 0; i < p->n_conns;)
-    if (p->conns[i].pool == NULL && receive (p, &p->conns[i]) <= 0)
-      conn_close (p, i);
-    else
-      i++;
+  /* Processes that connected and sent their pool before the end; in
+   * rounds, as closing pools frees descriptors for the backlog (bounded:
+   * stragglers may go on starting processes). */
   any = p->n_conns > 0;
-  while (p->n_conns > 0)
+  for (int round = 0; round < 64; round++)
     {
-      drain_final (&p->conns[p->n_conns - 1]);
-      conn_close (p, p->n_conns - 1);
+      accept_all (p);
+      for (size_t i = 0; i < p->n_conns;)
+        if (p->conns[i].pool == NULL && receive (p, &p->conns[i]) <= 0)
+          conn_close (p, i);
+        else
+          i++;
+      if (p->n_conns == 0)
+        break;
+      any = 1;
+      while (p->n_conns > 0)
+        {
+          drain_final (&p->conns[p->n_conns - 1]);
+          conn_close (p, p->n_conns - 1);
+        }
     }
   p->finished = 1;
   if (any || p->clock_written || p->stats.stream_chunks > 0)
@@ -397,6 +433,8 @@ weft_pools_free (WeftPools *p)
     conn_close (p, p->n_conns - 1);
   if (p->listen_fd >= 0)
     close (p->listen_fd);
+  if (p->spare >= 0)
+    close (p->spare);
   unlink (p->path);
   free (p->path);
   free (p->conns);

@@ -38,7 +38,8 @@ typedef struct
  * NULL with errno on failure. Chunks go to b. */
 WeftPools *weft_pools_new (WeftBuilder *b, const char *path);
 
-/* Readable when a process connects. */
+/* Readable when a process connects; -1 (nothing to wait for) while
+ * every descriptor is in use. */
 int weft_pools_get_fd (WeftPools *pools);
 
 /* Accepts, receives, drains what filled and finishes the pools whose

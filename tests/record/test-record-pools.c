@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -328,6 +329,57 @@ test_garbage (Fixture *f, gconstpointer data)
   munmap (pool, CAP);
 }
 
+/* Out of descriptors: the others wait in the backlog, the socket is not
+ * polled (it would spin), and they are taken once a process ends. */
+static void
+test_no_descriptors (Fixture *f, gconstpointer data)
+{
+  struct rlimit old, low;
+  int fds[3], socks[3], probe;
+  WeftPool *pools[3];
+  WeftPoolsStats st;
+
+  for (int i = 0; i < 3; i++)
+    {
+      WeftPoolHello hello;
+
+      pools[i] = make_pool (&fds[i]);
+      hello = hello_for (pools[i]);
+      socks[i] = send_hello (f, &hello, fds[i]);
+      close (fds[i]);
+    }
+  /* Room for one more descriptor: the first connection. */
+  probe = dup (0);
+  g_assert_cmpint (probe, >=, 0);
+  close (probe);
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &old), ==, 0);
+  low = old;
+  low.rlim_cur = (rlim_t) probe + 1;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &low), ==, 0);
+  weft_pools_service (f->pools, 1);
+  g_assert_cmpint (weft_pools_get_fd (f->pools), ==, -1);
+  weft_pools_get_stats (f->pools, &st);
+  g_assert_cmpuint (st.processes, ==, 1);
+
+  /* One ends: its descriptor is the next one's, and so on. */
+  for (int i = 0; i < 2; i++)
+    {
+      close (socks[i]);
+      weft_pools_service (f->pools, 2 + i);
+      weft_pools_get_stats (f->pools, &st);
+      g_assert_cmpuint (st.processes, ==, 2 + i);
+    }
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &old), ==, 0);
+  weft_pools_get_stats (f->pools, &st);
+  g_assert_cmpuint (st.refused, ==, 0);
+  close (socks[2]);
+  weft_pools_service (f->pools, 4);
+  g_assert_false (weft_pools_busy (f->pools));
+  g_assert_cmpint (weft_pools_get_fd (f->pools), >=, 0);
+  for (int i = 0; i < 3; i++)
+    munmap (pools[i], CAP);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -338,6 +390,8 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/weft/record/pools/refused", Fixture, NULL, fixture_set_up, test_refused,
               fixture_tear_down);
+  g_test_add ("/weft/record/pools/no-descriptors", Fixture, NULL, fixture_set_up,
+              test_no_descriptors, fixture_tear_down);
   g_test_add ("/weft/record/pools/garbage", Fixture, NULL, fixture_set_up, test_garbage,
               fixture_tear_down);
   return g_test_run ();
