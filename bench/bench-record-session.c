@@ -140,8 +140,8 @@ recorder (char **argv)
   printf ("in the trace: %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT
           " lost, %" G_GUINT64_FORMAT " chunks from %" G_GUINT64_FORMAT " pool\n",
           literal, disk, lost, st.stream_chunks, st.processes);
-  if (literal != (guint64) RUNS * EVENTS_PER_RUN + EVENTS_PER_RUN / 10
-      || disk != 2 * THREAD_EVENTS || lost != 0)
+  if (literal != (guint64) RUNS * EVENTS_PER_RUN + EVENTS_PER_RUN / 10 || disk != 2 * THREAD_EVENTS
+      || lost != 0)
     {
       printf ("EVENTS LOST OR MISSING\n");
       failed = 1;

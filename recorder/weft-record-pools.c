@@ -330,8 +330,7 @@ weft_pools_service (WeftPools *p, uint64_t now)
 
   /* A closed connection: hang-up, or anything readable after the hello. */
   for (size_t i = 0; i < p->n_conns; i++)
-    p->fds[i] = (struct pollfd){ .fd = p->conns[i].pool ? p->conns[i].sock : -1,
-                                 .events = POLLIN };
+    p->fds[i] = (struct pollfd){ .fd = p->conns[i].pool ? p->conns[i].sock : -1, .events = POLLIN };
   if (p->n_conns > 0 && poll (p->fds, p->n_conns, 0) > 0)
     for (size_t i = 0; i < p->n_conns; i++)
       if (p->fds[i].revents != 0)

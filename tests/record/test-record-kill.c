@@ -141,7 +141,7 @@ test_outside (Fixture *f, gconstpointer data)
 {
   g_autofree char *n_threads = g_strdup_printf ("%d", N_THREADS);
   g_autofree char *n_events = g_strdup_printf ("%d", N_EVENTS);
-  const char *argv[] = { record_weft (),   "record",  "-o",     f->out, "--",
+  const char *argv[] = { record_weft (),        "record",  "-o",      f->out,   "--",
                          record_kill_helper (), "outside", n_threads, n_events, NULL };
   g_auto (GStrv) env = g_get_environ ();
   g_autoptr (GError) error = NULL;
