@@ -120,7 +120,9 @@ _weft_pool_create_shared (uint64_t cap, uint32_t pid, uint32_t clock, int *fd)
   int e;
 
   cap = cap / PAGE * PAGE;
-  *fd = memfd_create ("weft-pool", MFD_CLOEXEC);
+  /* Sealing allowed: weft record seals it against shrinking, so that its
+   * mapping can never fault past the end. */
+  *fd = memfd_create ("weft-pool", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (*fd < 0)
     return NULL;
   /* A sparse file: only the pages written take memory. */

@@ -158,6 +158,18 @@ accept_all (WeftPools *p)
   p->full = errno == EMFILE || errno == ENFILE;
 }
 
+/* Whether fd can no longer shrink (sealed now, or already). */
+static int
+seal_shrink (int fd)
+{
+  int seals;
+
+  if (fcntl (fd, F_ADD_SEALS, F_SEAL_SHRINK) == 0)
+    return 1;
+  seals = fcntl (fd, F_GET_SEALS);
+  return seals > 0 && (seals & F_SEAL_SHRINK) != 0;
+}
+
 /* Maps the memfd of a hello; 0 when it holds no pool we can drain. */
 static int
 attach (WeftPools *p, Conn *c, const WeftPoolHello *hello, int fd)
@@ -165,10 +177,12 @@ attach (WeftPools *p, Conn *c, const WeftPoolHello *hello, int fd)
   struct stat st;
   void *map;
 
+  /* Sealed before its size is read: the program cannot shrink it under
+   * the mapping (a SIGBUS here) once it was checked. */
   if (memcmp (hello->magic, WEFT_POOL_HELLO_MAGIC, sizeof hello->magic) != 0
-      || hello->version != WEFT_POOL_HELLO_VERSION || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)
-      || (uint64_t) st.st_size != hello->region_size || hello->region_size < WEFT_POOL_CAP_MIN
-      || hello->region_size > MAX_REGION)
+      || hello->version != WEFT_POOL_HELLO_VERSION || !seal_shrink (fd) || fstat (fd, &st) < 0
+      || !S_ISREG (st.st_mode) || (uint64_t) st.st_size != hello->region_size
+      || hello->region_size < WEFT_POOL_CAP_MIN || hello->region_size > MAX_REGION)
     return 0;
   map = mmap (NULL, hello->region_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
   if (map == MAP_FAILED)

@@ -8,6 +8,7 @@
  * after it was checked, never takes the recorder outside the mapping.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -279,6 +280,44 @@ test_refused (Fixture *f, gconstpointer data)
   munmap (pool, CAP);
 }
 
+/* A pool in a memfd that cannot be sealed is refused (the program could
+ * shrink it under the recorder's mapping); a received one cannot shrink. */
+static void
+test_sealed (Fixture *f, gconstpointer data)
+{
+  int plain = memfd_create ("weft-test", MFD_CLOEXEC), fd, keep, socks[2];
+  WeftPool *pool, *unsealable;
+  WeftPoolHello hello;
+  WeftPoolsStats st;
+
+  g_assert_cmpint (plain, >=, 0);
+  g_assert_cmpint (ftruncate (plain, CAP), ==, 0);
+  unsealable = mmap (NULL, CAP, PROT_READ | PROT_WRITE, MAP_SHARED, plain, 0);
+  g_assert_true (unsealable != MAP_FAILED);
+  g_assert_true (_weft_pool_init (unsealable, CAP, PID, WEFT_CLOCK_MONOTONIC));
+  hello = hello_for (unsealable);
+  socks[0] = send_hello (f, &hello, plain);
+
+  pool = make_pool (&fd);
+  keep = dup (fd);
+  hello = hello_for (pool);
+  socks[1] = send_hello (f, &hello, fd);
+  close (fd);
+  weft_pools_service (f->pools, 1);
+  weft_pools_get_stats (f->pools, &st);
+  g_assert_cmpuint (st.refused, ==, 1);
+  g_assert_cmpuint (st.processes, ==, 1);
+  g_assert_cmpint (ftruncate (keep, CAP / 2), <, 0);
+  g_assert_cmpint (errno, ==, EPERM);
+
+  for (int i = 0; i < 2; i++)
+    close (socks[i]);
+  close (keep);
+  close (plain);
+  munmap (pool, CAP);
+  munmap (unsealable, CAP);
+}
+
 /* Descriptors, slots and payload of random bytes; then the geometry
  * changed under the recorder. Nothing crashes; the pool is dropped. */
 static void
@@ -389,6 +428,8 @@ main (int argc, char **argv)
   g_test_add ("/weft/record/pools/finish-live", Fixture, NULL, fixture_set_up, test_finish_live,
               fixture_tear_down);
   g_test_add ("/weft/record/pools/refused", Fixture, NULL, fixture_set_up, test_refused,
+              fixture_tear_down);
+  g_test_add ("/weft/record/pools/sealed", Fixture, NULL, fixture_set_up, test_sealed,
               fixture_tear_down);
   g_test_add ("/weft/record/pools/no-descriptors", Fixture, NULL, fixture_set_up,
               test_no_descriptors, fixture_tear_down);
