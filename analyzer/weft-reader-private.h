@@ -96,6 +96,10 @@ struct _WeftReader
 WeftReader *_weft_reader_open_cancellable (const char *path, GCancellable *cancellable,
                                            GError **error);
 
+/* zlib's crc32_z (the chunks' CRC-32), with carry-less multiplies where
+ * the CPU has them (weft-reader-crc.c). */
+guint32 _weft_reader_crc32 (guint32 crc, const guint8 *data, gsize len);
+
 /* Records damage (thread-safe). chunk: it stands for a lost chunk or
  * region; offset dedupes repeated reports of one place. */
 void _weft_reader_add_damage (WeftReader *reader, guint64 offset, guint64 bytes, gboolean chunk,
