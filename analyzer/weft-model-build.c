@@ -419,9 +419,13 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
         case WEFT_EV_SPAN_END:
           if (t->open_spans.len > 0)
             {
-              WeftModelSpan *s = &t->spans.data[t->open_spans.data[--t->open_spans.len]];
+              gsize depth = --t->open_spans.len;
+              WeftModelSpan *s = &t->spans.data[t->open_spans.data[depth]];
+
+              /* Its depth is its place in the stack: stored, not read back
+               * and masked (a load the end would wait for). */
               s->end = rel;
-              s->depth &= ~WEFT_MODEL_SPAN_UNCLOSED;
+              s->depth = (guint32) MIN (depth, WEFT_MODEL_SPAN_UNCLOSED - 1);
             }
           else
             {
