@@ -159,11 +159,20 @@ quit_soon (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Lets pending frames (tiles still arriving) finish: up to 2 s. */
+/* Lets the view settle before a sequence: two frames drawn after the
+ * last change, then frames until the picture is complete (tiles still
+ * arriving), up to 2 s; so a sequence starts from its view's tiles, as
+ * when a user starts a gesture on a view they are looking at. */
 static void
 settle (GtkWidget *timeline, GMainLoop *loop)
 {
-  for (guint i = 0; i < 40 && !weft_timeline_get_last_complete (WEFT_TIMELINE (timeline)); i++)
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (timeline);
+  gint64 until = gdk_frame_clock_get_frame_counter (clock) + 2;
+
+  gtk_widget_queue_draw (timeline);
+  for (guint i = 0; i < 40 && (gdk_frame_clock_get_frame_counter (clock) < until
+                               || !weft_timeline_get_last_complete (WEFT_TIMELINE (timeline)));
+       i++)
     {
       g_timeout_add (50, quit_soon, loop);
       g_main_loop_run (loop);
