@@ -124,8 +124,13 @@ update_adjustment (WeftTimeline *self)
   gtk_adjustment_configure (self->vadjustment, value, 0, MAX (upper, page),
                             WEFT_TIMELINE_SCROLL_STEP, page * 0.9, page);
   /* No scrollbar when every lane fits (hiding it changes the lanes' width,
-   * never their height, so this settles at once). */
-  gtk_widget_set_child_visible (self->scrollbar, upper > page);
+   * never their height, so this settles at once). Shown again, it needs
+   * an allocation before the next snapshot. */
+  if (gtk_widget_get_child_visible (self->scrollbar) != (upper > page))
+    {
+      gtk_widget_set_child_visible (self->scrollbar, upper > page);
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
+    }
 }
 
 /* ---- frames ---- */
@@ -290,10 +295,11 @@ weft_timeline_size_allocate (GtkWidget *widget, int width, int height, int basel
   WeftTimeline *self = WEFT_TIMELINE (widget);
   int sb = 0;
 
+  /* the scrollbar's visibility first: it is allocated only when shown */
+  update_adjustment (self);
   gtk_widget_measure (self->scrollbar, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &sb, NULL, NULL);
   gtk_widget_size_allocate (self->scrollbar,
                             &(GtkAllocation) { MAX (0, width - sb), 0, sb, height }, -1);
-  update_adjustment (self);
 }
 
 /* ---- the renderer of the session's document ---- */

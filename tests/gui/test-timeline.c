@@ -491,6 +491,22 @@ test_keys (void)
   fixture_close (&f);
 }
 
+static gboolean
+lanes_overflow (gpointer data)
+{
+  Fixture *f = data;
+  GtkAdjustment *adj = weft_timeline_get_vadjustment (f->timeline);
+
+  return gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj)
+         && gtk_widget_get_child_visible (gtk_widget_get_last_child (GTK_WIDGET (f->timeline)));
+}
+
+static gboolean
+scrolled (gpointer data)
+{
+  return gtk_adjustment_get_value (data) > 0;
+}
+
 /* Ctrl+wheel zooms at the pointer, Shift+wheel pans, the wheel scrolls. */
 static void
 test_wheel (void)
@@ -540,6 +556,24 @@ test_wheel (void)
   }
   xdo ("keyup", "shift", NULL);
   assert_visible (&f, 500000, 5500000);
+
+  /* the plain wheel scrolls the lanes: a window too short for them */
+  gtk_window_set_default_size (GTK_WINDOW (f.window), 900, 330);
+  run_until (lanes_overflow, &f);
+  {
+    GtkAdjustment *adj = weft_timeline_get_vadjustment (f.timeline);
+    double room = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+
+    g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0);
+    lane_area (&f, &area);
+    x = area.x + 10;
+    y = area.y + 10;
+    xdo_move (&f, tl, &x, &y);
+    xdo ("click", "5", NULL);
+    run_until (scrolled, adj);
+    g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, MIN (48.0, room));
+    assert_visible (&f, 500000, 5500000);
+  }
   fixture_close (&f);
 }
 
