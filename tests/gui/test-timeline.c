@@ -8,11 +8,11 @@
  */
 #include "weft-config.h"
 
-#include <gdk/x11/gdkx.h>
 #include <math.h>
 #include <string.h>
 
 #include "gui-app-util.h"
+#include "gui-xdo.h"
 #include "weft-minimap.h"
 #include "weft-renderer-private.h" /* the lane geometry: state strip and row heights */
 #include "weft-timeline.h"
@@ -195,116 +195,22 @@ process_of_pid (Fixture *f, guint32 pid)
   g_assert_not_reached ();
 }
 
-/* ---- real input through xdotool (XTest) ---- */
+/* ---- real input (gui-xdo.h) ---- */
 
-static char *xdotool;
-
-static gboolean
-have_xdotool (void)
-{
-  if (xdotool == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
-    {
-      g_test_skip ("real input needs xdotool and an X display");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Runs xdotool with the arguments of the NULL-terminated list. */
-static void
-xdo (const char *first, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-  va_list ap;
-
-  g_ptr_array_add (argv, xdotool);
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err,
-                &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("xdotool %s: %s", first, err);
-}
-
-static char *
-window_xid (Fixture *f)
-{
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (f->window));
-
-  return g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
-}
-
-static gboolean
-timed_out (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Runs the main loop for ms milliseconds: X events take a round trip. */
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timed_out, &done);
-  run_until (is_true, &done);
-}
-
-/* Focuses the window and leaves the pointer off it (W and S then zoom
- * around the middle). */
+/* Focuses the window and the timeline, the pointer off the window (W and
+ * S then zoom around the middle). */
 static void
 xdo_focus (Fixture *f)
 {
-  g_autofree char *xid = window_xid (f);
-
-  /* the screen's far corner (clamped), beyond the window */
-  xdo ("mousemove", "9999", "9999", NULL);
-  xdo ("windowfocus", "--sync", xid, NULL);
+  xdo_focus_window (GTK_WINDOW (f->window));
   gtk_widget_grab_focus (GTK_WIDGET (f->timeline));
   run_for (100);
-}
-
-/* Surface coordinates of a widget point: integers for the X pointer, and
- * the widget point they land on. */
-static void
-xdo_point (Fixture *f, GtkWidget *widget, double *x, double *y, int *sx, int *sy)
-{
-  graphene_point_t in = GRAPHENE_POINT_INIT (*x, *y), out;
-  double tx, ty;
-
-  gtk_native_get_surface_transform (GTK_NATIVE (f->window), &tx, &ty);
-  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (f->window), &in, &out));
-  *sx = (int) lround (out.x + tx);
-  *sy = (int) lround (out.y + ty);
-  *x += *sx - (out.x + tx);
-  *y += *sy - (out.y + ty);
 }
 
 static void
 xdo_move (Fixture *f, GtkWidget *widget, double *x, double *y)
 {
-  g_autofree char *xid = window_xid (f);
-  int sx, sy;
-  char xs[16], ys[16];
-
-  xdo_point (f, widget, x, y, &sx, &sy);
-  g_snprintf (xs, sizeof xs, "%d", sx);
-  g_snprintf (ys, sizeof ys, "%d", sy);
-  xdo ("mousemove", "--sync", "--window", xid, xs, ys, NULL);
+  xdo_move_window (GTK_WINDOW (f->window), widget, x, y);
 }
 
 typedef struct
