@@ -25,9 +25,7 @@ struct _WeftWindow
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
   AdwWindowTitle *window_title;
-  GtkToggleButton *search_button;
-  GtkSearchBar *search_bar;
-  GtkSearchEntry *search_entry;
+  GtkButton *search_button;
   GtkStack *stack;
   AdwStatusPage *loading_page;
   GtkProgressBar *progress_bar;

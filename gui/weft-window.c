@@ -30,9 +30,6 @@ _weft_window_set_state (WeftWindow *self, WeftWindowState state)
                                  state == WEFT_WINDOW_LOADING);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", trace);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", trace);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), trace);
-  if (!trace)
-    gtk_search_bar_set_search_mode (self->search_bar, FALSE);
 
   if (state == WEFT_WINDOW_EMPTY)
     {
@@ -47,8 +44,8 @@ find_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   WeftWindow *self = WEFT_WINDOW (widget);
 
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  /* The trace view's search bar (weft-search-bar.h) owns the search. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "search.find", NULL);
 }
 
 static void
@@ -78,22 +75,6 @@ static void
 cancel_load_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   _weft_window_cancel_load (WEFT_WINDOW (widget));
-}
-
-static void
-on_search_changed (WeftWindow *self, GtkSearchEntry *entry)
-{
-  weft_session_set_search_text (self->session, gtk_editable_get_text (GTK_EDITABLE (entry)));
-}
-
-static void
-on_search_mode_changed (WeftWindow *self, GParamSpec *pspec, GtkSearchBar *bar)
-{
-  /* A closed search bar finds nothing: the highlights go with it. */
-  if (!gtk_search_bar_get_search_mode (bar))
-    weft_session_set_search_text (self->session, "");
-  else
-    on_search_changed (self, self->search_entry);
 }
 
 static void
@@ -153,8 +134,6 @@ weft_window_class_init (WeftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, search_button);
-  gtk_widget_class_bind_template_child (widget_class, WeftWindow, search_bar);
-  gtk_widget_class_bind_template_child (widget_class, WeftWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, loading_page);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, progress_bar);
@@ -184,13 +163,6 @@ weft_window_init (WeftWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   weft_trace_view_set_session (WEFT_TRACE_VIEW (self->trace_view), self->session);
-
-  g_object_bind_property (self->search_button, "active", self->search_bar,
-                          "search-mode-enabled", G_BINDING_BIDIRECTIONAL);
-  g_signal_connect_object (self->search_entry, "search-changed",
-                           G_CALLBACK (on_search_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
-                           G_CALLBACK (on_search_mode_changed), self, G_CONNECT_SWAPPED);
 
   _weft_window_init_open (self);
   _weft_window_set_state (self, WEFT_WINDOW_EMPTY);

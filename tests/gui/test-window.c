@@ -10,6 +10,7 @@
 
 #include "gui-app-util.h"
 #include "weft-recent.h"
+#include "weft-search-bar.h"
 #include "weft-span-list.h"
 #include "weft-summary-view.h"
 #include "weft-trace-view.h"
@@ -80,7 +81,8 @@ test_empty (void)
   /* Nothing to find yet: win.find is disabled and does nothing. */
   g_assert_false (gtk_widget_get_sensitive (TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "search_button")));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL);
-  g_assert_false (gtk_search_bar_get_search_mode (TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "search_bar")));
+  g_assert_false (gtk_search_bar_get_search_mode (
+      GTK_SEARCH_BAR (find_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_BAR))));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -384,8 +386,10 @@ test_search (void)
 {
   g_autofree char *path = sample_trace_write (tmpdir, "search.weft", 0);
   WeftWindow *window = open_path (path);
-  GtkSearchBar *bar = TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "search_bar");
-  GtkEditable *entry = TEMPLATE_CHILD (window, WEFT_TYPE_WINDOW, "search_entry");
+  /* One search bar in the window: the trace view's (weft-search-bar.h). */
+  GtkWidget *search = find_type (GTK_WIDGET (window), WEFT_TYPE_SEARCH_BAR);
+  GtkSearchBar *bar = GTK_SEARCH_BAR (find_type (search, GTK_TYPE_SEARCH_BAR));
+  GtkEditable *entry = GTK_EDITABLE (find_type (search, GTK_TYPE_SEARCH_ENTRY));
 
   const char *group_title;
   g_autoptr (GPtrArray) rows = span_rows (window, &group_title);
