@@ -77,6 +77,10 @@ span_row (const WeftStatsSpan *span, const char *title)
   times = g_strdup_printf (_("%s in all, %s itself"), cumtime, tottime);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), calls_text);
+  /* One line, ellipsized: a long name must not wrap mid-word in a narrow pane
+   * (the tooltip gives it whole). */
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  gtk_widget_set_tooltip_markup (row, title);
   label = gtk_label_new (times);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "numeric");
