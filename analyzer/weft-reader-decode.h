@@ -57,36 +57,10 @@ _weft_stream_iter_to_ns (WeftStreamIter *iter, guint64 t)
   return _weft_reader_seg_apply (&reader->segs[i], t);
 }
 
-/* weft_varint_get() with the two-byte case inline too: time deltas of a
- * few hundred ns take two bytes, and the general loop's exit branch is
- * then a guess. Same results, same checks. */
-static inline G_ALWAYS_INLINE int
-_weft_reader_varint (const guint8 **pp, const guint8 *end, guint64 *out)
-{
-  const guint8 *q = *pp;
-
-  if (G_LIKELY (end - q >= 2))
-    {
-      if (q[0] < 0x80)
-        {
-          *out = q[0];
-          *pp = q + 1;
-          return 1;
-        }
-      if (q[1] < 0x80)
-        {
-          *out = (guint64) (q[0] & 0x7f) | (guint64) q[1] << 7;
-          *pp = q + 2;
-          return 1;
-        }
-    }
-  return weft_varint_get (pp, end, out);
-}
-
 #define VARINT(v)                                                                             \
   do                                                                                          \
     {                                                                                         \
-      if (G_UNLIKELY (!_weft_reader_varint (&p, end, &(v))))                                  \
+      if (G_UNLIKELY (!weft_varint_get (&p, end, &(v))))                                      \
         goto truncated;                                                                       \
     }                                                                                         \
   while (0)

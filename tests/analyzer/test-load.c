@@ -5,8 +5,7 @@
  * the spans counted per depth match the spans, and span rows sized from
  * those counts answer every query exactly as rows grown span by span
  * (WEFT_LOD_GROW_ROWS); the branch-free lane lookup finds what a count
- * finds; the decoder's inline varints read what weft_varint_get() reads;
- * the open's faster CRC-32 is the format's.
+ * finds; the open's faster CRC-32 is the format's.
  */
 #include <string.h>
 
@@ -14,7 +13,7 @@
 #include "weft-crc32.h"
 #include "weft-lod-private.h"
 #include "weft-model-private.h"
-#include "weft-reader-decode.h"
+#include "weft-reader-private.h"
 
 /* Appends past several prepared megabytes, reserves, shrinks: the values
  * stay, and len <= ready <= cap holds throughout. */
@@ -247,27 +246,6 @@ test_slice_lookup (void)
   g_rand_free (rand);
 }
 
-/* The decoder's varint reader against weft_varint_get() on every one-
- * and two-byte pattern, with a third byte, and cut short at every length. */
-static void
-test_varint (void)
-{
-  for (guint x = 0; x < 65536; x++)
-    for (guint third = 0; third < 2; third++)
-      for (gsize len = 0; len <= 3; len++)
-        {
-          guint8 buf[3] = { x & 0xff, x >> 8, third ? 0x85 : 0x05 };
-          const guint8 *p1 = buf, *p2 = buf;
-          guint64 v1 = 7, v2 = 7;
-          int r1 = weft_varint_get (&p1, buf + len, &v1);
-          int r2 = _weft_reader_varint (&p2, buf + len, &v2);
-
-          g_assert_cmpint (r1, ==, r2);
-          g_assert_true (p1 == p2);
-          g_assert_cmpuint (v1, ==, v2);
-        }
-}
-
 /* The open's CRC-32 (folded with carry-less multiplies where the CPU has
  * them) against the format's own weft_crc32, at every length to 300 and
  * every alignment, chained, and over a few megabytes. */
@@ -304,7 +282,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/load/depth-counts", test_depth_counts);
   g_test_add_func ("/weft/load/presized-rows", test_presized_rows);
   g_test_add_func ("/weft/load/slice-lookup", test_slice_lookup);
-  g_test_add_func ("/weft/load/varint", test_varint);
   g_test_add_func ("/weft/load/crc", test_crc);
   return g_test_run ();
 }
