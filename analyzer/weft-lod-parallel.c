@@ -10,6 +10,8 @@
  */
 #include "weft-lod-private.h"
 
+#include "weft-estimate-private.h"
+
 #include <math.h>
 
 /* Switches a column may hold and still be swept exactly for its max. */
@@ -146,154 +148,21 @@ sweep_sched (WeftLod *lod, GCancellable *cancellable)
 
 /* ---- the estimate without scheduler data ---- */
 
-/* A thread's estimated running intervals in time order: its outermost
- * spans (merged) minus its waits, as weft-stats-estimate.c counts them. */
-typedef struct
-{
-  const WeftModelThread *t;
-  guint64 i, j;   /* next span, next wait */
-  guint64 cs, ce; /* rest of the current busy interval */
-  gboolean have;
-} RunGen;
-
-static gboolean
-run_next (RunGen *g, guint64 *s_out, guint64 *e_out)
-{
-  const WeftModelThread *t = g->t;
-
-  for (;;)
-    {
-      guint64 pe;
-
-      if (!g->have)
-        {
-          guint64 s, e;
-
-          if (g->i >= t->n_spans)
-            return FALSE;
-          s = t->spans[g->i].start;
-          e = t->spans[g->i].end;
-          for (g->i++; g->i < t->n_spans && t->spans[g->i].start <= e; g->i++)
-            e = MAX (e, t->spans[g->i].end);
-          if (e <= s)
-            continue;
-          g->cs = s;
-          g->ce = e;
-          g->have = TRUE;
-        }
-      for (; g->j < t->n_waits && t->waits[g->j].start <= g->cs; g->j++)
-        g->cs = MAX (g->cs, t->waits[g->j].end);
-      if (g->cs >= g->ce)
-        {
-          g->have = FALSE;
-          continue;
-        }
-      pe = g->ce;
-      if (g->j < t->n_waits && t->waits[g->j].start < pe)
-        pe = t->waits[g->j].start;
-      *s_out = g->cs;
-      *e_out = pe;
-      g->cs = pe;
-      if (g->cs >= g->ce)
-        g->have = FALSE;
-      return TRUE;
-    }
-}
-
-typedef struct
-{
-  guint64 time;
-  guint32 thread;
-  guint32 is_end;
-} Edge;
-
-static inline gboolean
-edge_less (const Edge *x, const Edge *y)
-{
-  if (x->time != y->time)
-    return x->time < y->time;
-  return x->is_end > y->is_end;
-}
-
 static void
-edge_sift_down (Edge *heap, guint n, guint i)
+hold_bucket (guint64 start, guint64 end, guint running, gpointer user_data)
 {
-  Edge e = heap[i];
-
-  for (;;)
-    {
-      guint child = 2 * i + 1;
-      if (child >= n)
-        break;
-      if (child + 1 < n && edge_less (&heap[child + 1], &heap[child]))
-        child++;
-      if (!edge_less (&heap[child], &e))
-        break;
-      heap[i] = heap[child];
-      i = child;
-    }
-  heap[i] = e;
+  if (running > 0)
+    bucket_hold (user_data, start, end, running);
 }
 
 static gboolean
 sweep_estimate (WeftLod *lod, GCancellable *cancellable)
 {
-  guint n = lod->n_threads;
   int cpus = weft_model_get_cpu_count (lod->model);
-  guint cap = cpus > 0 ? (guint) cpus : G_MAXUINT;
-  g_autofree RunGen *gens = g_new0 (RunGen, MAX (n, 1));
-  g_autofree guint64 *piece_end = g_new0 (guint64, MAX (n, 1));
-  g_autofree Edge *heap = g_new (Edge, MAX (n, 1));
-  guint n_heap = 0, running = 0;
-  guint64 last = 0, steps = 0;
 
-  for (guint i = 0; i < n; i++)
-    {
-      guint64 s, e;
-
-      gens[i].t = weft_model_get_thread (lod->model, i);
-      if (run_next (&gens[i], &s, &e))
-        {
-          piece_end[i] = e;
-          heap[n_heap++] = (Edge) { s, i, FALSE };
-        }
-    }
-  for (guint i = n_heap / 2; i-- > 0;)
-    edge_sift_down (heap, n_heap, i);
-  while (n_heap > 0)
-    {
-      Edge *top = &heap[0];
-      guint64 s, e;
-
-      if (top->time > last)
-        {
-          bucket_hold (lod, last, top->time, MIN (running, cap));
-          last = top->time;
-        }
-      if (!top->is_end)
-        {
-          running++;
-          top->time = piece_end[top->thread];
-          top->is_end = TRUE;
-        }
-      else
-        {
-          running--;
-          if (run_next (&gens[top->thread], &s, &e))
-            {
-              piece_end[top->thread] = e;
-              top->time = s;
-              top->is_end = FALSE;
-            }
-          else
-            *top = heap[--n_heap];
-        }
-      if (n_heap > 0)
-        edge_sift_down (heap, n_heap, 0);
-      if (G_UNLIKELY (++steps % 1000000 == 0) && g_cancellable_is_cancelled (cancellable))
-        return FALSE;
-    }
-  return TRUE;
+  return _weft_estimate_sweep (lod->model, 0, lod->duration + 1,
+                               cpus > 0 ? (guint) cpus : G_MAXUINT, NULL, hold_bucket, lod,
+                               cancellable);
 }
 
 gboolean

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "weft-estimate-private.h"
 #include "weft-model-private.h"
 #include "weft-stats.h"
 
@@ -59,10 +60,5 @@ typedef struct
  * begin and end events in the range (not over the whole trace, whose
  * count the model has). */
 void _weft_stats_spans (WeftModel *model, const WeftClip *r, WeftSpanAcc *acc, guint64 *events);
-
-/* weft-stats-estimate.c: without scheduler data, a thread runs while in a
- * span and not waiting; on_cpu per thread, histogram capped at cap. */
-void _weft_stats_estimate (WeftModel *model, const WeftClip *r, guint cap, guint64 *on_cpu,
-                           guint64 *histogram, guint n_histogram);
 
 G_END_DECLS

@@ -3,7 +3,7 @@
  * weft-stats.c: SPEC §5 over a range of a model: threads, CPUs,
  * parallelism, concurrency, locks, tasks, the event count and the verdict.
  * The span table is weft-stats-spans.c; the estimate without scheduler
- * data weft-stats-estimate.c.
+ * data weft-estimate.c (shared with the level-of-detail index).
  */
 #include "weft-stats-private.h"
 
@@ -180,6 +180,15 @@ compute_sched (WeftStats *st, WeftModel *m, const WeftClip *r, const guint32 *li
   _weft_model_sched_totals_clear (&range);
 }
 
+/* The running histogram's share of the estimate's sweep. */
+static void
+hold_histogram (guint64 start, guint64 end, guint running, gpointer user_data)
+{
+  WeftStats *st = user_data;
+
+  st->running_histogram_ns[MIN (running, st->n_running_histogram - 1)] += end - start;
+}
+
 static void
 compute_estimate (WeftStats *st, WeftModel *m, const WeftClip *r, const guint32 *listed)
 {
@@ -188,7 +197,7 @@ compute_estimate (WeftStats *st, WeftModel *m, const WeftClip *r, const guint32 
 
   st->n_running_histogram = cap + 1;
   st->running_histogram_ns = g_new0 (guint64, st->n_running_histogram);
-  _weft_stats_estimate (m, r, cap, on_cpu, st->running_histogram_ns, st->n_running_histogram);
+  _weft_estimate_sweep (m, r->a, r->b, cap, on_cpu, hold_histogram, st, NULL);
   for (guint i = 0; i < m->n_threads; i++)
     if (listed[i] != WEFT_MODEL_NONE)
       st->threads[listed[i]].on_cpu_ns = on_cpu[i];

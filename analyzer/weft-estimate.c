@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * weft-stats-estimate.c: on-CPU time and parallelism without scheduler
- * data (SPEC §5): a thread counts as running while inside a span and not
- * in a lock or condition wait; the count of running threads is capped at
- * the CPU count. Each thread yields its running intervals in time order
- * (the union of its outermost spans minus its waits, computed on the fly),
- * and a heap merges the threads.
+ * weft-estimate.c: the running estimate without scheduler data. Each
+ * thread yields its running intervals in time order (the union of its
+ * outermost spans minus its waits, computed on the fly), and a heap of
+ * interval edges merges the threads.
  */
-#include "weft-stats-private.h"
+#include "weft-estimate-private.h"
+
+#include "weft-model-private.h"
 
 typedef struct
 {
@@ -19,7 +19,7 @@ typedef struct
 } RunGen;
 
 static gboolean
-run_next (RunGen *g, const WeftClip *r, guint64 *s_out, guint64 *e_out)
+run_next (RunGen *g, guint64 a, guint64 b, guint64 *s_out, guint64 *e_out)
 {
   const WeftModelThread *t = g->t;
 
@@ -38,13 +38,13 @@ run_next (RunGen *g, const WeftClip *r, guint64 *s_out, guint64 *e_out)
           /* Nested spans lie inside: merge everything starting before the end. */
           for (g->i++; g->i < t->n_spans && t->spans[g->i].start <= e; g->i++)
             e = MAX (e, t->spans[g->i].end);
-          if (s >= r->b)
+          if (s >= b)
             {
               g->i = t->n_spans;
               return FALSE;
             }
-          s = MAX (s, r->a);
-          e = MIN (e, r->b);
+          s = MAX (s, a);
+          e = MIN (e, b);
           if (e <= s)
             continue;
           g->cs = s;
@@ -78,7 +78,7 @@ typedef struct
   guint32 is_end;
 } Edge;
 
-static gboolean
+static inline gboolean
 edge_less (const Edge *x, const Edge *y)
 {
   if (x->time != y->time)
@@ -106,26 +106,27 @@ sift_down (Edge *heap, guint n, guint i)
   heap[i] = e;
 }
 
-void
-_weft_stats_estimate (WeftModel *model, const WeftClip *r, guint cap, guint64 *on_cpu,
-                      guint64 *histogram, guint n_histogram)
+gboolean
+_weft_estimate_sweep (WeftModel *model, guint64 a, guint64 b, guint cap, guint64 *on_cpu,
+                      WeftEstimateHold hold, gpointer user_data, GCancellable *cancellable)
 {
   guint n = weft_model_get_n_threads (model);
   g_autofree RunGen *gens = g_new0 (RunGen, MAX (n, 1));
   g_autofree guint64 *piece_end = g_new0 (guint64, MAX (n, 1));
   g_autofree Edge *heap = g_new (Edge, MAX (n, 1));
   guint n_heap = 0, running = 0;
-  guint64 last = r->a;
+  guint64 last = a, steps = 0;
 
   for (guint i = 0; i < n; i++)
     {
       guint64 s, e;
 
       gens[i].t = weft_model_get_thread (model, i);
-      gens[i].i = r->a == 0 ? 0 : weft_model_thread_find_span (gens[i].t, r->a);
-      if (run_next (&gens[i], r, &s, &e))
+      gens[i].i = a == 0 ? 0 : weft_model_thread_find_span (gens[i].t, a);
+      if (run_next (&gens[i], a, b, &s, &e))
         {
-          on_cpu[i] += e - s;
+          if (on_cpu != NULL)
+            on_cpu[i] += e - s;
           piece_end[i] = e;
           heap[n_heap++] = (Edge) { s, i, FALSE };
         }
@@ -140,7 +141,7 @@ _weft_stats_estimate (WeftModel *model, const WeftClip *r, guint cap, guint64 *o
 
       if (top->time > last)
         {
-          histogram[MIN (MIN (running, cap), n_histogram - 1)] += top->time - last;
+          hold (last, top->time, MIN (running, cap), user_data);
           last = top->time;
         }
       if (!top->is_end)
@@ -152,9 +153,10 @@ _weft_stats_estimate (WeftModel *model, const WeftClip *r, guint cap, guint64 *o
       else
         {
           running--;
-          if (run_next (&gens[top->thread], r, &s, &e))
+          if (run_next (&gens[top->thread], a, b, &s, &e))
             {
-              on_cpu[top->thread] += e - s;
+              if (on_cpu != NULL)
+                on_cpu[top->thread] += e - s;
               piece_end[top->thread] = e;
               top->time = s;
               top->is_end = FALSE;
@@ -164,7 +166,10 @@ _weft_stats_estimate (WeftModel *model, const WeftClip *r, guint cap, guint64 *o
         }
       if (n_heap > 0)
         sift_down (heap, n_heap, 0);
+      if (G_UNLIKELY (++steps % 1000000 == 0) && g_cancellable_is_cancelled (cancellable))
+        return FALSE;
     }
-  if (r->b > last)
-    histogram[0] += r->b - last;
+  if (b > last)
+    hold (last, b, 0, user_data);
+  return TRUE;
 }
