@@ -357,7 +357,7 @@ check (Progress *p, guint64 stream_bytes, guint64 stream_events, GError **error)
   return TRUE;
 }
 
-/* Reads one thread stream, whose first event is ev. */
+/* Reads one thread stream, whose first event is first. */
 static gboolean
 read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, guint32 index,
                     const WeftStreamInfo *info, Progress *p, GError **error)
@@ -570,8 +570,8 @@ cpu_lane (WeftModel *m, guint32 cpu)
 /* Reads one CPU stream: each switch starts a slice of its next thread and
  * tells how the previous slice ended. */
 static gboolean
-read_cpu_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, const WeftStreamInfo *info,
-                 guint64 *total_slices, Progress *p, GError **error)
+read_cpu_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first,
+                 const WeftStreamInfo *info, guint64 *total_slices, Progress *p, GError **error)
 {
   WeftModel *m = b->model;
   guint lane_index = cpu_lane (m, info->tid); /* may move m->cpus: before taking &m->cpus[…] */

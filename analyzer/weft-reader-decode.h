@@ -74,7 +74,8 @@ _weft_stream_iter_to_ns (WeftStreamIter *iter, guint64 t)
       if (G_LIKELY (local_ < m_->len && m_->ids[local_] != 0))                                \
         ev->field = m_->ids[local_] - 1;                                                      \
       else                                                                                    \
-        ev->field = _weft_stream_iter_lookup_slow (iter->reader, &iter->reader->streams[iter->stream], local_); \
+        ev->field = _weft_stream_iter_lookup_slow (                                           \
+          iter->reader, &iter->reader->streams[iter->stream], local_);                        \
     }                                                                                         \
   while (0)
 

@@ -222,7 +222,8 @@ test_slice_lookup (void)
 
       first[0] = 0;
       for (guint c = 1; c <= n_cpus; c++)
-        first[c] = first[c - 1] + (g_rand_int_range (rand, 0, 3) == 0 ? 0 : g_rand_int_range (rand, 1, 5));
+        first[c] = first[c - 1]
+                   + (g_rand_int_range (rand, 0, 3) == 0 ? 0 : g_rand_int_range (rand, 1, 5));
       lod.n_cpus = n_cpus;
       lod.cpu_first = first;
       for (guint64 global = 0; global <= first[n_cpus] + 1; global++)
