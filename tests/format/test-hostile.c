@@ -159,7 +159,8 @@ test_versions (void)
 
     weft_builder_instant (b, weft_builder_thread (b, 1, 1), 5, "x");
     bytes = util_finish (b);
-    data = g_memdup2 (g_bytes_get_data (bytes, &size), size);
+    size = g_bytes_get_size (bytes);
+    data = g_memdup2 (g_bytes_get_data (bytes, NULL), size);
     data[10] = 9; /* minor 9 */
     g_autoptr (GBytes) minor = g_bytes_new_take (data, size);
     r = weft_reader_new_from_bytes (minor, &error);
