@@ -487,19 +487,30 @@ tooltip_markup (WeftTimeline *self, const WeftHit *hit)
                           duration != NULL ? duration : "", thread, cpu);
 }
 
+char *
+weft_timeline_get_tooltip_markup (WeftTimeline *self, double x, double y)
+{
+  WeftViewport vp;
+  WeftHit hit;
+
+  g_return_val_if_fail (WEFT_IS_TIMELINE (self), NULL);
+
+  if (!weft_timeline_get_viewport (self, &vp)
+      || !weft_renderer_hit_test (self->renderer, &vp, x, y, &hit))
+    return NULL;
+  return tooltip_markup (self, &hit);
+}
+
 static gboolean
 weft_timeline_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard,
                              GtkTooltip *tooltip)
 {
   WeftTimeline *self = WEFT_TIMELINE (widget);
-  WeftViewport vp;
-  WeftHit hit;
   g_autofree char *markup = NULL;
 
-  if (keyboard || self->drag_mode != DRAG_NONE || !weft_timeline_get_viewport (self, &vp)
-      || !weft_renderer_hit_test (self->renderer, &vp, x, y, &hit))
+  if (keyboard || self->drag_mode != DRAG_NONE)
     return FALSE;
-  markup = tooltip_markup (self, &hit);
+  markup = weft_timeline_get_tooltip_markup (self, x, y);
   if (markup == NULL)
     return FALSE;
   gtk_tooltip_set_markup (tooltip, markup);

@@ -55,6 +55,10 @@ GtkAdjustment *weft_timeline_get_vadjustment (WeftTimeline *self);
 gboolean weft_timeline_get_process_collapsed (WeftTimeline *self, guint process);
 void weft_timeline_set_process_collapsed (WeftTimeline *self, guint process, gboolean collapsed);
 
+/* The hover tooltip at widget point (x, y), as Pango markup: the item's
+ * name in bold, its duration, its thread and CPU. NULL over nothing. */
+char *weft_timeline_get_tooltip_markup (WeftTimeline *self, double x, double y);
+
 /* The time the last frame took to draw, in µs (the bench's figure), and
  * whether it drew everything at its resolution. */
 gint64 weft_timeline_get_last_draw_us (WeftTimeline *self);

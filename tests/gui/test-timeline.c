@@ -559,6 +559,35 @@ test_click (void)
   fixture_close (&f);
 }
 
+/* Hovering: the tooltip names the item, its duration, thread and CPU. */
+static void
+test_tooltip (void)
+{
+  Fixture f;
+  guint worker, server;
+  char *markup;
+
+  fixture_open (&f);
+  worker = thread_of_tid (&f, 101);
+  server = thread_of_tid (&f, 200);
+
+  /* "inner" (3–4 ms) in worker's second row, while worker runs on CPU 1 */
+  markup = weft_timeline_get_tooltip_markup (f.timeline, x_of (&f, 3500000),
+                                             row_y (&f, worker, 1));
+  g_assert_cmpstr (markup, ==, "<b>inner</b>  1.00 ms\nworker (thread 101) · CPU 1");
+  g_free (markup);
+
+  /* "serve" (1–9 ms) at 4 ms: server is not running then (it runs 6–9 ms) */
+  markup = weft_timeline_get_tooltip_markup (f.timeline, x_of (&f, 4 * MS),
+                                             row_y (&f, server, 0));
+  g_assert_cmpstr (markup, ==, "<b>serve</b>  8.00 ms\nserver (thread 200) · not on a CPU");
+  g_free (markup);
+
+  /* the label column has no tooltip */
+  g_assert_null (weft_timeline_get_tooltip_markup (f.timeline, 1, row_y (&f, server, 0)));
+  fixture_close (&f);
+}
+
 /* Ctrl+F's matches are outlined: the frame's viewport holds the
  * session's mask of matching names. */
 static void
@@ -790,6 +819,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/gui/timeline/keys", test_keys);
   g_test_add_func ("/weft/gui/timeline/wheel", test_wheel);
   g_test_add_func ("/weft/gui/timeline/click", test_click);
+  g_test_add_func ("/weft/gui/timeline/tooltip", test_tooltip);
   g_test_add_func ("/weft/gui/timeline/select", test_select);
   g_test_add_func ("/weft/gui/timeline/collapse", test_collapse);
   g_test_add_func ("/weft/gui/timeline/search-highlight", test_search_highlight);
