@@ -53,7 +53,7 @@ struct WeftPools
   size_t scratch_size;
   uint64_t last_clock;
   uint64_t bytes_at_clock;
-  int clock_written;
+  unsigned clock_pairs; /* written so far */
   int finished;
   int full;  /* out of descriptors: not accepting until a process ends */
   int spare; /* /dev/null, closed while a hello is received: its memfd
@@ -62,6 +62,8 @@ struct WeftPools
 };
 
 /* --- chunks to the builder --- */
+
+static void write_clock (WeftPools *p, uint64_t now);
 
 static int
 write_chunk (void *data, uint16_t type, const void *head, size_t head_size, const void *payload,
@@ -84,6 +86,12 @@ write_chunk (void *data, uint16_t type, const void *head, size_t head_size, cons
       p->scratch = bigger;
       p->scratch_size = total;
     }
+  /* Two pairs before the first events: a file cut after them (the
+   * recorder killed) still has a rate to convert their TSC times. The
+   * first pair came when the program connected, a block's worth of
+   * events ago. */
+  if (type == WEFT_CHUNK_STREAM && p->clock_pairs < 2)
+    write_clock (p, _weft_clock_monotonic_ns ());
   memcpy (p->scratch, head, head_size);
   if (size > 0)
     memcpy (p->scratch + head_size, payload, size);
@@ -106,7 +114,7 @@ write_clock (WeftPools *p, uint64_t now)
   write_chunk (p, WEFT_CHUNK_CLOCK, &h, sizeof h, &pair, sizeof pair);
   p->last_clock = now;
   p->bytes_at_clock = p->stats.bytes;
-  p->clock_written = 1;
+  p->clock_pairs++;
 }
 
 /* --- connections --- */
@@ -390,7 +398,7 @@ weft_pools_service (WeftPools *p, uint64_t now)
    * process that lived less than one period still needs one). */
   wrote = p->stats.bytes != p->bytes_at_clock;
   if ((p->n_conns > 0 || wrote)
-      && (!p->clock_written || now - p->last_clock >= CLOCK_IDLE_NS
+      && (p->clock_pairs == 0 || now - p->last_clock >= CLOCK_IDLE_NS
           || (wrote && now - p->last_clock >= CLOCK_PERIOD_NS)))
     write_clock (p, now);
 }
@@ -424,7 +432,7 @@ weft_pools_finish (WeftPools *p)
         }
     }
   p->finished = 1;
-  if (any || p->clock_written || p->stats.stream_chunks > 0)
+  if (any || p->clock_pairs > 0 || p->stats.stream_chunks > 0)
     write_clock (p, _weft_clock_monotonic_ns ());
   close (p->listen_fd);
   p->listen_fd = -1;

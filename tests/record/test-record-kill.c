@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "record-trace.h"
+#include "weft-format.h"
 
 /* 300,000 instants of 3 bytes: several 256 KiB blocks per thread, so
  * both full blocks drained while it runs and the last partial one. */
@@ -299,6 +300,54 @@ test_no_session (Fixture *f, gconstpointer data)
   assert_instants (trace, "killer-main", 2000);
 }
 
+/* weft record itself dying leaves its file cut after any chunk: from the
+ * first stream chunk on, the file must already hold two clock pairs, so
+ * the TSC times of what is left still convert (no "no clock sync"). */
+static void
+test_cut_after_first_stream (Fixture *f, gconstpointer data)
+{
+  g_autofree char *n_threads = g_strdup_printf ("%d", N_THREADS);
+  g_autofree char *n_events = g_strdup_printf ("%d", N_EVENTS);
+  const char *cmd[] = { record_kill_helper (), "self", n_threads, n_events, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+  g_autofree guint8 *data_bytes = NULL;
+  gsize size, off = sizeof (WeftFileHeader), cut = 0;
+  guint n_pairs = 0;
+
+  g_assert_cmpint (record_run (f->out, NULL, cmd, f->env, &err), ==, 128 + SIGKILL);
+  g_assert_true (g_file_get_contents (f->out, (char **) &data_bytes, &size, &error));
+  g_assert_no_error (error);
+
+  while (off + sizeof (WeftChunkHeader) <= size && cut == 0)
+    {
+      WeftChunkHeader h;
+      WeftStreamChunkHeader sh;
+
+      memcpy (&h, data_bytes + off, sizeof h);
+      g_assert_cmpuint (h.tag, ==, WEFT_CHUNK_TAG);
+      if (h.type == WEFT_CHUNK_CLOCK)
+        n_pairs++;
+      if (h.type == WEFT_CHUNK_STREAM)
+        {
+          memcpy (&sh, data_bytes + off + sizeof h, sizeof sh);
+          if (sh.clock == WEFT_CLOCK_TSC)
+            cut = off + sizeof h + h.payload_size;
+        }
+      off = (off + sizeof h + h.payload_size + 7) & ~(gsize) 7;
+    }
+  g_assert_cmpuint (cut, >, 0);
+  g_assert_cmpuint (n_pairs, >=, 2);
+  {
+    g_autoptr (GBytes) bytes = g_bytes_new (data_bytes, cut);
+    g_autoptr (WeftReader) r = weft_reader_new_from_bytes (bytes, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (weft_reader_get_damage (r) == NULL
+                   || strstr (weft_reader_get_damage (r), "no clock sync") == NULL);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -321,5 +370,7 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/weft/record/kill/no-session", Fixture, NULL, fixture_set_up, test_no_session,
               fixture_tear_down);
+  g_test_add ("/weft/record/kill/cut-after-first-stream", Fixture, NULL, fixture_set_up,
+              test_cut_after_first_stream, fixture_tear_down);
   return g_test_run ();
 }
