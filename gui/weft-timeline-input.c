@@ -191,10 +191,16 @@ select_at_action (GtkWidget *widget, const char *name, GVariant *param)
     return;
   weft_renderer_hit_test (self->renderer, &vp, x, y, &hit);
   /* A process group's header folds the group; anything else is an item
-   * for the details (nothing clears it). */
+   * for the details; a click on nothing (or an idle core) drops the
+   * item and the selected range, as in Perfetto. */
   if (hit.lane != G_MAXUINT
       && weft_renderer_get_lane (self->renderer, hit.lane)->kind == WEFT_LANE_PROCESS)
     _weft_timeline_toggle_process (self, weft_renderer_get_lane (self->renderer, hit.lane)->index);
+  else if (hit.kind == WEFT_HIT_NONE || hit.kind == WEFT_HIT_CPU_IDLE)
+    {
+      weft_session_set_item (self->session, NULL);
+      weft_session_clear_selection (self->session);
+    }
   else
     weft_session_set_item (self->session, &hit);
 }

@@ -166,6 +166,27 @@ test_select (void)
   g_assert_false (weft_session_get_has_selection (f.session));
   gtk_widget_activate_action (tl, "timeline.zoom-to-fit", NULL);
 
+  /* A click on an item keeps the range; on empty time (CPU 0 is idle
+   * from 8 ms) it drops it, as in Perfetto. */
+  gtk_widget_activate_action (tl, "timeline.select-range", "(tt)", 1 * MS, 3 * MS);
+  gtk_widget_activate_action (tl, "timeline.select-at", "(dd)", x_of (&f, 4 * MS),
+                              row_y (&f, thread_of_tid (&f, 101), 0));
+  g_assert_cmpint (weft_session_get_item (f.session)->kind, ==, WEFT_HIT_SPAN);
+  g_assert_true (weft_session_get_has_selection (f.session));
+  {
+    WeftRenderer *r = weft_timeline_get_renderer (f.timeline);
+    const WeftLane *cpu0 = weft_renderer_get_lane (r, lane_of (&f, WEFT_LANE_CPU, 0));
+    WeftRect area;
+
+    lane_area (&f, &area);
+    gtk_widget_activate_action (
+        tl, "timeline.select-at", "(dd)", x_of (&f, 9 * MS),
+        area.y - gtk_adjustment_get_value (weft_timeline_get_vadjustment (f.timeline)) + cpu0->y
+            + cpu0->height / 2);
+  }
+  g_assert_null (weft_session_get_item (f.session));
+  g_assert_false (weft_session_get_has_selection (f.session));
+
   if (xdotool == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
     {
       fixture_close (&f);
