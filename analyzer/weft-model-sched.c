@@ -20,6 +20,8 @@ typedef struct
   guint64 out_time; /* when it last left a CPU */
   guint32 last_cpu; /* lane it last ran on, or WEFT_MODEL_NONE */
   guint32 state;    /* WeftSwitchState it left with, or STATE_* */
+  guint32 on;       /* lanes running it now: a hand-off between two lanes at
+                     * one instant may be swept in either order */
 } ThreadState;
 
 typedef struct
@@ -53,6 +55,14 @@ _weft_model_sched_totals_clear (WeftSchedTotals *totals)
   totals->n_histogram = 0;
 }
 
+/* Switches at one instant go in lane order, whatever the heap's shape, so
+ * that every sweep sees them in the same order. */
+static inline gboolean
+heap_before (const HeapEntry *x, const HeapEntry *y)
+{
+  return x->time < y->time || (x->time == y->time && x->lane < y->lane);
+}
+
 static void
 heap_sift_down (HeapEntry *heap, guint n, guint i)
 {
@@ -63,9 +73,9 @@ heap_sift_down (HeapEntry *heap, guint n, guint i)
       guint child = 2 * i + 1;
       if (child >= n)
         break;
-      if (child + 1 < n && heap[child + 1].time < heap[child].time)
+      if (child + 1 < n && heap_before (&heap[child + 1], &heap[child]))
         child++;
-      if (heap[child].time >= e.time)
+      if (!heap_before (&heap[child], &e))
         break;
       heap[i] = heap[child];
       i = child;
@@ -90,18 +100,20 @@ count_before (const WeftCpuData *lane, guint64 t)
   return lo;
 }
 
-/* Where a thread stands at time a, from its slice list: the last slice it
- * began before a tells whether it is still on that CPU or how it left. */
+/* Where a thread stands at time a, from its slice list (sorted by start,
+ * ties in sweep order). The last slice it began before a is where it last
+ * ran. Unless a lane still runs it (st->on), how it left is the end state
+ * of the slice whose switch-out the sweep met last, in (time, lane, slice)
+ * order: the last one begun, or, when zero-length slices and hand-offs
+ * end several at one instant, one just before it. Slices of one thread
+ * do not overlap, so their ends rise with their starts and the walk back
+ * stops at the first that ended before the last one began. */
 static void
-thread_state_at (WeftModel *model, const WeftThreadData *t, const LaneState *lanes, guint64 a,
-                 ThreadState *st)
+thread_state_at (WeftModel *model, const WeftThreadData *t, guint64 a, ThreadState *st)
 {
-  guint64 lo = 0, hi = t->slices.len;
-  guint lane;
-  guint64 slice;
+  guint64 lo = 0, hi = t->slices.len, slice, best_slice, best_end, last_start;
+  guint lane, best_lane;
 
-  st->state = STATE_NONE;
-  st->last_cpu = WEFT_MODEL_NONE;
   while (lo < hi)
     {
       guint64 mid = lo + (hi - lo) / 2;
@@ -114,13 +126,31 @@ thread_state_at (WeftModel *model, const WeftThreadData *t, const LaneState *lan
   if (lo == 0 || !weft_model_lookup_slice (model, t->slices.data[lo - 1], &lane, &slice))
     return;
   st->last_cpu = lane;
-  if (lanes[lane].slice == slice)
-    st->state = STATE_RUNNING;
-  else
+  if (st->on > 0)
+    return;
+  best_lane = lane;
+  best_slice = slice;
+  best_end = weft_model_get_slice_end (model, lane, slice);
+  last_start = model->cpus[lane].starts.data[slice];
+  for (guint64 j = lo - 1; j-- > 0;)
     {
-      st->out_time = weft_model_get_slice_end (model, lane, slice);
-      st->state = WEFT_MODEL_SLICE_END_STATE (model->cpus[lane].who.data[slice]);
+      guint64 end;
+
+      if (!weft_model_lookup_slice (model, t->slices.data[j], &lane, &slice))
+        continue;
+      end = weft_model_get_slice_end (model, lane, slice);
+      if (end < last_start)
+        break;
+      if (end > best_end
+          || (end == best_end && (lane > best_lane || (lane == best_lane && slice > best_slice))))
+        {
+          best_lane = lane;
+          best_slice = slice;
+          best_end = end;
+        }
     }
+  st->out_time = best_end;
+  st->state = WEFT_MODEL_SLICE_END_STATE (model->cpus[best_lane].who.data[best_slice]);
 }
 
 static void
@@ -170,9 +200,16 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
     {
       states[i].state = STATE_NONE;
       states[i].last_cpu = WEFT_MODEL_NONE;
-      if (a > 0 && model->threads[i].slices.len > 0)
-        thread_state_at (model, &model->threads[i], lanes, a, &states[i]);
     }
+  for (guint c = 0; c < n_lanes; c++)
+    if (lanes[c].thread < model->n_threads)
+      {
+        states[lanes[c].thread].on++;
+        states[lanes[c].thread].state = STATE_RUNNING;
+      }
+  for (guint i = 0; i < model->n_threads; i++)
+    if (a > 0 && model->threads[i].slices.len > 0)
+      thread_state_at (model, &model->threads[i], a, &states[i]);
 
   while (n_heap > 0)
     {
@@ -200,8 +237,13 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
           tot->on_cpu += t - ls->start;
           out->cpus[c].busy += t - ls->start;
           tot->switches++;
-          st->out_time = t;
-          st->state = WEFT_MODEL_SLICE_END_STATE (lane->who.data[ls->slice]);
+          /* Still on another lane (switched in there at this instant):
+           * not waiting. */
+          if (st->on > 0 && --st->on == 0)
+            {
+              st->out_time = t;
+              st->state = WEFT_MODEL_SLICE_END_STATE (lane->who.data[ls->slice]);
+            }
           running--;
         }
       else if (ls->thread == WEFT_MODEL_SLICE_OTHER)
@@ -218,10 +260,12 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
           ThreadState *st = &states[next];
           WeftSchedThreadTotals *tot = &out->threads[next];
 
-          add_waiting (tot, st, MAX (st->out_time, a), t);
+          if (st->on == 0)
+            add_waiting (tot, st, MAX (st->out_time, a), t);
           if (st->last_cpu != WEFT_MODEL_NONE && st->last_cpu != c)
             tot->migrations++;
           st->last_cpu = c;
+          st->on++;
           st->state = STATE_RUNNING;
           running++;
           if (build_refs)

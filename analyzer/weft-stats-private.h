@@ -11,7 +11,9 @@
 
 G_BEGIN_DECLS
 
-/* [a, b), or [a, b] when the range ends at the trace's end. */
+/* [a, b), or [a, b] when the range ends at the trace's end and is not
+ * empty there (an empty [d, d] holds nothing; the whole of a trace of one
+ * instant, [0, 0], holds everything). */
 typedef struct
 {
   guint64 a;

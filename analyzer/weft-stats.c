@@ -100,8 +100,11 @@ compute_threads (WeftStats *st, WeftModel *m, const WeftClip *r, guint32 *listed
       *events += _weft_clip_count (r, t->instant_times, t->n_instants);
       *events += _weft_clip_count (r, t->other_times, t->n_other_times);
 
+      /* Listed when the range holds an instant of [alive_start,
+       * alive_end], its last event included: a thread switched out for
+       * good at the range's start is there with that switch. */
       listed[i] = WEFT_MODEL_NONE;
-      if (!st->whole && !weft_clip_overlaps (r, t->alive_start, t->alive_end))
+      if (!st->whole && (t->alive_end < r->a || !weft_clip_has (r, MAX (t->alive_start, r->a))))
         continue;
       listed[i] = st->n_threads;
       out = &st->threads[st->n_threads++];
@@ -332,7 +335,10 @@ weft_stats_new (WeftModel *m, guint64 start, guint64 end)
   st->model = weft_model_ref (m);
   end = MIN (end, m->duration);
   start = MIN (start, end);
-  r = (WeftClip) { start, end, end == m->duration };
+  /* The trace's last instant belongs to the range ending there, unless
+   * that range is empty ([d, d] when d > 0): cut anywhere, [0, cut) and
+   * [cut, d] then share no event. A trace of one instant is [0, 0]. */
+  r = (WeftClip) { start, end, end == m->duration && (start < end || start == 0) };
   st->whole = start == 0 && end == m->duration;
   st->range_start = start;
   st->range_end = end;

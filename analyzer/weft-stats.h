@@ -125,7 +125,9 @@ typedef struct
 
 /* Statistics of the trace-relative range [start, end); end is clamped to
  * the trace's duration, and a range ending there includes the events at
- * that last instant. weft_stats_new_whole() is [0, duration]. */
+ * that last instant, unless it is empty (start == end == duration > 0:
+ * nothing), so that [0, cut) and [cut, duration] split every figure
+ * exactly for any cut. weft_stats_new_whole() is [0, duration]. */
 WeftStats *weft_stats_new (WeftModel *model, guint64 start, guint64 end);
 WeftStats *weft_stats_new_whole (WeftModel *model);
 void weft_stats_free (WeftStats *stats);

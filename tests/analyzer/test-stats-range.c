@@ -236,6 +236,35 @@ sums (const WeftStats *st)
   return s;
 }
 
+/* [0, cut) and [cut, d] add up to the whole trace, figure by figure. */
+static void
+assert_split (WeftModel *m, const WeftStats *whole, guint64 cut)
+{
+  guint64 d = weft_model_get_duration (m);
+  Sums w = sums (whole);
+  g_autoptr (WeftStats) left = weft_stats_new (m, 0, cut);
+  g_autoptr (WeftStats) right = weft_stats_new (m, cut, d);
+  Sums l = sums (left), r = sums (right);
+
+  g_assert_cmpuint (l.events + r.events, ==, w.events);
+  g_assert_cmpuint (l.alive + r.alive, ==, w.alive);
+  g_assert_cmpuint (l.on_cpu + r.on_cpu, ==, w.on_cpu);
+  g_assert_cmpuint (l.runnable + r.runnable, ==, w.runnable);
+  g_assert_cmpuint (l.blocked + r.blocked, ==, w.blocked);
+  g_assert_cmpuint (l.lock_wait + r.lock_wait, ==, w.lock_wait);
+  g_assert_cmpuint (l.switches + r.switches, ==, w.switches);
+  g_assert_cmpuint (l.migrations + r.migrations, ==, w.migrations);
+  g_assert_cmpuint (l.busy + r.busy, ==, w.busy);
+  g_assert_cmpuint (l.other + r.other, ==, w.other);
+  g_assert_cmpuint (l.tottime + r.tottime, ==, w.tottime);
+  g_assert_cmpuint (l.cumtime + r.cumtime, ==, w.cumtime);
+  g_assert_cmpuint (l.active + r.active, ==, w.active);
+  g_assert_cmpuint (l.suspended + r.suspended, ==, w.suspended);
+  for (guint k = 0; k < G_N_ELEMENTS (w.hist); k++)
+    g_assert_cmpuint (l.hist[k] + r.hist[k], ==, w.hist[k]);
+  g_assert_cmpuint (l.busy, ==, left->sched ? l.on_cpu : 0);
+}
+
 static void
 assert_additive (WeftModel *m)
 {
@@ -246,30 +275,18 @@ assert_additive (WeftModel *m)
   g_assert_cmpuint (whole->events, ==, weft_model_get_n_events (m));
   g_assert_cmpuint (w.busy, ==, whole->sched ? w.on_cpu : 0);
   for (guint round = 0; round < 20; round++)
-    {
-      guint64 cut = g_test_rand_int_range (0, (gint32) d + 1);
-      g_autoptr (WeftStats) left = weft_stats_new (m, 0, cut);
-      g_autoptr (WeftStats) right = weft_stats_new (m, cut, d);
-      Sums l = sums (left), r = sums (right);
+    assert_split (m, whole, g_test_rand_int_range (0, (gint32) d + 1));
+}
 
-      g_assert_cmpuint (l.events + r.events, ==, w.events);
-      g_assert_cmpuint (l.alive + r.alive, ==, w.alive);
-      g_assert_cmpuint (l.on_cpu + r.on_cpu, ==, w.on_cpu);
-      g_assert_cmpuint (l.runnable + r.runnable, ==, w.runnable);
-      g_assert_cmpuint (l.blocked + r.blocked, ==, w.blocked);
-      g_assert_cmpuint (l.lock_wait + r.lock_wait, ==, w.lock_wait);
-      g_assert_cmpuint (l.switches + r.switches, ==, w.switches);
-      g_assert_cmpuint (l.migrations + r.migrations, ==, w.migrations);
-      g_assert_cmpuint (l.busy + r.busy, ==, w.busy);
-      g_assert_cmpuint (l.other + r.other, ==, w.other);
-      g_assert_cmpuint (l.tottime + r.tottime, ==, w.tottime);
-      g_assert_cmpuint (l.cumtime + r.cumtime, ==, w.cumtime);
-      g_assert_cmpuint (l.active + r.active, ==, w.active);
-      g_assert_cmpuint (l.suspended + r.suspended, ==, w.suspended);
-      for (guint k = 0; k < G_N_ELEMENTS (w.hist); k++)
-        g_assert_cmpuint (l.hist[k] + r.hist[k], ==, w.hist[k]);
-      g_assert_cmpuint (l.busy, ==, left->sched ? l.on_cpu : 0);
-    }
+/* Every cut of a small trace, its end included. */
+static void
+assert_additive_every_cut (WeftModel *m)
+{
+  g_autoptr (WeftStats) whole = weft_stats_new_whole (m);
+
+  g_assert_cmpuint (whole->events, ==, weft_model_get_n_events (m));
+  for (guint64 cut = 0; cut <= weft_model_get_duration (m); cut++)
+    assert_split (m, whole, cut);
 }
 
 static void
@@ -292,6 +309,217 @@ test_additive_estimated (void)
       g_assert_false (weft_model_has_sched (m));
       assert_additive (m);
     }
+}
+
+/* Regression (additive-sched, seed 14): a cut at the trace's end, d = 100.
+ * [0, d) ends there, so it is [0, d] and holds the events at d; [d, d]
+ * is empty and holds nothing, or the events at d count twice. */
+static void
+test_cut_at_end (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 1, 1);
+  WeftBuilderStream cpu = weft_builder_cpu (b, 0);
+  g_autoptr (WeftModel) m = NULL;
+  g_autoptr (WeftStats) whole = NULL;
+  g_autoptr (WeftStats) left = NULL;
+  g_autoptr (WeftStats) at_end = NULL;
+  g_autoptr (WeftStats) after = NULL;
+  g_autoptr (WeftStats) last = NULL;
+
+  weft_builder_instant (b, s, T0, "start");
+  weft_builder_instant (b, s, T0 + 100, "end");
+  SW (cpu, 0, 0, PREEMPTED, 1);
+  SW (cpu, 100, 1, BLOCKED, 0);
+  m = stats_util_model (b);
+  g_assert_cmpuint (weft_model_get_duration (m), ==, 100);
+
+  /* Two instants and two switches, at 0 and 100. */
+  whole = weft_stats_new_whole (m);
+  g_assert_cmpuint (whole->events, ==, 4);
+  left = weft_stats_new (m, 0, 100);
+  g_assert_true (left->whole);
+  g_assert_cmpuint (left->events, ==, 4);
+  /* [100, 100], as `--range 100ns:` gives: nothing. */
+  at_end = weft_stats_new (m, 100, 100);
+  after = weft_stats_new (m, 100, G_MAXUINT64);
+  g_assert_cmpuint (at_end->duration_ns, ==, 0);
+  g_assert_cmpuint (at_end->events, ==, 0);
+  g_assert_cmpuint (at_end->n_threads, ==, 0);
+  g_assert_cmpuint (after->events, ==, 0);
+  /* [50, 100] ends at the end: the instant and the switch at 100; the
+   * thread ran 50 of it and was switched out once. */
+  last = weft_stats_new (m, 50, 100);
+  g_assert_cmpuint (last->events, ==, 2);
+  g_assert_cmpuint (last->threads[0].on_cpu_ns, ==, 50);
+  g_assert_cmpuint (last->threads[0].context_switches, ==, 1);
+  assert_additive_every_cut (m);
+}
+
+/* A trace of one instant is [0, 0]: its whole holds its event. */
+static void
+test_one_instant (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  g_autoptr (WeftModel) m = NULL;
+  g_autoptr (WeftStats) st = NULL;
+
+  weft_builder_instant (b, weft_builder_thread (b, 1, 1), T0, "only");
+  m = stats_util_model (b);
+  st = weft_stats_new (m, 0, 0);
+  g_assert_true (st->whole);
+  g_assert_cmpuint (st->duration_ns, ==, 0);
+  g_assert_cmpuint (st->events, ==, 1);
+  g_assert_cmpuint (st->n_threads, ==, 1);
+}
+
+/* Regression (additive-sched, seeds 30 and 31): a thread handed from one
+ * CPU to the other at one instant, switched out on one lane and in on the
+ * other at the same time. The sweep meets the two in lane order, so at
+ * 100 the switch-out (CPU 0) comes first and at 200 the switch-in (CPU 0)
+ * does: it must not then take the thread for blocked or runnable while it
+ * runs on the other CPU. (The idle-to-idle switch at 50 made the old
+ * sweep, whose heap broke ties by its shape, meet the switch-in first at
+ * both: blocked 50 in [0, 150), runnable 50 in [0, 250).)
+ *   CPU 0: thread 1 [0, 100) → blocked, idle, thread 1 [200, 300) → preempted
+ *   CPU 1: idle, thread 1 [100, 200) → preempted, idle
+ * Thread 1 lives to 400: runnable [300, 400). */
+static void
+test_hand_off (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 1, 1);
+  WeftBuilderStream cpu0 = weft_builder_cpu (b, 0);
+  WeftBuilderStream cpu1 = weft_builder_cpu (b, 1);
+  g_autoptr (WeftModel) m = NULL;
+  g_autoptr (WeftStats) whole = NULL;
+  const guint64 cuts[] = { 150, 200, 250 };
+  /* For each cut, [0, cut) then [cut, 400]: on-CPU, runnable, switches,
+   * migrations. Blocked is 0 everywhere: the only blocked switch-out, at
+   * 100, is followed by a switch-in at 100. */
+  const guint64 want[][2][4] = {
+    { { 150, 0, 1, 1 }, { 150, 100, 2, 1 } },
+    { { 200, 0, 1, 1 }, { 100, 100, 2, 1 } },
+    { { 250, 0, 2, 2 }, { 50, 100, 1, 0 } },
+  };
+
+  weft_builder_set_metadata (b, "cpu_count", "2");
+  weft_builder_instant (b, s, T0, "start");
+  weft_builder_instant (b, s, T0 + 400, "end");
+  SW (cpu0, 0, 0, PREEMPTED, 1);
+  SW (cpu0, 100, 1, BLOCKED, 0);
+  SW (cpu0, 200, 0, PREEMPTED, 1);
+  SW (cpu0, 300, 1, PREEMPTED, 0);
+  SW (cpu1, 50, 0, PREEMPTED, 0);
+  SW (cpu1, 100, 0, PREEMPTED, 1);
+  SW (cpu1, 200, 1, PREEMPTED, 0);
+  m = stats_util_model (b);
+  g_assert_cmpuint (weft_model_get_cpu (m, 0)->cpu, ==, 0);
+
+  whole = weft_stats_new_whole (m);
+  g_assert_cmpuint (whole->events, ==, 2 + 7);
+  g_assert_cmpuint (whole->threads[0].on_cpu_ns, ==, 300);
+  g_assert_cmpuint (whole->threads[0].runnable_ns, ==, 100);
+  g_assert_cmpuint (whole->threads[0].blocked_ns, ==, 0);
+  g_assert_cmpuint (whole->threads[0].context_switches, ==, 3);
+  g_assert_cmpuint (whole->threads[0].migrations, ==, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (cuts); i++)
+    {
+      g_autoptr (WeftStats) left = weft_stats_new (m, 0, cuts[i]);
+      g_autoptr (WeftStats) right = weft_stats_new (m, cuts[i], 400);
+      const WeftStats *side[2] = { left, right };
+
+      for (guint k = 0; k < 2; k++)
+        {
+          const WeftStatsThread *t = stats_util_thread (side[k], 1);
+          g_assert_cmpuint (t->on_cpu_ns, ==, want[i][k][0]);
+          g_assert_cmpuint (t->runnable_ns, ==, want[i][k][1]);
+          g_assert_cmpuint (t->blocked_ns, ==, 0);
+          g_assert_cmpuint (t->context_switches, ==, want[i][k][2]);
+          g_assert_cmpuint (t->migrations, ==, want[i][k][3]);
+        }
+    }
+  assert_additive_every_cut (m);
+}
+
+/* Regression (additive-sched, seed 74): two of a thread's slices end at
+ * one instant, one of them zero-length. How the thread left is the end
+ * state of the switch-out the sweep meets last (lane order at a tie):
+ * CPU 1's, preempted; a range starting later must find the same.
+ *   CPU 0: idle, thread 1 [100, 100) → blocked, idle, thread 1 [300, 400) → preempted
+ *   CPU 1: thread 1 [0, 100) → preempted, idle
+ * Thread 1 is runnable [100, 300): 200; cut at 150, 50 + 150. */
+static void
+test_zero_length_slice (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 1, 1);
+  WeftBuilderStream cpu0 = weft_builder_cpu (b, 0);
+  WeftBuilderStream cpu1 = weft_builder_cpu (b, 1);
+  g_autoptr (WeftModel) m = NULL;
+  g_autoptr (WeftStats) whole = NULL;
+  g_autoptr (WeftStats) left = NULL;
+  g_autoptr (WeftStats) right = NULL;
+
+  weft_builder_set_metadata (b, "cpu_count", "2");
+  weft_builder_instant (b, s, T0, "start");
+  SW (cpu0, 100, 0, PREEMPTED, 1);
+  SW (cpu0, 100, 1, BLOCKED, 0);
+  SW (cpu0, 300, 0, PREEMPTED, 1);
+  SW (cpu0, 400, 1, PREEMPTED, 0);
+  SW (cpu1, 0, 0, PREEMPTED, 1);
+  SW (cpu1, 100, 1, PREEMPTED, 0);
+  m = stats_util_model (b);
+  g_assert_cmpuint (weft_model_get_cpu (m, 0)->cpu, ==, 0);
+
+  whole = weft_stats_new_whole (m);
+  g_assert_cmpuint (whole->threads[0].on_cpu_ns, ==, 200);
+  g_assert_cmpuint (whole->threads[0].runnable_ns, ==, 200);
+  g_assert_cmpuint (whole->threads[0].blocked_ns, ==, 0);
+  g_assert_cmpuint (whole->threads[0].context_switches, ==, 3);
+  /* In on CPU 0 at 100 after CPU 1; at 300 on CPU 0 again. */
+  g_assert_cmpuint (whole->threads[0].migrations, ==, 1);
+  left = weft_stats_new (m, 0, 150);
+  right = weft_stats_new (m, 150, 400);
+  g_assert_cmpuint (left->threads[0].runnable_ns, ==, 50);
+  g_assert_cmpuint (right->threads[0].runnable_ns, ==, 150);
+  g_assert_cmpuint (right->threads[0].blocked_ns, ==, 0);
+  assert_additive_every_cut (m);
+}
+
+/* Regression (additive-sched, seeds 171 and 235): a thread whose last
+ * event is its switch-out at the cut. The switch is in [cut, d], so the
+ * thread is listed there, alive 0 ns, with that switch.
+ *   CPU 0: thread 2 [0, 100) → exited, thread 1 [100, 200) → preempted */
+static void
+test_switched_out_at_cut (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream cpu = weft_builder_cpu (b, 0);
+  g_autoptr (WeftModel) m = NULL;
+  g_autoptr (WeftStats) left = NULL;
+  g_autoptr (WeftStats) right = NULL;
+  const WeftStatsThread *t;
+
+  weft_builder_instant (b, weft_builder_thread (b, 1, 1), T0, "start");
+  weft_builder_instant (b, weft_builder_thread (b, 1, 2), T0, "start");
+  SW (cpu, 0, 0, PREEMPTED, 2);
+  SW (cpu, 100, 2, EXITED, 1);
+  SW (cpu, 200, 1, PREEMPTED, 0);
+  m = stats_util_model (b);
+
+  left = weft_stats_new (m, 0, 100);
+  t = stats_util_thread (left, 2);
+  g_assert_cmpuint (t->alive_ns, ==, 100);
+  g_assert_cmpuint (t->on_cpu_ns, ==, 100);
+  g_assert_cmpuint (t->context_switches, ==, 0);
+  right = weft_stats_new (m, 100, 200);
+  g_assert_cmpuint (right->n_threads, ==, 2);
+  t = stats_util_thread (right, 2);
+  g_assert_cmpuint (t->alive_ns, ==, 0);
+  g_assert_cmpuint (t->on_cpu_ns, ==, 0);
+  g_assert_cmpuint (t->context_switches, ==, 1);
+  assert_additive_every_cut (m);
 }
 
 /* A range that is the whole trace gives the whole trace's numbers. */
@@ -317,6 +545,11 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/stats-range/sched-clipped", test_sched_clipped);
   g_test_add_func ("/weft/stats-range/additive-sched", test_additive_sched);
   g_test_add_func ("/weft/stats-range/additive-estimated", test_additive_estimated);
+  g_test_add_func ("/weft/stats-range/cut-at-end", test_cut_at_end);
+  g_test_add_func ("/weft/stats-range/one-instant", test_one_instant);
+  g_test_add_func ("/weft/stats-range/hand-off", test_hand_off);
+  g_test_add_func ("/weft/stats-range/zero-length-slice", test_zero_length_slice);
+  g_test_add_func ("/weft/stats-range/switched-out-at-cut", test_switched_out_at_cut);
   g_test_add_func ("/weft/stats-range/whole-range", test_whole_range);
   return g_test_run ();
 }
