@@ -53,6 +53,7 @@ struct WeftBuilder
 
   MetaPair *meta;
   size_t n_meta, meta_cap;
+  int meta_dirty; /* changed since weft_builder_flush() last wrote it */
 
   WeftIndexEntry *index;
   size_t n_index, index_cap;
@@ -253,6 +254,7 @@ weft_builder_set_metadata (WeftBuilder *b, const char *key, const char *value)
       fail (b, ENOMEM);
       return;
     }
+  b->meta_dirty = 1;
   for (size_t i = 0; i < b->n_meta; i++)
     if (strcmp (b->meta[i].key, key) == 0)
       {
@@ -592,6 +594,16 @@ static void
 flush_all (WeftBuilder *b)
 {
   write_metadata (b);
+  for (uint32_t i = 0; i < b->n_streams; i++)
+    stream_flush (b, &b->streams[i]);
+}
+
+void
+weft_builder_flush (WeftBuilder *b)
+{
+  if (b->meta_dirty)
+    write_metadata (b);
+  b->meta_dirty = 0;
   for (uint32_t i = 0; i < b->n_streams; i++)
     stream_flush (b, &b->streams[i]);
 }

@@ -39,6 +39,12 @@ int weft_builder_finish (WeftBuilder *b);
  * *size receive the whole file. */
 int weft_builder_finish_memory (WeftBuilder *b, uint8_t **data, size_t *size);
 
+/* Writes every stream's buffered events as a chunk now (the next event
+ * of a stream starts its next chunk), and the metadata when it changed
+ * since it was last written, so that a writer killed later leaves them
+ * in the file. weft_builder_finish() still writes the metadata last. */
+void weft_builder_flush (WeftBuilder *b);
+
 /* Frees without writing the index (leaves a file as a crashed writer
  * would, after flushing whole chunks). */
 void weft_builder_abandon (WeftBuilder *b);

@@ -243,7 +243,13 @@ _weft_record_loop (WeftRecordSession *s)
               || (s->deadline && now >= s->deadline)))
         s->target_done = 1;
       if (now > WEFT_RECORD_WATERMARK_NS)
-        feed_below (s, now - WEFT_RECORD_WATERMARK_NS);
+        {
+          /* Every record before the watermark is in: what it made goes
+           * to the file now and then, so a recorder killed mid-run
+           * leaves the scheduler data up to about then. */
+          feed_below (s, now - WEFT_RECORD_WATERMARK_NS);
+          weft_sched_flush (s->sched, now - WEFT_RECORD_WATERMARK_NS);
+        }
     }
 
   /* The end: everything the rings still hold, then every record. */

@@ -67,6 +67,8 @@ struct WeftSched
   size_t n_cpus;
   WeftSchedCounts counts;
   int oom;
+  uint64_t flush_period; /* ns of trace time, 0 = never */
+  uint64_t next_flush;   /* limit at which weft_sched_flush() writes; 0 = at the first */
 };
 
 /* --- map --- */
@@ -660,6 +662,7 @@ weft_sched_new (WeftBuilder *builder, WeftSchedMode mode)
     return NULL;
   s->b = builder;
   s->mode = mode;
+  s->flush_period = WEFT_SCHED_FLUSH_NS;
   s->system_wide = mode == WEFT_SCHED_SYSTEM;
   return s;
 }
@@ -732,6 +735,27 @@ weft_sched_is_traced_process (WeftSched *s, uint32_t pid)
   Process *p = proc_find (s, pid);
 
   return p != NULL && !p->exited;
+}
+
+void
+weft_sched_set_flush_period (WeftSched *s, uint64_t period_ns)
+{
+  s->flush_period = period_ns;
+}
+
+void
+weft_sched_flush (WeftSched *s, uint64_t limit)
+{
+  /* A later switch-in (at limit or after) is too late to join these:
+   * flush_pending() would write the same two switches then. */
+  if (limit > WEFT_SCHED_MERGE_NS)
+    for (size_t i = 0; i < s->n_cpus; i++)
+      if (s->cpus[i].has_pending && s->cpus[i].pending_time < limit - WEFT_SCHED_MERGE_NS)
+        flush_pending (s, (uint32_t) i, -1, limit);
+  if (s->flush_period == 0 || limit < s->next_flush)
+    return;
+  weft_builder_flush (s->b);
+  s->next_flush = limit + s->flush_period;
 }
 
 void

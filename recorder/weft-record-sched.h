@@ -85,6 +85,23 @@ void weft_sched_hide_thread (WeftSched *sched, uint32_t tid);
 /* Feeds one record; records must come in non-decreasing time. */
 void weft_sched_feed (WeftSched *sched, const WeftPerfRecord *rec);
 
+/* How often, in trace time, weft_sched_flush() writes what was fed out
+ * to the file as chunks: a recorder killed mid-run leaves its scheduler
+ * and process-tree data up to about this long before the kill. */
+#define WEFT_SCHED_FLUSH_NS 500000000ull
+
+/* Sets that period (0: never, everything waits for the end or a full
+ * chunk, as before). The default is WEFT_SCHED_FLUSH_NS. */
+void weft_sched_set_flush_period (WeftSched *sched, uint64_t period_ns);
+
+/* Every record before limit has been fed: switch-outs that no switch-in
+ * can join any more (older than limit - WEFT_SCHED_MERGE_NS) are written
+ * as they would be later, and when limit is a flush period past the last
+ * flush, every stream's buffered events go to the file
+ * (weft_builder_flush()). The events and their meaning are those of a
+ * run without it; only the chunks differ. */
+void weft_sched_flush (WeftSched *sched, uint64_t limit);
+
 /* Ends the recording at end_time: pending switch-outs are written. */
 void weft_sched_finish (WeftSched *sched, uint64_t end_time);
 

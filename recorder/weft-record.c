@@ -143,6 +143,23 @@ write_metadata (WeftRecordSession *s)
   set_meta ("sched_reason", s->r->sched ? "" : s->r->sched_reason, s->b);
 }
 
+/* How often the scheduler and process-tree streams go to the file:
+ * WEFT_RECORD_FLUSH_MS overrides it (0: only at the end), for tests. */
+static void
+set_flush_period (WeftRecordSession *s)
+{
+  const char *env = getenv ("WEFT_RECORD_FLUSH_MS");
+  char *end;
+  unsigned long long ms;
+
+  if (env == NULL || env[0] == '\0')
+    return;
+  errno = 0;
+  ms = strtoull (env, &end, 10);
+  if (errno == 0 && *end == '\0' && ms <= 3600000ull)
+    weft_sched_set_flush_period (s->sched, ms * 1000000ull);
+}
+
 /* --- perf --- */
 
 size_t
@@ -399,8 +416,12 @@ weft_record_run (const WeftRecordOptions *o, WeftRecordResult *r)
       fail (r, WEFT_RECORD_EXIT_FAILED, "out of memory");
       goto out;
     }
+  set_flush_period (s);
   write_metadata (s);
   seed_processes (s, tids, n_tids);
+  /* In the file from the start: a recorder killed later leaves a trace
+   * that says what it recorded and how. */
+  weft_builder_flush (s->b);
   if (s->mem != NULL)
     weft_memory_add (s->mem, s->target);
   s->next_sample = s->next_discover = _weft_record_now ();
