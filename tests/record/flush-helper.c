@@ -4,8 +4,11 @@
  * flush, which kills `weft record` while it runs. libc + pthreads only.
  *
  *   flush-helper SECONDS   prints "PID ready", then for SECONDS two
- *                          threads hand a token back and forth (a switch
- *                          each turn) while a third spins and naps; exits 0
+ *                          threads hand a token back and forth every 5 ms
+ *                          (a switch each turn) while a third spins 20 ms
+ *                          and naps 5 ms; exits 0. A few hundred switches
+ *                          a second: 64 KiB of them take many seconds, so
+ *                          only flushing gets them into the file early
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -49,7 +52,7 @@ ping (void *data)
       while (turn != me && !done)
         pthread_cond_wait (&turn_changed, &lock);
       pthread_mutex_unlock (&lock);
-      spin_us (50);
+      spin_us (5000);
       pthread_mutex_lock (&lock);
       turn = !me;
       pthread_cond_broadcast (&turn_changed);
@@ -61,13 +64,13 @@ ping (void *data)
 static void *
 spinner (void *data)
 {
-  struct timespec nap = { 0, 1000000 };
+  struct timespec nap = { 0, 5000000 };
 
   (void) data;
   pthread_setname_np (pthread_self (), "flush-spin");
   while (!done)
     {
-      spin_us (2000);
+      spin_us (20000);
       nanosleep (&nap, NULL);
     }
   return NULL;

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -439,6 +440,7 @@ record_and_kill (const char *out, double seconds, pid_t *helper)
   int out_fd, status;
   guint64 ready, killed;
 
+  prctl (PR_SET_CHILD_SUBREAPER, 1);
   g_spawn_async_with_pipes (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                             &pid, NULL, &out_fd, NULL, &error);
   g_assert_no_error (error);
@@ -456,8 +458,9 @@ record_and_kill (const char *out, double seconds, pid_t *helper)
   g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
-  /* No longer our child's child: it was the recorder's. */
-  kill (*helper, SIGKILL);
+  /* The recorder's child, ours now (we are its subreaper). */
+  g_assert_cmpint (kill (*helper, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (*helper, &status, 0), ==, *helper);
   g_assert_cmpuint (killed - ready, >=, (guint64) (seconds * 1e9));
   return killed;
 }
