@@ -28,6 +28,10 @@
 #define PASS_PERIOD_NS 100000000ull  /* a full pass anyway, for ended streams */
 #define CLOCK_PERIOD_NS 100000000ull /* a sync pair every 100 ms while events flow */
 #define CLOCK_IDLE_NS 1000000000ull  /* and every second anyway */
+/* What active blocks hold goes out this often too: a recorder killed
+ * itself leaves the events up to about then, not up to the last full
+ * block (256 KiB per thread can be the whole run of a quiet program). */
+#define FLUSH_PERIOD_NS 500000000ull
 #define MAX_REGION (1ull << 40)      /* as WEFT_BUFFER_CAP */
 
 typedef struct
@@ -38,6 +42,7 @@ typedef struct
   WeftDrainer drainer;
   uint64_t filled_seen; /* pool->blocks_filled at the last pass */
   uint64_t next_pass;
+  uint64_t next_flush; /* a pass that also writes the active blocks' new events */
   int gone; /* the connection closed: the process image is over */
 } Conn;
 
@@ -375,8 +380,12 @@ weft_pools_service (WeftPools *p, uint64_t now)
           continue;
         }
       filled = __atomic_load_n (&c->pool->blocks_filled, __ATOMIC_ACQUIRE);
-      if (filled != c->filled_seen || now >= c->next_pass)
+      if (c->next_flush == 0)
+        c->next_flush = now + FLUSH_PERIOD_NS; /* a period after it came */
+      if (filled != c->filled_seen || now >= c->next_pass || now >= c->next_flush)
         {
+          int flush = now >= c->next_flush;
+
           if (!_weft_pool_check (c->pool, c->size))
             {
               /* Scribbled on: nothing more is read from it. */
@@ -386,7 +395,9 @@ weft_pools_service (WeftPools *p, uint64_t now)
             }
           c->filled_seen = filled;
           c->next_pass = now + PASS_PERIOD_NS;
-          _weft_drainer_pass (&c->drainer, WEFT_DRAIN_FULL);
+          if (flush)
+            c->next_flush = now + FLUSH_PERIOD_NS;
+          _weft_drainer_pass (&c->drainer, flush ? WEFT_DRAIN_FLUSH : WEFT_DRAIN_FULL);
         }
       i++;
     }

@@ -6,7 +6,8 @@
  *   flushed only at the end, on one synthetic run;
  * - a file cut after a flush holds every switch fed before it, a pending
  *   switch-out included;
- * - `weft record` killed by SIGKILL leaves CPU lanes up to about a
+ * - `weft record` killed by SIGKILL leaves CPU lanes, the process tree
+ *   and libweft's events (from the pools' active blocks) up to about a
  *   second before the kill, every CPU's switches chaining.
  */
 #define _GNU_SOURCE
@@ -472,7 +473,7 @@ test_killed (void)
   g_autofree char *dir = NULL, *out = NULL;
   g_autoptr (WeftReader) reader = NULL;
   g_autoptr (WeftModel) model = NULL;
-  guint64 killed, last = 0, switches = 0, broken = 0;
+  guint64 killed, last = 0, switches = 0, broken = 0, cond_waits = 0, last_wait = 0;
   guint cpu_streams = 0, helper_threads = 0;
   pid_t helper;
 
@@ -497,12 +498,26 @@ test_killed (void)
       WeftEvent ev;
       gint64 current = G_MININT64;
 
-      if (info->kind == WEFT_STREAM_THREAD)
+      if (info->kind == WEFT_STREAM_THREAD && info->pid == (guint32) helper)
         {
-          /* The recorder's streams (libweft's are not drained yet) */
-          helper_threads += info->pid == (guint32) helper && ((info->stream_id >> 31) & 1);
+          /* The recorder's streams (counters from 2^31), or libweft's
+           * (the preloaded hooks see the condition variable waits). */
+          if ((info->stream_id >> 31) & 1)
+            helper_threads++;
+          else
+            {
+              weft_stream_iter_init (&iter, reader, i);
+              while (weft_stream_iter_next (&iter, &ev))
+                if (ev.kind == WEFT_EV_COND_WAIT)
+                  {
+                    cond_waits++;
+                    last_wait = MAX (last_wait, ev.time);
+                  }
+            }
           continue;
         }
+      if (info->kind != WEFT_STREAM_CPU)
+        continue;
       cpu_streams++;
       weft_stream_iter_init (&iter, reader, i);
       while (weft_stream_iter_next (&iter, &ev))
@@ -517,14 +532,19 @@ test_killed (void)
           switches++;
         }
     }
-  g_test_message ("%" G_GUINT64_FORMAT " switches on %u CPUs, the last %.3f s before the kill",
-                  switches, cpu_streams, (double) (gint64) (killed - last) / 1e9);
+  g_test_message ("%" G_GUINT64_FORMAT " switches on %u CPUs, the last %.3f s before the kill;"
+                  " %" G_GUINT64_FORMAT " condition waits, the last %.3f s before",
+                  switches, cpu_streams, (double) (gint64) (killed - last) / 1e9, cond_waits,
+                  (double) (gint64) (killed - last_wait) / 1e9);
   g_assert_cmpuint (cpu_streams, >=, 1);
   g_assert_cmpuint (switches, >, 100);
   g_assert_cmpuint (broken, ==, 0);
   g_assert_cmpuint (last + 1500 * MS, >=, killed);
   /* The process tree: the helper's main thread and its three. */
   g_assert_cmpuint (helper_threads, >=, 4);
+  /* libweft's events from the active blocks, not only full ones. */
+  g_assert_cmpuint (cond_waits, >, 100);
+  g_assert_cmpuint (last_wait + 1500 * MS, >=, killed);
 
   model = weft_model_new (reader, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
