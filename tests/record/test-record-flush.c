@@ -429,11 +429,38 @@ monotonic_ns (void)
 
 /* `weft record -o out -- flush-helper 8`, killed by SIGKILL after
  * seconds; the helper is killed too. Returns the time of the kill. */
+/* A killed recorder leaves its private directory (the session socket,
+ * libweft's fallback file) in TMPDIR, here the test's own. */
+static void
+remove_leftovers (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, "weft-record-"))
+      {
+        g_autofree char *sub = g_build_filename (dir, name, NULL);
+        g_autoptr (GDir) inner = g_dir_open (sub, 0, NULL);
+        const char *file;
+
+        while (inner != NULL && (file = g_dir_read_name (inner)) != NULL)
+          {
+            g_autofree char *path = g_build_filename (sub, file, NULL);
+
+            g_unlink (path);
+          }
+        g_rmdir (sub);
+      }
+}
+
 static guint64
-record_and_kill (const char *out, double seconds, pid_t *helper)
+record_and_kill (const char *out, const char *tmpdir, double seconds, pid_t *helper)
 {
   const char *argv[] = { record_weft (), "record", "-o", out, "--", flush_helper (), "8", NULL };
-  g_auto (GStrv) env = g_environ_unsetenv (g_get_environ (), "WEFT_RECORD_NO_PERF");
+  g_auto (GStrv) env = g_environ_setenv (g_environ_unsetenv (g_get_environ (),
+                                                             "WEFT_RECORD_NO_PERF"),
+                                         "TMPDIR", tmpdir, TRUE);
   g_autoptr (GError) error = NULL;
   g_autofree char *line = NULL;
   g_autoptr (GIOChannel) channel = NULL;
@@ -482,7 +509,8 @@ test_killed (void)
   dir = g_dir_make_tmp ("weft-record-flush-XXXXXX", &error);
   g_assert_no_error (error);
   out = g_build_filename (dir, "killed.weft", NULL);
-  killed = record_and_kill (out, 3.0, &helper);
+  killed = record_and_kill (out, dir, 3.0, &helper);
+  remove_leftovers (dir);
 
   /* The intact part (a chunk cut by the kill would be a note). */
   reader = weft_reader_open (out, &error);
@@ -553,7 +581,7 @@ test_killed (void)
   g_assert_cmpuint (weft_model_get_duration (model), >=, 1500 * MS);
 
   g_unlink (out);
-  g_rmdir (dir);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 int
