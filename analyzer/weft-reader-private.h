@@ -83,7 +83,7 @@ struct _WeftReader
   guint32 unknown_string; /* "?": ids that were never defined */
   GPtrArray *retired;     /* replaced DenseMaps */
 
-  GArray *damage;          /* DamageRecord */
+  GArray *damage;          /* WeftReaderDamage */
   GHashTable *damaged_at;  /* offsets already recorded */
   char *damage_text;
   GPtrArray *old_texts;    /* earlier damage_text values stay valid */
@@ -99,6 +99,17 @@ WeftReader *_weft_reader_open_cancellable (const char *path, GCancellable *cance
 /* zlib's crc32_z (the chunks' CRC-32), with carry-less multiplies where
  * the CPU has them (weft-reader-crc.c). */
 guint32 _weft_reader_crc32 (guint32 crc, const guint8 *data, gsize len);
+
+/* One place the reader could not read. */
+typedef struct
+{
+  guint64 offset, bytes;
+  gboolean chunk; /* a lost chunk or region, counted as such */
+  char *reason;
+} WeftReaderDamage;
+
+/* Rebuilds the one-line summary of reader->damage; the lock is held. */
+void _weft_reader_damage_summarise (WeftReader *reader);
 
 /* Records damage (thread-safe). chunk: it stands for a lost chunk or
  * region; offset dedupes repeated reports of one place. */

@@ -19,13 +19,6 @@
 
 G_DEFINE_QUARK (weft-reader-error-quark, weft_reader_error)
 
-typedef struct
-{
-  guint64 offset, bytes;
-  gboolean chunk;
-  char *reason;
-} DamageRecord;
-
 typedef enum
 {
   CHUNK_OK,
@@ -75,114 +68,6 @@ rd64 (const guint8 *p)
   guint64 v;
   memcpy (&v, p, 8);
   return GUINT64_FROM_LE (v);
-}
-
-/* --- damage --- */
-
-static char *
-format_bytes (guint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *s = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, digits[i]);
-    }
-  return g_string_free (s, FALSE);
-}
-
-/* Rebuilds the one-line summary; the lock is held. */
-static void
-damage_summarise (WeftReader *reader)
-{
-  GString *s = g_string_new (NULL);
-  guint n_chunk = 0;
-  const DamageRecord *first_chunk = NULL;
-
-  for (guint i = 0; i < reader->damage->len; i++)
-    {
-      const DamageRecord *d = &g_array_index (reader->damage, DamageRecord, i);
-      if (d->chunk)
-        {
-          n_chunk++;
-          if (first_chunk == NULL)
-            first_chunk = d;
-        }
-    }
-  if (first_chunk != NULL)
-    {
-      g_autofree char *bytes = format_bytes (reader->damaged_bytes);
-      g_string_append_printf (s, "%u of %u chunks damaged (%s bytes): %s", n_chunk,
-                              n_chunk + reader->n_chunks, bytes, first_chunk->reason);
-      if (n_chunk > 1)
-        g_string_append_printf (s, " (and %u more)", n_chunk - 1);
-    }
-  for (guint i = 0; i < reader->damage->len; i++)
-    {
-      const DamageRecord *d = &g_array_index (reader->damage, DamageRecord, i);
-      if (d->chunk)
-        continue;
-      if (s->len > 0)
-        g_string_append (s, "; ");
-      g_string_append (s, d->reason);
-    }
-  if (reader->damage_text != NULL)
-    g_ptr_array_add (reader->old_texts, reader->damage_text);
-  reader->damage_text = g_string_free (s, FALSE);
-}
-
-void
-_weft_reader_add_damage (WeftReader *reader, guint64 offset, guint64 bytes, gboolean chunk,
-                         const char *format, ...)
-{
-  DamageRecord d = { offset, bytes, chunk, NULL };
-  va_list args;
-
-  pthread_mutex_lock (&reader->lock);
-  /* An iterator run twice over one bad chunk reports it once. Walk damage
-   * has distinct offsets; only iteration passes a repeatable offset. */
-  if (g_hash_table_contains (reader->damaged_at, &d.offset)
-      || reader->damage->len >= 1000 /* enough to say what happened */)
-    {
-      pthread_mutex_unlock (&reader->lock);
-      return;
-    }
-  g_hash_table_add (reader->damaged_at, g_memdup2 (&d.offset, sizeof d.offset));
-  va_start (args, format);
-  d.reason = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_array_append_val (reader->damage, d);
-  reader->damaged_bytes += bytes;
-  damage_summarise (reader);
-  pthread_mutex_unlock (&reader->lock);
-}
-
-const char *
-weft_reader_get_damage (WeftReader *reader)
-{
-  const char *text;
-
-  g_return_val_if_fail (reader != NULL, NULL);
-  pthread_mutex_lock (&reader->lock);
-  text = reader->damage_text;
-  pthread_mutex_unlock (&reader->lock);
-  return text;
-}
-
-guint64
-weft_reader_get_damaged_bytes (WeftReader *reader)
-{
-  guint64 n;
-
-  g_return_val_if_fail (reader != NULL, 0);
-  pthread_mutex_lock (&reader->lock);
-  n = reader->damaged_bytes;
-  pthread_mutex_unlock (&reader->lock);
-  return n;
 }
 
 /* --- the chunk walk --- */
@@ -575,7 +460,7 @@ read_chunks (WeftReader *reader, GArray *found)
   /* The walk's damage was summarised before the intact chunks were counted. */
   pthread_mutex_lock (&reader->lock);
   if (reader->damage->len > 0)
-    damage_summarise (reader);
+    _weft_reader_damage_summarise (reader);
   pthread_mutex_unlock (&reader->lock);
 
   _weft_reader_clock_init (reader, (WeftClockSync *) (void *) pairs->data, pairs->len);
@@ -597,7 +482,7 @@ reader_new (GBytes *bytes)
   reader->meta = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   reader->meta_keys = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (reader->meta_keys, NULL);
-  reader->damage = g_array_new (FALSE, FALSE, sizeof (DamageRecord));
+  reader->damage = g_array_new (FALSE, FALSE, sizeof (WeftReaderDamage));
   reader->damaged_at = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   reader->old_texts = g_ptr_array_new_with_free_func (g_free);
   _weft_reader_strings_init (reader);
@@ -774,7 +659,7 @@ weft_reader_free (WeftReader *reader)
   g_free (reader->segs);
   _weft_reader_strings_free (reader);
   for (guint i = 0; i < reader->damage->len; i++)
-    g_free (g_array_index (reader->damage, DamageRecord, i).reason);
+    g_free (g_array_index (reader->damage, WeftReaderDamage, i).reason);
   g_array_unref (reader->damage);
   g_hash_table_unref (reader->damaged_at);
   g_free (reader->damage_text);
