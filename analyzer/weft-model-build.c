@@ -3,8 +3,8 @@
  * weft-model-build.c: the one pass over a reader's streams that fills the
  * model. Thread streams are read one after another (a thread's events are
  * in time order within its stream, so its arrays come out sorted), then
- * the CPU streams; what crosses streams (tasks, flows) is gathered here
- * and put together in weft-model-post.c.
+ * the CPU streams; what crosses streams (tasks, flows) is gathered by
+ * weft-model-keys.c and put together in weft-model-post.c.
  */
 #include "weft-model-build.h"
 
@@ -14,36 +14,6 @@
 
 /* Events between two looks at the cancellable and the progress callback. */
 #define CHECK_EVERY 65536
-
-guint
-weft_key_hash (gconstpointer key)
-{
-  const WeftKey *k = key;
-  guint64 h = k->a * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
-
-  h ^= ((guint64) k->b << 32 | k->c) * G_GUINT64_CONSTANT (0xc2b2ae3d27d4eb4f);
-  return (guint) (h ^ (h >> 29));
-}
-
-gboolean
-weft_key_equal (gconstpointer a, gconstpointer b)
-{
-  const WeftKey *x = a, *y = b;
-
-  return x->a == y->a && x->b == y->b && x->c == y->c;
-}
-
-static guint32
-key_lookup (GHashTable *table, guint64 a, guint32 b, guint32 c, guint32 next)
-{
-  WeftKey key = { a, b, c };
-  gpointer value;
-
-  if (g_hash_table_lookup_extended (table, &key, NULL, &value))
-    return GPOINTER_TO_UINT (value);
-  g_hash_table_insert (table, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (next));
-  return next;
-}
 
 /* First sight of a reader string id: intern it and remember. */
 G_NO_INLINE static guint32
@@ -140,7 +110,7 @@ static guint32
 lock_for (WeftBuild *b, guint32 pid, guint64 address, gboolean cond)
 {
   WeftModel *m = b->model;
-  guint32 index = key_lookup (b->lock_keys, address, pid, cond, m->locks->len);
+  guint32 index = _weft_key_lookup (b->lock_keys, address, pid, cond, m->locks->len);
 
   if (index == m->locks->len)
     {
@@ -264,75 +234,6 @@ wait_released (WeftThreadData *t, guint32 lock)
     open_wait_drop (t, slot);
 }
 
-static void
-task_event (WeftBuild *b, guint32 pid, guint64 id, guint32 reader_name, guint64 time, WeftTaskOp op)
-{
-  guint slot = (guint) ((id * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> 56);
-  guint32 name = op == WEFT_TASK_OP_BEGIN ? name_id (b, reader_name) : 0;
-  guint32 key;
-
-  G_STATIC_ASSERT (G_N_ELEMENTS (b->task_cache_id) == 1 << 8);
-  if (b->task_cache_key[slot] != 0 && b->task_cache_id[slot] == id
-      && b->task_cache_pid[slot] == pid)
-    key = b->task_cache_key[slot] - 1;
-  else
-    {
-      key = key_lookup (b->task_keys, id, pid, 0, b->task_key_ids.len);
-      if (key == b->task_key_ids.len)
-        {
-          WeftVecU64_append (&b->task_key_ids, id);
-          WeftVecU32_append (&b->task_key_pids, pid);
-        }
-      b->task_cache_id[slot] = id;
-      b->task_cache_pid[slot] = pid;
-      b->task_cache_key[slot] = key + 1;
-    }
-  if (name > WEFT_TASK_NAME_MASK)
-    name = 0;
-  *WeftVecTaskEvent_push (&b->task_events)
-    = (WeftTaskEvent) { time, key, (guint32) op << 30 | name };
-}
-
-static void
-flow_event (WeftBuild *b, guint32 thread, guint64 id, guint64 time, gboolean end)
-{
-  guint32 next = g_hash_table_size (b->flow_keys);
-  gpointer value;
-  guint32 key;
-
-  if (g_hash_table_lookup_extended (b->flow_keys, &id, NULL, &value))
-    key = GPOINTER_TO_UINT (value);
-  else
-    {
-      key = next;
-      g_hash_table_insert (b->flow_keys, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (key));
-    }
-  *WeftVecFlowEvent_push (&b->flow_events)
-    = (WeftFlowEvent) { time, key, thread << 1 | (end ? 1 : 0) };
-}
-
-static guint32
-counter_for (WeftBuild *b, guint32 pid, guint32 name)
-{
-  WeftModel *m = b->model;
-  guint32 index = key_lookup (b->counter_keys, name, pid, 0, m->n_counters);
-
-  if (index == m->n_counters)
-    {
-      if (m->n_counters == b->counters_cap)
-        {
-          b->counters_cap = MAX (8, b->counters_cap * 2);
-          m->counters = g_renew (WeftCounterData, m->counters, b->counters_cap);
-        }
-      memset (&m->counters[index], 0, sizeof (WeftCounterData));
-      m->counters[index].pub.pid = pid;
-      m->counters[index].pub.name = name;
-      m->counters[index].pub.process = WEFT_MODEL_NONE;
-      m->n_counters++;
-    }
-  return index;
-}
-
 typedef struct
 {
   GCancellable *cancellable;
@@ -445,7 +346,7 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
 
             if (ev->name != counter_name)
               {
-                counter_index = counter_for (b, pid, name_id (b, ev->name));
+                counter_index = _weft_build_counter_for (b, pid, name_id (b, ev->name));
                 counter_name = ev->name;
               }
             c = &m->counters[counter_index];
@@ -457,26 +358,26 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
             break;
           }
         case WEFT_EV_TASK_BEGIN:
-          task_event (b, pid, ev->id, ev->name, rel, WEFT_TASK_OP_BEGIN);
+          _weft_build_task_event (b, pid, ev->id, name_id (b, ev->name), rel, WEFT_TASK_OP_BEGIN);
           events++;
           break;
         case WEFT_EV_TASK_SUSPEND:
-          task_event (b, pid, ev->id, ev->name, rel, WEFT_TASK_OP_SUSPEND);
+          _weft_build_task_event (b, pid, ev->id, 0, rel, WEFT_TASK_OP_SUSPEND);
           events++;
           break;
         case WEFT_EV_TASK_RESUME:
-          task_event (b, pid, ev->id, ev->name, rel, WEFT_TASK_OP_RESUME);
+          _weft_build_task_event (b, pid, ev->id, 0, rel, WEFT_TASK_OP_RESUME);
           events++;
           break;
         case WEFT_EV_TASK_END:
-          task_event (b, pid, ev->id, ev->name, rel, WEFT_TASK_OP_END);
+          _weft_build_task_event (b, pid, ev->id, 0, rel, WEFT_TASK_OP_END);
           events++;
           break;
         case WEFT_EV_FLOW_BEGIN:
-          flow_event (b, index, ev->id, rel, FALSE);
+          _weft_build_flow_event (b, index, ev->id, rel, FALSE);
           break;
         case WEFT_EV_FLOW_END:
-          flow_event (b, index, ev->id, rel, TRUE);
+          _weft_build_flow_event (b, index, ev->id, rel, TRUE);
           events++;
           break;
         case WEFT_EV_LOCK_WAIT:

@@ -84,6 +84,17 @@ typedef struct
 guint weft_key_hash (gconstpointer key);
 gboolean weft_key_equal (gconstpointer a, gconstpointer b);
 
+/* weft-model-keys.c. The index of key (a, b, c) in table; a new key gets
+ * next. */
+guint32 _weft_key_lookup (GHashTable *table, guint64 a, guint32 b, guint32 c, guint32 next);
+/* A task event (name: the model's name id, for BEGIN; else 0). */
+void _weft_build_task_event (WeftBuild *b, guint32 pid, guint64 id, guint32 name, guint64 time,
+                             WeftTaskOp op);
+void _weft_build_flow_event (WeftBuild *b, guint32 thread, guint64 id, guint64 time,
+                             gboolean end);
+/* The model's counter of name in process pid, made on first sight. */
+guint32 _weft_build_counter_for (WeftBuild *b, guint32 pid, guint32 name);
+
 /* weft-model-post.c */
 void _weft_model_post_tasks (WeftBuild *b);
 void _weft_model_post_flows (WeftBuild *b);
