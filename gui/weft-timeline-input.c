@@ -244,20 +244,18 @@ on_scroll (WeftTimeline *self, double dx, double dy, GtkEventControllerScroll *c
   return TRUE;
 }
 
-static void
-on_pinch_begin (WeftTimeline *self, GdkEventSequence *sequence, GtkGesture *gesture)
+void
+_weft_timeline_pinch_begin (WeftTimeline *self, double x)
 {
-  double y;
-
   if (self->session == NULL)
     return;
   self->pinch_start = weft_session_get_visible_start (self->session);
   self->pinch_end = weft_session_get_visible_end (self->session);
-  gtk_gesture_get_bounding_box_center (gesture, &self->pinch_x, &y);
+  self->pinch_x = x;
 }
 
-static void
-on_pinch_scale (WeftTimeline *self, double scale, GtkGestureZoom *gesture)
+void
+_weft_timeline_pinch_scale (WeftTimeline *self, double scale)
 {
   guint64 current;
 
@@ -269,6 +267,22 @@ on_pinch_scale (WeftTimeline *self, double scale, GtkGestureZoom *gesture)
     return;
   gtk_widget_activate_action (GTK_WIDGET (self), "timeline.zoom-at", "(dd)", self->pinch_x,
                               (double) (self->pinch_end - self->pinch_start) / scale / current);
+}
+
+static void
+on_pinch_begin (WeftTimeline *self, GdkEventSequence *sequence, GtkGesture *gesture)
+{
+  double x, y;
+
+  if (!gtk_gesture_get_bounding_box_center (gesture, &x, &y))
+    x = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
+  _weft_timeline_pinch_begin (self, x);
+}
+
+static void
+on_pinch_scale (WeftTimeline *self, double scale, GtkGestureZoom *gesture)
+{
+  _weft_timeline_pinch_scale (self, scale);
 }
 
 static void

@@ -71,5 +71,9 @@ void _weft_timeline_init_input (WeftTimeline *self);
 void _weft_timeline_zoom (WeftTimeline *self, double anchor, double factor);
 /* Moves the visible range by dt ns (> 0: later). */
 void _weft_timeline_pan_ns (WeftTimeline *self, gint64 dt);
+/* A pinch that began at widget x, then its scale since it began (GTK's
+ * zoom gesture calls these; tests too, as no tool makes touch events). */
+void _weft_timeline_pinch_begin (WeftTimeline *self, double x);
+void _weft_timeline_pinch_scale (WeftTimeline *self, double scale);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "weft-config.h"
 
 #include "timeline-util.h"
+#include "weft-timeline-private.h" /* the pinch, which no tool can make */
 
 /* The lanes are the model's: the strip, a lane per core, then per process
  * (by pid) its header and its threads. */
@@ -237,6 +238,23 @@ test_wheel (void)
   fixture_close (&f);
 }
 
+/* Pinch zooms around where it began, by the scale since it began. */
+static void
+test_pinch (void)
+{
+  Fixture f;
+
+  fixture_open (&f);
+  _weft_timeline_pinch_begin (f.timeline, x_of (&f, 5 * MS));
+  _weft_timeline_pinch_scale (f.timeline, 2.0);
+  assert_visible (&f, 2500000, 7500000);
+  _weft_timeline_pinch_scale (f.timeline, 4.0);
+  assert_visible (&f, 3750000, 6250000);
+  _weft_timeline_pinch_scale (f.timeline, 1.0);
+  assert_visible (&f, 0, DURATION);
+  fixture_close (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -253,6 +271,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/gui/timeline/zoom-pan-actions", test_zoom_pan_actions);
   g_test_add_func ("/weft/gui/timeline/keys", test_keys);
   g_test_add_func ("/weft/gui/timeline/wheel", test_wheel);
+  g_test_add_func ("/weft/gui/timeline/pinch", test_pinch);
   status = gui_app_run ();
   g_free (xdotool);
   return status;
