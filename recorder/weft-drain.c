@@ -80,6 +80,12 @@ write_chunk (WeftDrainer *d, WeftPoolStream *s, uint64_t base_time, uint32_t los
     .lost = lost,
   };
 
+  /* Two clock pairs before the first TSC events: a file cut after them
+   * (the program killed) still has a rate to convert their times. The
+   * first pair was written at start, a block's worth of events ago.
+   * (weft record writes its own pairs: weft-record-pools.c.) */
+  if (d->clock_pairs == 1 && h.clock == WEFT_CLOCK_TSC)
+    _weft_drainer_write_clock (d);
   if (put_chunk (d, WEFT_CHUNK_STREAM, &h, sizeof h, events, size) < 0)
     {
       if (d->error == 0)
@@ -259,9 +265,13 @@ _weft_drainer_write_clock (WeftDrainer *d)
   WeftClockSync pair;
 
   _weft_clock_sync (&pair);
-  if (put_chunk (d, WEFT_CHUNK_CLOCK, &h, sizeof h, &pair, sizeof pair) < 0
-      && d->error == 0)
-    d->error = errno;
+  if (put_chunk (d, WEFT_CHUNK_CLOCK, &h, sizeof h, &pair, sizeof pair) < 0)
+    {
+      if (d->error == 0)
+        d->error = errno;
+      return;
+    }
+  d->clock_pairs++;
 }
 
 /* Fields after the delta, per fixed kind: 'v' varint, 'd' 8 bytes,

@@ -51,6 +51,7 @@ typedef struct
   uint64_t chunks;     /* STREAM chunks written */
   uint64_t bytes;      /* event bytes written */
   uint32_t orphan_seq; /* chunks of the made-up stream for unattached losses */
+  uint32_t clock_pairs; /* CLOCK chunks this drainer wrote */
 } WeftDrainer;
 
 /* Returns 0, or -1 when the scratch space can't be mapped. */

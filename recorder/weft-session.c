@@ -32,7 +32,6 @@
 
 #define DEFAULT_CAP (1ull << 30)
 #define CLOCK_PERIOD_NS 100000000ull /* a sync pair every 100 ms while events flow */
-#define CLOCK_EARLY_NS 10000000ull   /* the second one 10 ms after the first, for a rate */
 #define CLOCK_IDLE_NS 1000000000ull  /* and every second anyway */
 #define RESERVE_BLOCKS 4             /* free blocks kept faulted in */
 
@@ -111,7 +110,6 @@ drain_main (void *data)
 {
   uint32_t seen = __atomic_load_n (&_weft_rt.pool->wake, __ATOMIC_ACQUIRE);
   uint64_t last_clock = _weft_clock_monotonic_ns ();
-  int second_pair = 0;
   uint64_t written = 0;
 
   /* Told apart from the program's threads by this name (weft record
@@ -131,12 +129,8 @@ drain_main (void *data)
         }
       written += _weft_drainer_pass (&_weft_rt.drainer, WEFT_DRAIN_FULL);
       now = _weft_clock_monotonic_ns ();
-      /* The second pair early (the first was written at start): a file
-       * cut before the last pairs still has a rate. */
-      if ((written > 0 && now - last_clock >= CLOCK_PERIOD_NS) || now - last_clock >= CLOCK_IDLE_NS
-          || (!second_pair && now - last_clock >= CLOCK_EARLY_NS))
+      if ((written > 0 && now - last_clock >= CLOCK_PERIOD_NS) || now - last_clock >= CLOCK_IDLE_NS)
         {
-          second_pair = 1;
           _weft_drainer_write_clock (&_weft_rt.drainer);
           last_clock = now;
           written = 0;
