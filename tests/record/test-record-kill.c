@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "record-trace.h"
-#include "weft-format.h"
+#include "weft-test-trace.h"
 
 /* 300,000 instants of 3 bytes: several 256 KiB blocks per thread, so
  * both full blocks drained while it runs and the last partial one. */
@@ -312,30 +312,13 @@ test_cut_after_first_stream (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autofree char *err = NULL;
   g_autofree guint8 *data_bytes = NULL;
-  gsize size, off = sizeof (WeftFileHeader), cut = 0;
-  guint n_pairs = 0;
+  gsize size, cut;
+  guint n_pairs;
 
   g_assert_cmpint (record_run (f->out, NULL, cmd, f->env, &err), ==, 128 + SIGKILL);
   g_assert_true (g_file_get_contents (f->out, (char **) &data_bytes, &size, &error));
   g_assert_no_error (error);
-
-  while (off + sizeof (WeftChunkHeader) <= size && cut == 0)
-    {
-      WeftChunkHeader h;
-      WeftStreamChunkHeader sh;
-
-      memcpy (&h, data_bytes + off, sizeof h);
-      g_assert_cmpuint (h.tag, ==, WEFT_CHUNK_TAG);
-      if (h.type == WEFT_CHUNK_CLOCK)
-        n_pairs++;
-      if (h.type == WEFT_CHUNK_STREAM)
-        {
-          memcpy (&sh, data_bytes + off + sizeof h, sizeof sh);
-          if (sh.clock == WEFT_CLOCK_TSC)
-            cut = off + sizeof h + h.payload_size;
-        }
-      off = (off + sizeof h + h.payload_size + 7) & ~(gsize) 7;
-    }
+  cut = weft_test_first_tsc_chunk (data_bytes, size, &n_pairs);
   g_assert_cmpuint (cut, >, 0);
   g_assert_cmpuint (n_pairs, >=, 2);
   {

@@ -16,7 +16,6 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
-#include "weft-format.h"
 #include "weft-test-trace.h"
 
 /* 8 threads × 1 M events: exact counts, nothing lost. */
@@ -297,38 +296,6 @@ read_line (GIOChannel *channel)
 
 /* After weft_flush() returns, what was recorded is in the file while the
  * program runs; what follows in the same block is written later, once. */
-/* CLOCK chunks in path before its first TSC stream chunk. */
-static guint
-pairs_before_first_events (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *data = NULL;
-  gsize size, off = sizeof (WeftFileHeader);
-  guint pairs = 0;
-
-  g_assert_true (g_file_get_contents (path, &data, &size, &error));
-  g_assert_no_error (error);
-  while (off + sizeof (WeftChunkHeader) <= size)
-    {
-      WeftChunkHeader h;
-      WeftStreamChunkHeader sh;
-
-      memcpy (&h, data + off, sizeof h);
-      g_assert_cmpuint (h.tag, ==, WEFT_CHUNK_TAG);
-      if (h.type == WEFT_CHUNK_CLOCK)
-        pairs++;
-      if (h.type == WEFT_CHUNK_STREAM)
-        {
-          memcpy (&sh, data + off + sizeof h, sizeof sh);
-          if (sh.clock == WEFT_CLOCK_TSC)
-            return pairs;
-        }
-      off = (off + sizeof h + h.payload_size + 7) & ~(gsize) 7;
-    }
-  g_assert_not_reached ();
-  return 0;
-}
-
 static void
 test_flush (void)
 {
@@ -359,7 +326,13 @@ test_flush (void)
     g_assert_cmpuint (now->len, ==, 2 + 2000);
     /* A file cut now (the program killed) converts its times: two pairs
      * came before the events. */
-    g_assert_cmpuint (pairs_before_first_events (run->trace), >=, 2);
+    g_autofree char *bytes = NULL;
+    gsize size;
+    guint pairs;
+
+    g_assert_true (g_file_get_contents (run->trace, &bytes, &size, NULL));
+    g_assert_cmpuint (weft_test_first_tsc_chunk ((const guint8 *) bytes, size, &pairs), >, 0);
+    g_assert_cmpuint (pairs, >=, 2);
     g_assert_cmpuint (weft_test_count (reader, now, WEFT_EV_SPAN_BEGIN, "first"), ==, 1000);
     g_assert_cmpuint (weft_test_count (reader, now, WEFT_EV_SPAN_END, NULL), ==, 1000);
   }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "weft-test-trace.h"
 
+#include "weft-format.h"
+
 #include <errno.h>
 #include <string.h>
 #include <time.h>
@@ -202,4 +204,30 @@ weft_test_assert_times (GArray *events, guint64 lo, guint64 hi)
                  i, events->len, t, last, hi);
       last = t;
     }
+}
+
+gsize
+weft_test_first_tsc_chunk (const guint8 *data, gsize size, guint *pairs)
+{
+  gsize off = sizeof (WeftFileHeader);
+
+  *pairs = 0;
+  while (off + sizeof (WeftChunkHeader) <= size)
+    {
+      WeftChunkHeader h;
+      WeftStreamChunkHeader sh;
+
+      memcpy (&h, data + off, sizeof h);
+      g_assert_cmpuint (h.tag, ==, WEFT_CHUNK_TAG);
+      if (h.type == WEFT_CHUNK_CLOCK)
+        (*pairs)++;
+      if (h.type == WEFT_CHUNK_STREAM)
+        {
+          memcpy (&sh, data + off + sizeof h, sizeof sh);
+          if (sh.clock == WEFT_CLOCK_TSC)
+            return off + sizeof h + h.payload_size;
+        }
+      off = (off + sizeof h + h.payload_size + 7) & ~(gsize) 7;
+    }
+  return 0;
 }

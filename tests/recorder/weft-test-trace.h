@@ -71,4 +71,10 @@ weft_test_lost (GArray *events);
 void
 weft_test_assert_times (GArray *events, guint64 lo, guint64 hi);
 
+/* Where in a .weft file's bytes its first TSC stream chunk ends (0: none),
+ * and in *pairs the CLOCK chunks before it: a file cut there must hold
+ * two, or its times cannot be converted. */
+gsize
+weft_test_first_tsc_chunk (const guint8 *data, gsize size, guint *pairs);
+
 #define WEFT_TEST_EV(events, i) (&g_array_index ((events), WeftEvent, (i)))
