@@ -258,10 +258,12 @@ check (Progress *p, guint64 stream_bytes, guint64 stream_events, GError **error)
   return TRUE;
 }
 
-/* Reads one thread stream, whose first event is first. */
+/* Reads one thread stream, whose first event is first; with a sink, its
+ * spans that start before fold_before go there as it goes. */
 static gboolean
 read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, guint32 index,
-                    const WeftStreamInfo *info, Progress *p, GError **error)
+                    const WeftStreamInfo *info, guint64 fold_before, Progress *p,
+                    GError **error)
 {
   WeftModel *m = b->model;
   WeftThreadData *t = &m->threads[index];
@@ -294,7 +296,8 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
           {
             guint32 depth = MIN (t->open_spans.len, WEFT_MODEL_SPAN_UNCLOSED - 1);
 
-            if (ev->kind == WEFT_EV_SPAN_BEGIN_ARGS && ev->args != 0 && t->spans.len < G_MAXUINT32)
+            if (ev->kind == WEFT_EV_SPAN_BEGIN_ARGS && ev->args != 0 && b->sink == NULL
+                && t->spans.len < G_MAXUINT32)
               *WeftVecSpanArgs_push (&t->span_args)
                 = (WeftModelSpanArgs) { t->spans.len, name_id (b, ev->args) };
             if (t->spans.len >= G_MAXUINT32)
@@ -321,12 +324,20 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
           if (t->open_spans.len > 0)
             {
               gsize depth = --t->open_spans.len;
-              WeftModelSpan *s = &t->spans.data[t->open_spans.data[depth]];
+              guint32 at = t->open_spans.data[depth];
 
-              /* Its depth is its place in the stack: stored, not read back
-               * and masked (a load the end would wait for). */
-              s->end = rel;
-              s->depth = (guint32) MIN (depth, WEFT_MODEL_SPAN_UNCLOSED - 1);
+              if (G_UNLIKELY (at == WEFT_BUILD_SPAN_FOLDED))
+                b->sink->end (b->sink->data, index,
+                              (guint32) MIN (depth, WEFT_MODEL_SPAN_UNCLOSED - 1), rel);
+              else
+                {
+                  WeftModelSpan *s = &t->spans.data[at];
+
+                  /* Its depth is its place in the stack: stored, not read
+                   * back and masked (a load the end would wait for). */
+                  s->end = rel;
+                  s->depth = (guint32) MIN (depth, WEFT_MODEL_SPAN_UNCLOSED - 1);
+                }
             }
           else
             {
@@ -447,6 +458,9 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
           countdown = CHECK_EVERY;
           if (!check (p, info->encoded_bytes, n, error))
             return FALSE;
+          /* Folded while the spans' lines are still in the cache. */
+          if (b->sink != NULL)
+            _weft_build_fold_spans (b, index, fold_before);
         }
     }
   while (_weft_stream_iter_decode (iter, ev));
@@ -598,6 +612,7 @@ static void
 build_clear (WeftBuild *b)
 {
   WeftVecU32_clear (&b->remap);
+  WeftVecSpan_clear (&b->spare);
   g_hash_table_unref (b->task_keys);
   WeftVecU64_clear (&b->task_key_ids);
   WeftVecU32_clear (&b->task_key_pids);
@@ -654,16 +669,27 @@ read_streams (WeftBuild *b, Progress *p, GError **error)
         }
       else
         {
+          guint64 before = G_MAXUINT64;
+
           /* Streams of one thread are adjacent: they share its arrays. */
           if (current == WEFT_MODEL_NONE || m->threads[current].pub.pid != info->pid
               || m->threads[current].pub.tid != info->tid)
             {
+              if (b->sink != NULL && current != WEFT_MODEL_NONE)
+                _weft_build_spans_recycle (b, &m->threads[current].spans);
               current = thread_create (m, info->pid, info->tid, error);
               if (current == WEFT_MODEL_NONE)
                 return FALSE;
+              if (b->sink != NULL)
+                _weft_build_spans_recycle (b, &m->threads[current].spans);
             }
-          if (!read_thread_stream (b, &iters[i], &firsts[i], current, info, p, error))
+          if (k + 1 < n_order && order[k + 1].kind == order[k].kind
+              && order[k + 1].pid == info->pid && order[k + 1].tid == info->tid)
+            before = order[k + 1].first - m->time_zero;
+          if (!read_thread_stream (b, &iters[i], &firsts[i], current, info, before, p, error))
             return FALSE;
+          if (b->sink != NULL)
+            _weft_build_fold_spans (b, current, before);
         }
       p->bytes_done += info->encoded_bytes;
       if (!check (p, 0, 0, error))
@@ -682,10 +708,11 @@ read_streams (WeftBuild *b, Progress *p, GError **error)
 }
 
 gboolean
-_weft_model_build (WeftModel *m, WeftReader *reader, WeftModelProgressFunc progress,
-                   gpointer user_data, GCancellable *cancellable, GError **error)
+_weft_model_build (WeftModel *m, WeftReader *reader, const WeftModelSpanSink *sink,
+                   WeftModelProgressFunc progress, gpointer user_data,
+                   GCancellable *cancellable, GError **error)
 {
-  WeftBuild b = { .model = m, .reader = reader };
+  WeftBuild b = { .model = m, .reader = reader, .sink = sink };
   Progress p = { cancellable, progress, user_data, 0, 0 };
   gboolean ok;
 

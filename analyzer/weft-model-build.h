@@ -50,6 +50,11 @@ typedef struct
 {
   WeftModel *model;
   WeftReader *reader;
+  /* Spans go to sink rather than into the model (NULL: kept); a thread
+   * whose spans all went hands its emptied array to the next one, whose
+   * pages are then there already. */
+  const WeftModelSpanSink *sink;
+  WeftVecSpan spare;
 
   /* Reader string id → model name id + 1 (0: not seen yet). */
   WeftVecU32 remap;
@@ -94,6 +99,15 @@ void _weft_build_flow_event (WeftBuild *b, guint32 thread, guint64 id, guint64 t
                              gboolean end);
 /* The model's counter of name in process pid, made on first sight. */
 guint32 _weft_build_counter_for (WeftBuild *b, guint32 pid, guint32 name);
+
+/* In open_spans: a span already handed to the sink. */
+#define WEFT_BUILD_SPAN_FOLDED G_MAXUINT32
+
+/* weft-model-fold.c (with a sink only). Hands the sink the spans of
+ * thread index that start before `before` and drops them. */
+void _weft_build_fold_spans (WeftBuild *b, guint32 index, guint64 before);
+/* Moves an emptied span array to the spare, or the spare to an empty one. */
+void _weft_build_spans_recycle (WeftBuild *b, WeftVecSpan *spans);
 
 /* weft-model-post.c */
 void _weft_model_post_tasks (WeftBuild *b);

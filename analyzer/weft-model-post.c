@@ -140,9 +140,11 @@ _weft_model_post_threads (WeftBuild *b)
       if (t->has_exited)
         t->pub.alive_end = MAX (t->pub.alive_end, t->exited);
 
-      /* Unclosed spans and waits end with the thread. */
+      /* Unclosed spans and waits end with the thread (those handed to a
+       * sink when it finishes the thread, below). */
       for (gsize k = 0; k < t->open_spans.len; k++)
-        t->spans.data[t->open_spans.data[k]].end = t->pub.alive_end;
+        if (t->open_spans.data[k] != WEFT_BUILD_SPAN_FOLDED)
+          t->spans.data[t->open_spans.data[k]].end = t->pub.alive_end;
       for (gsize k = 0; k < t->open_waits.len; k++)
         {
           WeftModelWait *w = &t->waits.data[t->open_waits.data[k]];
@@ -154,6 +156,13 @@ _weft_model_post_threads (WeftBuild *b)
       WeftVecU32_clear (&t->open_waits);
       if (t->unsorted)
         thread_sort (t);
+      if (b->sink != NULL)
+        {
+          if (t->spans.len > 0)
+            b->sink->feed (b->sink->data, i, t->spans.data, t->spans.len, m->names->len);
+          b->sink->finish (b->sink->data, i, t->pub.alive_end);
+          WeftVecSpan_clear (&t->spans);
+        }
       m->unmatched_ends += t->pub.unmatched_ends;
     }
 

@@ -141,9 +141,31 @@ const guint64 *_weft_model_get_depth_spans (WeftModel *model, guint thread, guin
 /* weft-model-names.c */
 guint32 _weft_model_intern (WeftModel *model, const char *str);
 
-/* weft-model-build.c */
-gboolean _weft_model_build (WeftModel *model, WeftReader *reader, WeftModelProgressFunc progress,
-                            gpointer user_data, GCancellable *cancellable, GError **error);
+/* Spans handed over while the model is built instead of kept in it: what
+ * the whole trace's statistics need without the memory of every span
+ * (weft-stats-fold.c). A thread's spans come in pre-order, a piece at a
+ * time, as soon as no later span can sort before them; one flagged
+ * WEFT_MODEL_SPAN_UNCLOSED is still open: end() brings its end (depth
+ * names it: one span is open per depth), or finish() its thread's end. A
+ * model built so keeps no span rows (every thread's n_spans is 0) and no
+ * span arguments. */
+typedef struct
+{
+  void (*feed) (gpointer data, guint32 thread, const WeftModelSpan *spans, gsize n,
+                guint n_names);
+  void (*end) (gpointer data, guint32 thread, guint32 depth, guint64 time);
+  void (*finish) (gpointer data, guint32 thread, guint64 end);
+  gpointer data;
+} WeftModelSpanSink;
+
+/* weft-model.c: weft_model_new() with spans handed to sink. */
+WeftModel *_weft_model_new_folding (WeftReader *reader, const WeftModelSpanSink *sink,
+                                    GCancellable *cancellable, GError **error);
+
+/* weft-model-build.c (sink: NULL to keep the spans) */
+gboolean _weft_model_build (WeftModel *model, WeftReader *reader, const WeftModelSpanSink *sink,
+                            WeftModelProgressFunc progress, gpointer user_data,
+                            GCancellable *cancellable, GError **error);
 
 /* weft-model-sched.c */
 void _weft_model_sched_totals_init (WeftModel *model, WeftSchedTotals *totals);

@@ -101,7 +101,21 @@ weft_model_new (WeftReader *reader, WeftModelProgressFunc progress, gpointer use
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   model = weft_model_alloc ();
-  if (!_weft_model_build (model, reader, progress, user_data, cancellable, error))
+  if (!_weft_model_build (model, reader, NULL, progress, user_data, cancellable, error))
+    {
+      weft_model_free (model);
+      return NULL;
+    }
+  return model;
+}
+
+WeftModel *
+_weft_model_new_folding (WeftReader *reader, const WeftModelSpanSink *sink,
+                         GCancellable *cancellable, GError **error)
+{
+  WeftModel *model = weft_model_alloc ();
+
+  if (!_weft_model_build (model, reader, sink, NULL, NULL, cancellable, error))
     {
       weft_model_free (model);
       return NULL;

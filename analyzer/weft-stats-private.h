@@ -58,9 +58,38 @@ typedef struct
   guint64 active; /* calls of this name open on the current stack */
 } WeftSpanAcc;
 
+/* cProfile's rule for one call of name, in two steps: the call opens
+ * (counted; TRUE when no call of its name is open below it, the only case
+ * whose length adds to cumtime), then its length is known (the array walk
+ * knows it at once; the fold of weft-stats-fold.c may learn it later). */
+static inline gboolean
+_weft_span_acc_open (WeftSpanAcc *acc, guint32 name)
+{
+  acc[name].ncalls++;
+  return acc[name].active++ == 0;
+}
+
+/* len counts to name's tottime and is taken from its caller's (parent,
+ * WEFT_MODEL_NONE for none). */
+static inline void
+_weft_span_acc_length (WeftSpanAcc *acc, guint32 name, guint32 parent, gboolean outermost,
+                       guint64 len)
+{
+  acc[name].tottime += (gint64) len;
+  if (parent != WEFT_MODEL_NONE)
+    acc[parent].tottime -= (gint64) len;
+  if (outermost)
+    acc[name].cumtime += len;
+}
+
 /* weft-stats-spans.c: fills acc (one per model name) and counts the span
  * begin and end events in the range (not over the whole trace, whose
  * count the model has). */
 void _weft_stats_spans (WeftModel *model, const WeftClip *r, WeftSpanAcc *acc, guint64 *events);
+
+/* weft-stats.c: weft_stats_new(), the span table given (folded, of the
+ * whole trace) rather than walked when folded is not NULL. */
+WeftStats *_weft_stats_new_folded (WeftModel *model, guint64 start, guint64 end,
+                                   const WeftSpanAcc *folded, guint n_folded);
 
 G_END_DECLS

@@ -52,17 +52,13 @@ thread_spans_whole (const WeftModelThread *t, WeftSpanAcc *acc, Open *stack)
       const WeftModelSpan *s = &t->spans[i];
       guint32 depth = WEFT_MODEL_SPAN_DEPTH (s);
       guint64 len = s->end - s->start;
-      WeftSpanAcc *a = &acc[s->name];
+      gboolean outermost;
 
       while (sp > 0 && stack[sp - 1].depth >= depth)
         acc[stack[--sp].name].active--;
-      a->ncalls++;
-      a->tottime += (gint64) len;
-      if (sp > 0)
-        acc[stack[sp - 1].name].tottime -= (gint64) len;
-      if (a->active == 0)
-        a->cumtime += len;
-      a->active++;
+      outermost = _weft_span_acc_open (acc, s->name);
+      _weft_span_acc_length (acc, s->name, sp > 0 ? stack[sp - 1].name : WEFT_MODEL_NONE,
+                             outermost, len);
       stack[sp++] = (Open) { depth, s->name };
     }
   while (sp > 0)
@@ -82,6 +78,7 @@ thread_spans (const WeftModelThread *t, const WeftClip *r, WeftSpanAcc *acc, Ope
       const WeftModelSpan *s = &t->spans[i];
       guint32 depth = WEFT_MODEL_SPAN_DEPTH (s);
       guint64 clip;
+      gboolean outermost;
 
       if (s->start > r->b || (s->start == r->b && !r->inclusive))
         break;
@@ -95,13 +92,9 @@ thread_spans (const WeftModelThread *t, const WeftClip *r, WeftSpanAcc *acc, Ope
         continue;
 
       clip = weft_clip_len (r, s->start, s->end);
-      acc[s->name].ncalls++;
-      acc[s->name].tottime += (gint64) clip;
-      if (sp > 0)
-        acc[stack[sp - 1].name].tottime -= (gint64) clip;
-      if (acc[s->name].active == 0)
-        acc[s->name].cumtime += clip;
-      acc[s->name].active++;
+      outermost = _weft_span_acc_open (acc, s->name);
+      _weft_span_acc_length (acc, s->name, sp > 0 ? stack[sp - 1].name : WEFT_MODEL_NONE,
+                             outermost, clip);
       /* The stack is as deep as the thread's deepest nesting. */
       stack[sp++] = (Open) { depth, s->name };
     }

@@ -282,12 +282,18 @@ compare_task (gconstpointer a, gconstpointer b)
   return strcmp (x->name, y->name);
 }
 
+/* folded: the whole trace's span table, folded while the model was built
+ * (weft-stats-fold.c; n_folded entries, names past them had no calls). */
 static void
-compute_spans (WeftStats *st, WeftModel *m, const WeftClip *r, guint64 *events)
+compute_spans (WeftStats *st, WeftModel *m, const WeftClip *r, const WeftSpanAcc *folded,
+               guint n_folded, guint64 *events)
 {
   g_autofree WeftSpanAcc *acc = g_new0 (WeftSpanAcc, m->names->len);
 
-  _weft_stats_spans (m, r, acc, events);
+  if (folded != NULL)
+    memcpy (acc, folded, MIN (n_folded, m->names->len) * sizeof (WeftSpanAcc));
+  else
+    _weft_stats_spans (m, r, acc, events);
   st->spans = g_new0 (WeftStatsSpan, MAX (m->names->len, 1));
   for (guint n = 0; n < m->names->len; n++)
     {
@@ -321,7 +327,8 @@ count_other_events (WeftModel *m, const WeftClip *r)
 }
 
 WeftStats *
-weft_stats_new (WeftModel *m, guint64 start, guint64 end)
+_weft_stats_new_folded (WeftModel *m, guint64 start, guint64 end, const WeftSpanAcc *folded,
+                        guint n_folded)
 {
   WeftStats *st;
   WeftClip r;
@@ -359,7 +366,7 @@ weft_stats_new (WeftModel *m, guint64 start, guint64 end)
     compute_sched (st, m, &r, listed);
   else
     compute_estimate (st, m, &r, listed);
-  compute_spans (st, m, &r, &events);
+  compute_spans (st, m, &r, folded, n_folded, &events);
   compute_tasks (st, m, &r, &events, &in_progress);
   events += count_other_events (m, &r);
 
@@ -401,6 +408,12 @@ weft_stats_new (WeftModel *m, guint64 start, guint64 end)
   st->verdict = weft_stats_verdict (st->average_threads_alive, st->average_tasks_in_progress,
                                     st->cpus, st->average_running, !st->sched);
   return st;
+}
+
+WeftStats *
+weft_stats_new (WeftModel *model, guint64 start, guint64 end)
+{
+  return _weft_stats_new_folded (model, start, end, NULL, 0);
 }
 
 WeftStats *

@@ -130,6 +130,14 @@ typedef struct
  * exactly for any cut. weft_stats_new_whole() is [0, duration]. */
 WeftStats *weft_stats_new (WeftModel *model, guint64 start, guint64 end);
 WeftStats *weft_stats_new_whole (WeftModel *model);
+/* The whole trace's statistics, equal to weft_stats_new_whole() of
+ * weft_model_new (reader), from one read that keeps no span rows: each
+ * thread's spans are folded into the span table as they are read (what
+ * `weft stats` without --range does; weft-stats-fold.c). The model the
+ * result holds has no spans. Without scheduler data the estimate needs
+ * the spans: then the model keeps them. Fails as weft_model_new(). */
+WeftStats *weft_stats_new_from_reader (WeftReader *reader, GCancellable *cancellable,
+                                       GError **error);
 void weft_stats_free (WeftStats *stats);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftStats, weft_stats_free)
 
