@@ -284,11 +284,39 @@ hash64 (uint64_t k)
   return (uint32_t) k;
 }
 
+/* Appends a stream; 0 or -1 (ENOMEM, b failed). */
+static int
+stream_new (WeftBuilder *b, uint16_t kind, uint32_t pid, uint32_t tid)
+{
+  Stream *s;
+  size_t cap = b->streams_cap;
+
+  if (grow ((void **) &b->streams, &cap, b->n_streams + 1, sizeof *b->streams) < 0)
+    {
+      fail (b, ENOMEM);
+      return -1;
+    }
+  b->streams_cap = (uint32_t) cap;
+  s = &b->streams[b->n_streams];
+  memset (s, 0, sizeof *s);
+  /* Builder streams use counters from 2^31 so they never collide with
+   * libweft's streams of the same process in one file. */
+  if (kind == WEFT_STREAM_CPU)
+    s->head.stream_id = (uint64_t) UINT32_MAX << 32 | tid;
+  else
+    s->head.stream_id = (uint64_t) pid << 32 | (0x80000000u | b->next_counter++);
+  s->head.pid = pid;
+  s->head.tid = tid;
+  s->head.clock = WEFT_CLOCK_MONOTONIC;
+  s->head.kind = kind;
+  b->n_streams++;
+  return 0;
+}
+
 static WeftBuilderStream
 stream_get (WeftBuilder *b, uint64_t key, uint16_t kind, uint32_t pid, uint32_t tid)
 {
   uint32_t mask, h;
-  Stream *s;
 
   if (b->error)
     return 0;
@@ -319,33 +347,24 @@ stream_get (WeftBuilder *b, uint64_t key, uint16_t kind, uint32_t pid, uint32_t 
     if (b->lookup[h].key == key && b->streams[b->lookup[h].index - 1].head.kind == kind)
       return b->lookup[h].index - 1;
 
-  size_t cap = b->streams_cap;
-  if (grow ((void **) &b->streams, &cap, b->n_streams + 1, sizeof *b->streams) < 0)
-    {
-      fail (b, ENOMEM);
-      return 0;
-    }
-  b->streams_cap = (uint32_t) cap;
-  s = &b->streams[b->n_streams];
-  memset (s, 0, sizeof *s);
-  /* Builder streams use counters from 2^31 so they never collide with
-   * libweft's streams of the same process in one file. */
-  if (kind == WEFT_STREAM_CPU)
-    s->head.stream_id = (uint64_t) UINT32_MAX << 32 | tid;
-  else
-    s->head.stream_id = (uint64_t) pid << 32 | (0x80000000u | b->next_counter++);
-  s->head.pid = pid;
-  s->head.tid = tid;
-  s->head.clock = WEFT_CLOCK_MONOTONIC;
-  s->head.kind = kind;
-  b->lookup[h] = (StreamSlot) { key, b->n_streams + 1 };
-  return b->n_streams++;
+  if (stream_new (b, kind, pid, tid) < 0)
+    return 0;
+  b->lookup[h] = (StreamSlot) { key, b->n_streams };
+  return b->n_streams - 1;
 }
 
 WeftBuilderStream
 weft_builder_thread (WeftBuilder *b, uint32_t pid, uint32_t tid)
 {
   return stream_get (b, (uint64_t) pid << 32 | tid, WEFT_STREAM_THREAD, pid, tid);
+}
+
+WeftBuilderStream
+weft_builder_thread_stream (WeftBuilder *b, uint32_t pid, uint32_t tid)
+{
+  if (b->error || stream_new (b, WEFT_STREAM_THREAD, pid, tid) < 0)
+    return 0;
+  return b->n_streams - 1;
 }
 
 WeftBuilderStream

@@ -62,6 +62,12 @@ void weft_builder_set_metadata (WeftBuilder *b, const char *key, const char *val
 /* The stream of thread tid in process pid, created on first use. */
 WeftBuilderStream weft_builder_thread (WeftBuilder *b, uint32_t pid, uint32_t tid);
 
+/* A further stream of thread tid, always a new one: what a second writer
+ * of one thread makes (a thread whose events went to two pools, a
+ * restarted recorder). Its events may overlap the other streams' in time;
+ * weft_builder_thread() keeps returning the first stream. */
+WeftBuilderStream weft_builder_thread_stream (WeftBuilder *b, uint32_t pid, uint32_t tid);
+
 /* The scheduler stream of one CPU, created on first use. */
 WeftBuilderStream weft_builder_cpu (WeftBuilder *b, uint32_t cpu);
 

@@ -74,7 +74,7 @@ random_model (void)
   WeftBuilder *b = weft_builder_new_memory ();
   WeftBuilderStream a = weft_builder_thread (b, 10, 11);
   WeftBuilderStream c = weft_builder_thread (b, 10, 12);
-  WeftBuilderStream c2 = weft_builder_thread (b, 10, 12);
+  WeftBuilderStream c2 = weft_builder_thread_stream (b, 10, 12);
   const char *names[] = { "a", "b", "c", "d", "e" };
   GRand *rand = g_rand_new_with_seed (7);
   guint64 t = T0;

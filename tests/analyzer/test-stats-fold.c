@@ -15,26 +15,9 @@
 #include <string.h>
 
 #include "stats-util.h"
-#include "weft-builder-private.h"
 
 /* Three names, so that calls of one name nest; "main" for long_calls. */
 static const char *const names[] = { "a", "b", "c", "main" };
-
-/* A further stream of thread pid/tid. The builder keeps one stream per
- * thread (weft_builder_thread() returns the same one again), so this
- * takes the stream of an unused tid and relabels its chunks: a stream of
- * its own id whose chunks name pid/tid, as a second writer's would. */
-static WeftBuilderStream
-extra_stream (WeftBuilder *b, guint32 pid, guint32 tid)
-{
-  static guint32 spare = 0x40000000u;
-  WeftBuilderStream s = weft_builder_thread (b, pid, spare++);
-  Stream *st = _weft_builder_stream_at (b, s);
-
-  g_assert_nonnull (st);
-  st->head.tid = tid;
-  return s;
-}
 
 /* Finishes b; the JSON of both paths on its reader, byte for byte. */
 static void
@@ -155,7 +138,8 @@ random_thread (WeftBuilder *b, GRand *r, guint32 pid, guint32 tid, guint steps)
 
   for (guint k = 0; k < n_streams; k++)
     {
-      WeftBuilderStream s = k == 0 ? weft_builder_thread (b, pid, tid) : extra_stream (b, pid, tid);
+      WeftBuilderStream s = k == 0 ? weft_builder_thread (b, pid, tid)
+                                   : weft_builder_thread_stream (b, pid, tid);
 
       if (overlap)
         t = first + g_rand_int_range (r, 1, (gint32) (t - first));
@@ -329,7 +313,7 @@ test_big_two_streams (void)
 {
   WeftBuilder *b = weft_builder_new_memory ();
   WeftBuilderStream s = weft_builder_thread (b, 1, 1);
-  WeftBuilderStream s2 = extra_stream (b, 1, 1);
+  WeftBuilderStream s2 = weft_builder_thread_stream (b, 1, 1);
   GRand *r = g_rand_new_with_seed (9);
   guint64 t, end;
   guint depth = 0;
@@ -356,8 +340,8 @@ test_big_overlap (void)
 {
   WeftBuilder *b = weft_builder_new_memory ();
   WeftBuilderStream s = weft_builder_thread (b, 1, 1);
-  WeftBuilderStream s2 = extra_stream (b, 1, 1);
-  WeftBuilderStream s3 = extra_stream (b, 1, 1);
+  WeftBuilderStream s2 = weft_builder_thread_stream (b, 1, 1);
+  WeftBuilderStream s3 = weft_builder_thread_stream (b, 1, 1);
   GRand *r = g_rand_new_with_seed (10);
   guint64 t, t2;
   guint depth = 0;
@@ -409,7 +393,7 @@ test_edges (void)
    * before that span began. */
   b = weft_builder_new_memory ();
   s = weft_builder_thread (b, 1, 1);
-  s2 = extra_stream (b, 1, 1);
+  s2 = weft_builder_thread_stream (b, 1, 1);
   weft_builder_span_begin (b, s, T0, "a");
   weft_builder_span_end (b, s, T0 + 20);
   weft_builder_span_begin (b, s, T0 + 100, "b");
@@ -423,14 +407,14 @@ test_edges (void)
    * starting at the second's last event. */
   b = weft_builder_new_memory ();
   s = weft_builder_thread (b, 1, 1);
-  s2 = extra_stream (b, 1, 1);
+  s2 = weft_builder_thread_stream (b, 1, 1);
   weft_builder_span_begin (b, s, T0 + 10, "a");
   weft_builder_span_begin (b, s, T0 + 20, "b");
   weft_builder_span_end (b, s, T0 + 40);
   weft_builder_span_begin (b, s2, T0 + 10, "a");
   weft_builder_span_end (b, s2, T0 + 30);
   weft_builder_span_end (b, s2, T0 + 35);
-  s = extra_stream (b, 1, 1);
+  s = weft_builder_thread_stream (b, 1, 1);
   weft_builder_span_begin (b, s, T0 + 35, "c");
   weft_builder_span_end (b, s, T0 + 50);
   run_on_cpu0 (b, 60);
