@@ -120,16 +120,11 @@ static char *
 describe_thread (WeftModel *model, guint32 index)
 {
   const WeftModelThread *t;
-  const char *name;
 
   if (index >= weft_model_get_n_threads (model))
     return g_strdup (_("Not traced"));
   t = weft_model_get_thread (model, index);
-  name = weft_model_get_name (model, t->name);
-  if (name != NULL && *name != '\0')
-    /* Translators: a thread, as "worker-1 (TID 4242)" */
-    return g_strdup_printf (_("%s (TID %u)"), name, t->tid);
-  return g_strdup_printf (_("TID %u"), t->tid);
+  return weft_units_format_thread (weft_model_get_name (model, t->name), t->tid);
 }
 
 static char *

@@ -115,10 +115,7 @@ fill_threads (WeftRangeStatsView *self, const WeftStats *st)
       /* threads not alive in the range have nothing to say */
       if (t->alive_ns == 0 && t->on_cpu_ns == 0)
         continue;
-      if (t->name != NULL && *t->name != '\0')
-        title = g_strdup_printf (_("%s (TID %u)"), t->name, t->tid);
-      else
-        title = g_strdup_printf (_("TID %u"), t->tid);
+      title = weft_units_format_thread (t->name, t->tid);
       if (t->lock_wait_ns > 0)
         {
           g_autofree char *wait = weft_units_format_duration (t->lock_wait_ns);

@@ -409,15 +409,11 @@ static char *
 thread_text (WeftModel *model, guint32 thread)
 {
   const WeftModelThread *t;
-  const char *name;
 
   if (thread == WEFT_MODEL_NONE || thread >= weft_model_get_n_threads (model))
     return g_strdup (_("an untraced thread"));
   t = weft_model_get_thread (model, thread);
-  name = weft_model_get_name (model, t->name);
-  /* Translators: a thread's name and its id */
-  return *name != '\0' ? g_strdup_printf (_("%s (thread %u)"), name, t->tid)
-                       : g_strdup_printf (_("thread %u"), t->tid);
+  return weft_units_format_thread (weft_model_get_name (model, t->name), t->tid);
 }
 
 static char *

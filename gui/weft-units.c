@@ -3,6 +3,7 @@
 
 #include "weft-units.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 /* Three significant digits of value (>= 1 and < 1000). */
@@ -48,4 +49,13 @@ weft_units_format_count (guint64 n)
 
   snprintf (buf, sizeof buf, "%'" G_GUINT64_FORMAT, n);
   return g_strdup (buf);
+}
+
+char *
+weft_units_format_thread (const char *name, guint32 tid)
+{
+  if (name != NULL && *name != '\0')
+    /* Translators: a thread, as "worker-1 (TID 4242)" */
+    return g_strdup_printf (_("%s (TID %u)"), name, tid);
+  return g_strdup_printf (_("TID %u"), tid);
 }

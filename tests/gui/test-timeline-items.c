@@ -100,13 +100,13 @@ test_tooltip (void)
   /* "inner" (3–4 ms) in worker's second row, while worker runs on CPU 1 */
   markup = weft_timeline_get_tooltip_markup (f.timeline, x_of (&f, 3500000),
                                              row_y (&f, worker, 1));
-  g_assert_cmpstr (markup, ==, "<b>inner</b>  1.00 ms\nworker (thread 101) · CPU 1");
+  g_assert_cmpstr (markup, ==, "<b>inner</b>  1.00 ms\nworker (TID 101) · CPU 1");
   g_free (markup);
 
   /* "serve" (1–9 ms) at 4 ms: server is not running then (it runs 6–9 ms) */
   markup = weft_timeline_get_tooltip_markup (f.timeline, x_of (&f, 4 * MS),
                                              row_y (&f, server, 0));
-  g_assert_cmpstr (markup, ==, "<b>serve</b>  8.00 ms\nserver (thread 200) · not on a CPU");
+  g_assert_cmpstr (markup, ==, "<b>serve</b>  8.00 ms\nserver (TID 200) · not on a CPU");
   g_free (markup);
 
   /* the label column has no tooltip */

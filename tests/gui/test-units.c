@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Numbers as the viewer prints them.
+ * Numbers, and threads, as the viewer prints them.
  */
 #include "weft-config.h"
 
@@ -52,6 +52,20 @@ test_count (void)
   g_assert_cmpstr (max, ==, "18446744073709551615");
 }
 
+/* One wording for a thread in the tooltip, the details and the range
+ * statistics. */
+static void
+test_thread (void)
+{
+  g_autofree char *named = weft_units_format_thread ("worker", 4242);
+  g_autofree char *empty = weft_units_format_thread ("", 7);
+  g_autofree char *unnamed = weft_units_format_thread (NULL, G_MAXUINT32);
+
+  g_assert_cmpstr (named, ==, "worker (TID 4242)");
+  g_assert_cmpstr (empty, ==, "TID 7");
+  g_assert_cmpstr (unnamed, ==, "TID 4294967295");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -59,5 +73,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/weft/gui/units/duration", test_duration);
   g_test_add_func ("/weft/gui/units/count", test_count);
+  g_test_add_func ("/weft/gui/units/thread", test_thread);
   return g_test_run ();
 }
