@@ -277,7 +277,17 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
   LockCache locks = { { 0 } };
 
   if (t->seen && ev->time - zero < t->last_event)
-    t->unsorted = TRUE;
+    {
+      t->unsorted = TRUE;
+      /* Spans handed to the sink would now sort among this stream's and
+       * nest anew: the fold cannot be exact. Stop; the caller reads again
+       * keeping the spans. */
+      if (t->spans_handed)
+        {
+          m->fold_overlapped = TRUE;
+          return FALSE;
+        }
+    }
   thread_seen (t, ev->time - zero);
 
   do

@@ -33,6 +33,7 @@ _weft_build_fold_spans (WeftBuild *b, guint32 index, guint64 before)
   if (k == 0)
     return;
   b->sink->feed (b->sink->data, index, t->spans.data, k, b->model->names->len);
+  t->spans_handed = TRUE;
   for (gsize i = 0; i < t->open_spans.len; i++)
     {
       guint32 *at = &t->open_spans.data[i];

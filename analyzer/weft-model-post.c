@@ -45,8 +45,51 @@ compare_wait (gconstpointer a, gconstpointer b, gpointer data)
   return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* After the sort, spans of streams that overlapped may cross: nests them
+ * again, in start order. A span is inside the last open one unless that
+ * one ended before it began (touching: their recorded depths decide, so
+ * spans that nested already keep their depths); one that would outlive
+ * its parent is cut at the parent's end. Depth counts follow. */
+static void
+thread_renest (WeftThreadData *t)
+{
+  g_autofree guint32 *stack = g_new (guint32, MAX (t->spans.len, 1));
+  WeftModelSpan *spans = t->spans.data;
+  gsize sp = 0;
+
+  t->pub.max_depth = 0;
+  t->depth_spans.len = 0;
+  for (gsize i = 0; i < t->spans.len; i++)
+    {
+      WeftModelSpan *s = &spans[i];
+      guint32 recorded = WEFT_MODEL_SPAN_DEPTH (s), depth;
+
+      while (sp > 0)
+        {
+          const WeftModelSpan *top = &spans[stack[sp - 1]];
+          if (top->end > s->start
+              || (top->end == s->start && recorded > WEFT_MODEL_SPAN_DEPTH (top)))
+            break;
+          sp--;
+        }
+      if (sp > 0 && s->end > spans[stack[sp - 1]].end)
+        s->end = spans[stack[sp - 1]].end;
+      depth = (guint32) MIN (sp, WEFT_MODEL_SPAN_UNCLOSED - 1);
+      s->depth = depth | (s->depth & WEFT_MODEL_SPAN_UNCLOSED);
+      stack[sp++] = (guint32) i;
+      if (depth + 1 > t->pub.max_depth)
+        {
+          t->pub.max_depth = depth + 1;
+          while (t->depth_spans.len < MIN (t->pub.max_depth, WEFT_MODEL_DEPTH_COUNTS))
+            WeftVecU64_append (&t->depth_spans, 0);
+        }
+      t->depth_spans.data[MIN (depth, WEFT_MODEL_DEPTH_COUNTS - 1)]++;
+    }
+}
+
 /* Streams of one thread that overlapped in time (rare): restore the time
- * order the lookups rely on. Span arguments follow their spans. */
+ * order the lookups rely on, and the nesting. Span arguments follow their
+ * spans. */
 static void
 thread_sort (WeftThreadData *t)
 {
@@ -64,6 +107,7 @@ thread_sort (WeftThreadData *t)
     }
   if (t->spans.len > 0)
     memcpy (t->spans.data, sorted, t->spans.len * sizeof (WeftModelSpan));
+  thread_renest (t);
   for (gsize i = 0; i < t->span_args.len; i++)
     t->span_args.data[i].span = where[t->span_args.data[i].span];
   /* (span, args) pairs: sort by span through the u64 view of the pair. */

@@ -44,6 +44,7 @@ typedef struct
   gboolean has_created;
   gboolean has_exited;
   gboolean unsorted;       /* several streams overlapped: sort when done */
+  gboolean spans_handed;   /* some went to a span sink (WeftModelSpanSink) */
 } WeftThreadData;
 
 typedef struct
@@ -131,6 +132,10 @@ struct _WeftModel
   WeftVecLost lost;
 
   WeftSchedTotals whole; /* the scheduler totals of the whole trace */
+
+  /* A build with a span sink stopped: a thread's streams overlapped after
+   * some of its spans were handed over. */
+  gboolean fold_overlapped;
 };
 
 #define WEFT_MODEL_DEPTH_COUNTS 1024
@@ -158,9 +163,13 @@ typedef struct
   gpointer data;
 } WeftModelSpanSink;
 
-/* weft-model.c: weft_model_new() with spans handed to sink. */
+/* weft-model.c: weft_model_new() with spans handed to sink. NULL with
+ * *overlapped TRUE and no error when the fold could not be exact (a
+ * thread's streams overlapped in time after some of its spans went to
+ * the sink): then read again with weft_model_new(). */
 WeftModel *_weft_model_new_folding (WeftReader *reader, const WeftModelSpanSink *sink,
-                                    GCancellable *cancellable, GError **error);
+                                    GCancellable *cancellable, gboolean *overlapped,
+                                    GError **error);
 
 /* weft-model-build.c (sink: NULL to keep the spans) */
 gboolean _weft_model_build (WeftModel *model, WeftReader *reader, const WeftModelSpanSink *sink,

@@ -111,15 +111,17 @@ weft_model_new (WeftReader *reader, WeftModelProgressFunc progress, gpointer use
 
 WeftModel *
 _weft_model_new_folding (WeftReader *reader, const WeftModelSpanSink *sink,
-                         GCancellable *cancellable, GError **error)
+                         GCancellable *cancellable, gboolean *overlapped, GError **error)
 {
   WeftModel *model = weft_model_alloc ();
 
   if (!_weft_model_build (model, reader, sink, NULL, NULL, cancellable, error))
     {
+      *overlapped = model->fold_overlapped;
       weft_model_free (model);
       return NULL;
     }
+  *overlapped = FALSE;
   return model;
 }
 

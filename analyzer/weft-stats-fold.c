@@ -212,8 +212,10 @@ weft_stats_new_from_reader (WeftReader *reader, GCancellable *cancellable, GErro
 
   if (reader_has_sched (reader))
     {
-      model = _weft_model_new_folding (reader, &sink, cancellable, error);
-      if (model == NULL || weft_model_has_sched (model))
+      gboolean overlapped;
+
+      model = _weft_model_new_folding (reader, &sink, cancellable, &overlapped, error);
+      if ((model == NULL && !overlapped) || (model != NULL && weft_model_has_sched (model)))
         {
           st = model != NULL ? _weft_stats_new_folded (model, 0, weft_model_get_duration (model),
                                                        f.acc, f.n_acc)
@@ -221,8 +223,8 @@ weft_stats_new_from_reader (WeftReader *reader, GCancellable *cancellable, GErro
           fold_clear (&f);
           return st;
         }
-      /* No scheduler data after all (its CPU streams were empty): read
-       * again, keeping the spans. */
+      /* No scheduler data after all (its CPU streams were empty), or a
+       * thread's streams overlapped: read again, keeping the spans. */
       fold_clear (&f);
       g_clear_pointer (&model, weft_model_unref);
     }
