@@ -105,6 +105,42 @@ test_spans (void)
   g_assert_cmpuint (weft_model_thread_find_span (t, 200), ==, 3); /* after everything */
 }
 
+/* Two streams of one thread that overlap (fuzz, mutant 332): after the
+ * sort, b starts inside a and is nested in it, cut at a's end; c touches
+ * a's end at its own recorded depth and stays a sibling. */
+static void
+test_overlapping_streams (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s1 = weft_builder_thread (b, 1, 1);
+  WeftBuilderStream s2 = weft_builder_thread_stream (b, 1, 1);
+  g_autoptr (WeftModel) m = NULL;
+  const WeftModelThread *t;
+
+  weft_builder_span_begin (b, s1, T0 + 1000, "a");
+  weft_builder_span_end (b, s1, T0 + 1100);
+  weft_builder_span_begin (b, s1, T0 + 1100, "c");
+  weft_builder_span_end (b, s1, T0 + 1150);
+  weft_builder_span_begin (b, s2, T0 + 1050, "b");
+  weft_builder_span_end (b, s2, T0 + 1200);
+  m = stats_util_model (b);
+
+  g_assert_cmpuint (weft_model_get_n_threads (m), ==, 1);
+  t = weft_model_get_thread (m, 0);
+  g_assert_cmpuint (t->n_spans, ==, 3);
+  g_assert_cmpuint (t->max_depth, ==, 2);
+  g_assert_cmpstr (weft_model_get_name (m, t->spans[0].name), ==, "a");
+  g_assert_cmpuint (t->spans[0].end, ==, 100);
+  g_assert_cmpuint (t->spans[0].depth, ==, 0);
+  g_assert_cmpstr (weft_model_get_name (m, t->spans[1].name), ==, "b");
+  g_assert_cmpuint (t->spans[1].start, ==, 50);
+  g_assert_cmpuint (t->spans[1].end, ==, 100);
+  g_assert_cmpuint (t->spans[1].depth, ==, 1);
+  g_assert_cmpstr (weft_model_get_name (m, t->spans[2].name), ==, "c");
+  g_assert_cmpuint (t->spans[2].start, ==, 100);
+  g_assert_cmpuint (t->spans[2].depth, ==, 0);
+}
+
 static void
 test_threads_and_processes (void)
 {
@@ -572,5 +608,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/model/memory-per-event", test_memory_per_event);
   g_test_add_func ("/weft/model/hostile-events", test_hostile_events);
   g_test_add_func ("/weft/model/damaged-bytes", test_damaged_bytes);
+  g_test_add_func ("/weft/model/overlapping-streams", test_overlapping_streams);
   return g_test_run ();
 }
