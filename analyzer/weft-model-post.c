@@ -72,6 +72,9 @@ thread_renest (WeftThreadData *t)
             break;
           sp--;
         }
+      /* An end read in one stream may precede a begin from another. */
+      if (s->end < s->start)
+        s->end = s->start;
       if (sp > 0 && s->end > spans[stack[sp - 1]].end)
         s->end = spans[stack[sp - 1]].end;
       depth = (guint32) MIN (sp, WEFT_MODEL_SPAN_UNCLOSED - 1);

@@ -53,7 +53,9 @@ guint64 _weft_clip_count (const WeftClip *r, const guint64 *times, guint64 n);
 typedef struct
 {
   guint64 ncalls;
-  gint64 tottime;
+  /* Modulo 2^64: a call's own time is >= 0 (its callees nest inside
+   * it), so the sum comes out exact even past 2^63 ns. */
+  guint64 tottime;
   guint64 cumtime;
   guint64 active; /* calls of this name open on the current stack */
 } WeftSpanAcc;
@@ -75,9 +77,9 @@ static inline void
 _weft_span_acc_length (WeftSpanAcc *acc, guint32 name, guint32 parent, gboolean outermost,
                        guint64 len)
 {
-  acc[name].tottime += (gint64) len;
+  acc[name].tottime += len;
   if (parent != WEFT_MODEL_NONE)
-    acc[parent].tottime -= (gint64) len;
+    acc[parent].tottime -= len;
   if (outermost)
     acc[name].cumtime += len;
 }

@@ -304,7 +304,7 @@ compute_spans (WeftStats *st, WeftModel *m, const WeftClip *r, const WeftSpanAcc
       out = &st->spans[st->n_spans++];
       out->name = weft_model_get_name (m, n);
       out->ncalls = acc[n].ncalls;
-      out->tottime_ns = acc[n].tottime > 0 ? (guint64) acc[n].tottime : 0;
+      out->tottime_ns = acc[n].tottime;
       out->cumtime_ns = acc[n].cumtime;
       /* Per call, rounded to the nearest ns. */
       out->percall_tottime_ns = (out->tottime_ns + out->ncalls / 2) / out->ncalls;

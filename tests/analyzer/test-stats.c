@@ -627,6 +627,33 @@ test_verdict_rule (void)
                    "concurrent, interleaved: about one core at a time");
 }
 
+/* A span longer than 2^63 ns (fuzz, mutant 7412): its own time is its
+ * length less its callee's, not a signed overflow. */
+static void
+test_huge_span (void)
+{
+  const guint64 len = G_GUINT64_CONSTANT (18374686479671624492);
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 1, 1);
+  g_autoptr (WeftModel) m = NULL;
+  g_autoptr (WeftStats) st = NULL;
+  const WeftStatsSpan *outer, *inner;
+
+  weft_builder_span_begin (b, s, T0 + 1000, "outer");
+  weft_builder_span_begin (b, s, T0 + 1666, "inner");
+  weft_builder_span_end (b, s, T0 + 1695);
+  weft_builder_span_end (b, s, T0 + 1000 + len);
+  m = stats_util_model (b);
+  st = weft_stats_new_whole (m);
+
+  outer = stats_util_span (st, "outer");
+  inner = stats_util_span (st, "inner");
+  g_assert_cmpuint (outer->cumtime_ns, ==, len);
+  g_assert_cmpuint (outer->tottime_ns, ==, len - 29);
+  g_assert_cmpuint (inner->tottime_ns, ==, 29);
+  g_assert_cmpuint (inner->cumtime_ns, ==, 29);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -645,5 +672,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/stats/busy-equals-on-cpu", test_busy_equals_on_cpu);
   g_test_add_func ("/weft/stats/empty-trace", test_empty_trace);
   g_test_add_func ("/weft/stats/verdict-rule", test_verdict_rule);
+  g_test_add_func ("/weft/stats/huge-span", test_huge_span);
   return g_test_run ();
 }
