@@ -127,7 +127,9 @@ typedef struct
  * the trace's duration, and a range ending there includes the events at
  * that last instant, unless it is empty (start == end == duration > 0:
  * nothing), so that [0, cut) and [cut, duration] split every figure
- * exactly for any cut. weft_stats_new_whole() is [0, duration]. */
+ * exactly for any cut of a trace longer than 0 ns (a trace of one instant
+ * has no cut: [0, 0] is all of it). weft_stats_new_whole() is
+ * [0, duration]. */
 WeftStats *weft_stats_new (WeftModel *model, guint64 start, guint64 end);
 WeftStats *weft_stats_new_whole (WeftModel *model);
 /* The whole trace's statistics, equal to weft_stats_new_whole() of

@@ -193,14 +193,20 @@ sums (const WeftStats *st, FuzzSums *s)
     s->hist[k] = st->running_histogram_ns[k];
 }
 
-/* [0, cut) and [cut, d] split every additive figure of the whole. */
+/* [0, cut) and [cut, d] split every additive figure of the whole (a
+ * trace of one instant has no cut: weft-stats.h). */
 static void
 check_split (WeftModel *model, const FuzzSums *w, guint64 cut)
 {
   guint64 d = weft_model_get_duration (model);
-  g_autoptr (WeftStats) left = weft_stats_new (model, 0, cut);
-  g_autoptr (WeftStats) right = weft_stats_new (model, cut, d);
+  g_autoptr (WeftStats) left = NULL;
+  g_autoptr (WeftStats) right = NULL;
   FuzzSums l, r;
+
+  if (d == 0)
+    return;
+  left = weft_stats_new (model, 0, cut);
+  right = weft_stats_new (model, cut, d);
 
   print_all (left);
   sums (left, &l);
@@ -502,7 +508,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   for (size_t i = 0; i < size; i++)
     salt = salt * 31 + data[i];
 
-  fuzz_stats (reader, model, salt);
+  /* The fold reads a reader of its own: a stream that uses a string before
+   * defining it reads "?" on a first decode but the string on a later one
+   * of the same reader (its string table is shared), and each product path
+   * decodes a reader once. */
+  {
+    g_autoptr (WeftReader) again = weft_reader_new_from_bytes (bytes, NULL);
+    FUZZ_CHECK (again != NULL);
+    fuzz_stats (again, model, salt);
+  }
 
   lod = weft_lod_new (model, NULL, NULL, NULL, &error);
   FUZZ_CHECK (lod != NULL);
