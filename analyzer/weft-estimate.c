@@ -15,6 +15,7 @@ typedef struct
   guint64 i;      /* next span */
   guint64 j;      /* next wait */
   guint64 cs, ce; /* rest of the current busy interval */
+  guint64 wait_end; /* latest end of the waits begun so far */
   gboolean have;
 } RunGen;
 
@@ -51,9 +52,16 @@ run_next (RunGen *g, guint64 a, guint64 b, guint64 *s_out, guint64 *e_out)
           g->ce = e;
           g->have = TRUE;
         }
-      /* Waits that began by now push the start past their end. */
+      /* Waits that began by now push the start past their end. A wait
+       * may outlast the busy interval it began in (one never woken ends
+       * at the thread's end): its end is kept for the intervals after,
+       * or a sweep from 0 and one from inside the wait would disagree. */
+      g->cs = MAX (g->cs, g->wait_end);
       for (; g->j < t->n_waits && t->waits[g->j].start <= g->cs; g->j++)
-        g->cs = MAX (g->cs, t->waits[g->j].end);
+        {
+          g->wait_end = MAX (g->wait_end, t->waits[g->j].end);
+          g->cs = MAX (g->cs, g->wait_end);
+        }
       if (g->cs >= g->ce)
         {
           g->have = FALSE;

@@ -522,6 +522,43 @@ test_switched_out_at_cut (void)
   assert_additive_every_cut (m);
 }
 
+/* Regression (additive-estimated, fuzz-analyzer): a condition wait never
+ * woken ends at the thread's end, past the span it began in, and covers
+ * the thread's later span too. Without scheduler data the sweep from 0
+ * forgot the wait after its first span and counted the later one as
+ * running (12 + 2 ns), while a sweep from inside the wait did not: the
+ * halves said 12 + 0. The thread runs [0, 12) only.
+ *   thread 1: span [0, 53) with a cond wait from 12, span [353, 355) */
+static void
+test_wait_past_span (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 1, 1);
+  g_autoptr (WeftModel) m = NULL;
+  g_autoptr (WeftStats) whole = NULL;
+  g_autoptr (WeftStats) left = NULL;
+  g_autoptr (WeftStats) right = NULL;
+
+  weft_builder_span_begin (b, s, T0 + 1300, "work");
+  weft_builder_cond_wait (b, s, T0 + 1312, 7, 8);
+  weft_builder_span_end (b, s, T0 + 1353);
+  weft_builder_span_begin (b, s, T0 + 1653, "late");
+  weft_builder_span_end (b, s, T0 + 1655);
+  m = stats_util_model (b);
+  g_assert_false (weft_model_has_sched (m));
+  g_assert_cmpuint (weft_model_get_duration (m), ==, 355);
+
+  whole = weft_stats_new_whole (m);
+  g_assert_cmpuint (whole->threads[0].on_cpu_ns, ==, 12);
+  g_assert_cmpuint (whole->running_histogram_ns[0], ==, 343);
+  g_assert_cmpuint (whole->running_histogram_ns[1], ==, 12);
+  left = weft_stats_new (m, 0, 177);
+  right = weft_stats_new (m, 177, 355);
+  g_assert_cmpuint (left->threads[0].on_cpu_ns, ==, 12);
+  g_assert_cmpuint (right->threads[0].on_cpu_ns, ==, 0);
+  assert_additive_every_cut (m);
+}
+
 /* A range that is the whole trace gives the whole trace's numbers. */
 static void
 test_whole_range (void)
@@ -550,6 +587,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/stats-range/hand-off", test_hand_off);
   g_test_add_func ("/weft/stats-range/zero-length-slice", test_zero_length_slice);
   g_test_add_func ("/weft/stats-range/switched-out-at-cut", test_switched_out_at_cut);
+  g_test_add_func ("/weft/stats-range/wait-past-span", test_wait_past_span);
   g_test_add_func ("/weft/stats-range/whole-range", test_whole_range);
   return g_test_run ();
 }
