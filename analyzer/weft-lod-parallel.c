@@ -203,18 +203,41 @@ _weft_lod_parallel_clear (WeftLod *lod)
   g_clear_pointer (&lod->bucket_cum, g_free);
 }
 
-/* Estimated running time before t (buckets, linear inside one). */
-static double
-estimate_cum (const WeftLod *lod, double t)
+/* Estimated running threads in bucket k on average. */
+static inline double
+bucket_density (const WeftLod *lod, guint64 k)
 {
-  guint64 b;
-  double in;
+  return MAX (0.0, lod->bucket_cum[k + 1] - lod->bucket_cum[k]) / lod->bucket_ns;
+}
 
-  if (t <= 0)
+/* Mean estimated running threads over the column [a, b) of the given
+ * width: the buckets' densities weighted by their overlap with it. The
+ * overlaps come from the width and the bucket edges, not from a
+ * difference of two running-time sums before a and b: deep into a long
+ * trace (times near 1e16 ns resolve to 2 ns as doubles) a column may be a
+ * small fraction of a ns, and such a difference is mostly rounding. */
+static double
+estimate_mean (const WeftLod *lod, WeftLodEdge a, WeftLodEdge b, double width)
+{
+  double ta = (double) a.ti + a.tf, tb = (double) b.ti + b.tf;
+  double end = (double) lod->n_buckets * lod->bucket_ns;
+  double beyond = MAX (0.0, tb - end); /* the part past the trace: none */
+  double first, mid, last, sum;
+  guint64 k1, k2;
+
+  if (ta >= end || tb <= 0)
     return 0.0;
-  b = bucket_of (lod, t);
-  in = CLAMP ((t - (double) b * lod->bucket_ns) / lod->bucket_ns, 0.0, 1.0);
-  return lod->bucket_cum[b] + in * (lod->bucket_cum[b + 1] - lod->bucket_cum[b]);
+  k1 = bucket_of (lod, ta);
+  k2 = MAX (bucket_before (lod, tb), k1);
+  if (k1 == k2)
+    return bucket_density (lod, k1) * CLAMP (width - beyond, 0.0, width) / width;
+  first = CLAMP ((double) (k1 + 1) * lod->bucket_ns - ta, 0.0, width);
+  mid = (double) (k2 - k1 - 1) * lod->bucket_ns;
+  last = CLAMP (width - first - mid - beyond, 0.0, lod->bucket_ns);
+  sum = bucket_density (lod, k1) * first
+        + MAX (0.0, lod->bucket_cum[k2] - lod->bucket_cum[k1 + 1])
+        + bucket_density (lod, k2) * last;
+  return sum / width;
 }
 
 /* Most traced threads running at once in [a, b), sweeping the lanes'
@@ -320,21 +343,19 @@ weft_lod_parallelism (WeftLod *lod, const WeftLodWindow *w, WeftLodParallelColum
       return;
     }
 
-  {
-    double prev = estimate_cum (lod, (double) w->start);
+  for (guint i = 0; i < w->n_columns; i++)
+    {
+      WeftLodEdge a = _weft_lod_edge (w, i), b = _weft_lod_edge (w, i + 1);
+      double ta = (double) a.ti + a.tf, tb = (double) b.ti + b.tf;
+      float mean;
 
-    for (guint i = 0; i < w->n_columns; i++)
-      {
-        WeftLodEdge a = _weft_lod_edge (w, i), b = _weft_lod_edge (w, i + 1);
-        double ta = (double) a.ti + a.tf, tb = (double) b.ti + b.tf;
-        double cur = estimate_cum (lod, tb);
-
-        out[i].mean = (float) MAX (0.0, (cur - prev) / width);
-        if (tb > 0 && ta <= (double) lod->duration)
-          out[i].max = (guint32) _weft_lod_maxf_range (
-            &lod->bucket_levels, lod->bucket_max, bucket_of (lod, ta),
-            MAX (bucket_before (lod, tb), bucket_of (lod, ta)) + 1);
-        prev = cur;
-      }
-  }
+      if (tb > 0 && ta <= (double) lod->duration)
+        out[i].max = (guint32) _weft_lod_maxf_range (
+          &lod->bucket_levels, lod->bucket_max, bucket_of (lod, ta),
+          MAX (bucket_before (lod, tb), bucket_of (lod, ta)) + 1);
+      /* The mean averages the buckets the max is taken over: only
+       * rounding could lift it above. */
+      mean = (float) estimate_mean (lod, a, b, width);
+      out[i].mean = CLAMP (mean, 0.0f, (float) out[i].max);
+    }
 }

@@ -519,6 +519,57 @@ test_parallel_estimate (void)
     }
 }
 
+/* Regression (fuzz-analyzer): deep zoom into a trace 1.5e16 ns long, no
+ * scheduler data. Columns of 3/64 ns took their mean from a difference of
+ * running-time sums near 7.7e15, which doubles resolve to 1 ns: a column
+ * said 21.33 threads on average with at most 1 at once. Thread 11 runs
+ * the whole trace; thread 12 from just after the middle, where the window
+ * [d/2, d/2 + 3) starts (a bucket edge lies at d/2 + 0.5). */
+static void
+test_parallel_deep_zoom (void)
+{
+  const guint64 d = G_GUINT64_CONSTANT (15481123719086297);
+
+  for (guint threads = 1; threads <= 2; threads++)
+    {
+      WeftBuilder *b = weft_builder_new_memory ();
+      WeftBuilderStream a = weft_builder_thread (b, 10, 11);
+      g_autoptr (WeftLod) lod = NULL;
+      WeftLodWindow w = { d / 2, d / 2 + 3, 64 };
+      WeftLodParallelColumn p[64];
+
+      weft_builder_span_begin (b, a, T0 + 1000, "all");
+      if (threads == 2)
+        {
+          WeftBuilderStream t = weft_builder_thread (b, 10, 12);
+          weft_builder_span_begin (b, t, T0 + 1000 + d / 2 + 1, "half");
+          weft_builder_span_end (b, t, T0 + 1000 + d);
+        }
+      weft_builder_span_end (b, a, T0 + 1000 + d);
+      lod = lod_util (b);
+      g_assert_false (weft_model_has_sched (weft_lod_get_model (lod)));
+      g_assert_cmpuint (weft_model_get_duration (weft_lod_get_model (lod)), ==, d);
+
+      weft_lod_parallelism (lod, &w, p);
+      for (guint i = 0; i < 64; i++)
+        {
+          g_assert_cmpfloat (p[i].mean, >=, 1.0f);
+          g_assert_cmpfloat (p[i].mean, <=, (float) p[i].max);
+          /* One bucket each side of the edge: its mean, its max. */
+          if (threads == 1 || i < 10)
+            {
+              g_assert_cmpfloat (p[i].mean, ==, 1.0f);
+              g_assert_cmpuint (p[i].max, ==, 1);
+            }
+          else if (i > 10)
+            {
+              g_assert_cmpfloat (p[i].mean, ==, 2.0f);
+              g_assert_cmpuint (p[i].max, ==, 2);
+            }
+        }
+    }
+}
+
 /* ---- odd windows, empty traces, the build ---- */
 
 static void
@@ -683,6 +734,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/lod/states/random", test_states_random);
   g_test_add_func ("/weft/lod/parallel/sched", test_parallel);
   g_test_add_func ("/weft/lod/parallel/estimate", test_parallel_estimate);
+  g_test_add_func ("/weft/lod/parallel/deep-zoom", test_parallel_deep_zoom);
   g_test_add_func ("/weft/lod/windows", test_windows);
   g_test_add_func ("/weft/lod/empty", test_empty);
   g_test_add_func ("/weft/lod/build", test_build);
