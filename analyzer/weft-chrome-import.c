@@ -361,10 +361,12 @@ parse_events (WeftChromeParser *p, GError **error)
   return FALSE;
 }
 
+/* Both repaired: the JSON lexer passes raw bytes through, and the key may
+ * have been cut inside a character. */
 static void
 add_metadata (WeftChromeImport *im, const char *key, const char *value, gsize len)
 {
-  g_ptr_array_add (im->metadata, g_strdup (key));
+  g_ptr_array_add (im->metadata, g_utf8_make_valid (key, -1));
   g_ptr_array_add (im->metadata, g_utf8_make_valid (value, (gssize) len));
 }
 

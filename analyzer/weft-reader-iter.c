@@ -11,19 +11,39 @@
 
 /* --- strings --- */
 
+/* Hash and equality of ReaderString by content (djb2, as g_str_hash). */
+static guint
+reader_string_hash (gconstpointer key)
+{
+  const ReaderString *s = key;
+  guint32 h = 5381;
+
+  for (gsize i = 0; i < s->len; i++)
+    h = (h << 5) + h + (guint32) (signed char) s->str[i];
+  return h;
+}
+
+static gboolean
+reader_string_equal (gconstpointer a, gconstpointer b)
+{
+  const ReaderString *x = a, *y = b;
+
+  return x->len == y->len && memcmp (x->str, y->str, x->len) == 0;
+}
+
 void
 _weft_reader_strings_init (WeftReader *reader)
 {
   /* Every string but "" and "?" comes from a STRING_DEF of at least 3
    * bytes, so the file size bounds how many there can be. */
   reader->n_blocks_max = (guint) (reader->size / 3 / STRING_BLOCK + 2);
-  reader->blocks = g_new0 (char **, reader->n_blocks_max);
-  reader->string_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  reader->blocks = g_new0 (ReaderString *, reader->n_blocks_max);
+  reader->string_ids = g_hash_table_new (reader_string_hash, reader_string_equal);
   reader->string_data = g_string_chunk_new (4096);
   reader->retired = g_ptr_array_new_with_free_func (g_free);
-  reader->blocks[0] = g_new0 (char *, STRING_BLOCK);
-  reader->blocks[0][0] = g_string_chunk_insert (reader->string_data, "");
-  g_hash_table_insert (reader->string_ids, reader->blocks[0][0], GUINT_TO_POINTER (0));
+  reader->blocks[0] = g_new0 (ReaderString, STRING_BLOCK);
+  reader->blocks[0][0].str = g_string_chunk_insert (reader->string_data, "");
+  g_hash_table_insert (reader->string_ids, &reader->blocks[0][0], GUINT_TO_POINTER (0));
   reader->n_strings = 1;
   reader->unknown_string = _weft_reader_intern (reader, "?", 1);
 }
@@ -39,30 +59,47 @@ _weft_reader_strings_free (WeftReader *reader)
   g_ptr_array_unref (reader->retired);
 }
 
+/* str[0..len) is valid UTF-8 without NUL: looked up where it lies (no
+ * copy), copied once when it is new. */
 static guint32
-intern_locked (WeftReader *reader, const char *str, gsize len)
+intern_valid_locked (WeftReader *reader, const char *str, gsize len)
 {
-  g_autofree char *valid = g_utf8_make_valid (str, (gssize) len);
+  ReaderString key = { str, len };
   gpointer found;
   guint32 id = reader->n_strings;
-  char **block;
-  char *copy;
+  ReaderString *block, *slot;
 
-  if (g_hash_table_lookup_extended (reader->string_ids, valid, NULL, &found))
+  if (g_hash_table_lookup_extended (reader->string_ids, &key, NULL, &found))
     return GPOINTER_TO_UINT (found);
   if ((id >> STRING_BLOCK_BITS) >= reader->n_blocks_max)
     return reader->unknown_string; /* cannot happen: the bound is the file size */
   block = reader->blocks[id >> STRING_BLOCK_BITS];
   if (block == NULL)
     {
-      block = g_new0 (char *, STRING_BLOCK);
+      block = g_new0 (ReaderString, STRING_BLOCK);
       g_atomic_pointer_set (&reader->blocks[id >> STRING_BLOCK_BITS], block);
     }
-  copy = g_string_chunk_insert (reader->string_data, valid);
-  g_hash_table_insert (reader->string_ids, copy, GUINT_TO_POINTER (id));
-  g_atomic_pointer_set (&block[id & (STRING_BLOCK - 1)], copy);
+  slot = &block[id & (STRING_BLOCK - 1)];
+  slot->len = len;
+  g_atomic_pointer_set (&slot->str,
+                        g_string_chunk_insert_len (reader->string_data, str, (gssize) len));
+  g_hash_table_insert (reader->string_ids, slot, GUINT_TO_POINTER (id));
   reader->n_strings++;
   return id;
+}
+
+/* The file's bytes are untrusted: each byte of an invalid sequence, and
+ * each NUL (names are C strings), becomes U+FFFD (g_utf8_make_valid), and
+ * the repaired text is the key, so it shares the id of an equal string. */
+static guint32
+intern_locked (WeftReader *reader, const char *str, gsize len)
+{
+  g_autofree char *repaired = NULL;
+
+  if (G_LIKELY (g_utf8_validate_len (str, len, NULL)))
+    return intern_valid_locked (reader, str, len);
+  repaired = g_utf8_make_valid (str, (gssize) len);
+  return intern_valid_locked (reader, repaired, strlen (repaired));
 }
 
 guint32
@@ -79,7 +116,7 @@ _weft_reader_intern (WeftReader *reader, const char *str, gsize len)
 const char *
 weft_reader_get_string (WeftReader *reader, guint32 id)
 {
-  char **block;
+  ReaderString *block;
   const char *s;
 
   g_return_val_if_fail (reader != NULL, "");
@@ -88,7 +125,7 @@ weft_reader_get_string (WeftReader *reader, guint32 id)
   block = g_atomic_pointer_get (&reader->blocks[id >> STRING_BLOCK_BITS]);
   if (block == NULL)
     return "";
-  s = g_atomic_pointer_get (&block[id & (STRING_BLOCK - 1)]);
+  s = g_atomic_pointer_get (&block[id & (STRING_BLOCK - 1)].str);
   return s != NULL ? s : "";
 }
 

@@ -55,6 +55,15 @@ typedef struct
 #define STRING_BLOCK_BITS 12
 #define STRING_BLOCK (1u << STRING_BLOCK_BITS)
 
+/* A global string: valid UTF-8 without NUL (the reader repairs the file's
+ * bytes), NUL-terminated, with its length so that a STRING_DEF's bytes
+ * can be looked up where they lie. The key of string_ids. */
+typedef struct
+{
+  const char *str;
+  gsize len;
+} ReaderString;
+
 struct _WeftReader
 {
   GBytes *bytes;
@@ -73,12 +82,12 @@ struct _WeftReader
   ClockSeg *segs;
   guint n_segs; /* 0: no usable sync (ticks read as ns) */
 
-  /* Global strings: id -> NUL-terminated valid UTF-8, in blocks that
-   * never move so weft_reader_get_string() needs no lock. */
-  char ***blocks;
+  /* Global strings: id -> string, in blocks that never move so
+   * weft_reader_get_string() needs no lock. */
+  ReaderString **blocks;
   guint n_blocks_max;
   guint32 n_strings;
-  GHashTable *string_ids; /* content -> id */
+  GHashTable *string_ids; /* ReaderString * (content) -> id */
   GStringChunk *string_data;
   guint32 unknown_string; /* "?": ids that were never defined */
   GPtrArray *retired;     /* replaced DenseMaps */
