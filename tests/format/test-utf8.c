@@ -7,6 +7,7 @@
  */
 #include "format-util.h"
 
+#include "weft-chrome-export.h"
 #include "weft-chrome-import.h"
 #include "weft-model.h"
 #include "weft-stats.h"
@@ -162,7 +163,16 @@ test_utf8_metadata (void)
   g_assert_cmpuint (n_host, ==, 1);
 }
 
-/* weft stats --json over names of every sort with invalid bytes. */
+static gboolean
+append_out (const char *data, gsize len, gpointer user_data, GError **error)
+{
+  g_string_append_len (user_data, data, (gssize) len);
+  return TRUE;
+}
+
+/* weft stats --json and the Chrome JSON export over names of every sort
+ * with invalid bytes (span args that are a JSON object are exported as
+ * they are, so they too must come out of the reader valid). */
 static void
 test_utf8_stats_json (void)
 {
@@ -173,6 +183,7 @@ test_utf8_stats_json (void)
   g_autoptr (GError) error = NULL;
   WeftStats *stats;
   g_autofree char *json = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
   WeftBuilderStream s = weft_builder_thread (b, 7, 7), t = weft_builder_thread (b, 7, 8);
 
   weft_builder_set_metadata (b, "command", "run \xff");
@@ -210,6 +221,13 @@ test_utf8_stats_json (void)
   g_assert_nonnull (strstr (json, "\"mutex" FFFD "\""));
   g_assert_nonnull (strstr (json, "\"task" FFFD "\""));
   g_assert_nonnull (strstr (json, "\"run " FFFD "\""));
+
+  g_assert_true (weft_chrome_export (r, 0, G_MAXUINT64, append_out, out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_utf8_validate (out->str, (gssize) out->len, NULL));
+  g_assert_nonnull (strstr (out->str, "\"parse" FFFD "\""));
+  g_assert_nonnull (strstr (out->str, "\"file\":\"a" FFFD "\""));
+  g_assert_nonnull (strstr (out->str, "\"work" FFFD "er\""));
 }
 
 /* The Chrome importer writes only valid UTF-8 into the .weft it makes: the
@@ -270,7 +288,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/format/utf8/names", test_utf8_names);
   g_test_add_func ("/weft/format/utf8/across-streams", test_utf8_across_streams);
   g_test_add_func ("/weft/format/utf8/metadata", test_utf8_metadata);
-  g_test_add_func ("/weft/format/utf8/stats-json", test_utf8_stats_json);
+  g_test_add_func ("/weft/format/utf8/json-output", test_utf8_stats_json);
   g_test_add_func ("/weft/format/utf8/chrome-metadata", test_utf8_chrome_metadata);
   return g_test_run ();
 }
