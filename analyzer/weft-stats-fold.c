@@ -12,6 +12,7 @@
  * its own stack; the calls open in acc (`active`) are only the current
  * thread's, as in the array walk, which does one thread after another.
  */
+#include "weft-reader-private.h"
 #include "weft-stats-private.h"
 
 #include <string.h>
@@ -224,9 +225,20 @@ weft_stats_new_from_reader (WeftReader *reader, GCancellable *cancellable, GErro
           return st;
         }
       /* No scheduler data after all (its CPU streams were empty), or a
-       * thread's streams overlapped: read again, keeping the spans. */
+       * thread's streams overlapped: read again, keeping the spans, from
+       * a reader of the same bytes that has decoded nothing (a stream
+       * decoded once knows strings it used before defining them, which a
+       * first decode names "?"). */
       fold_clear (&f);
       g_clear_pointer (&model, weft_model_unref);
+      {
+        g_autoptr (WeftReader) fresh = weft_reader_new_from_bytes (reader->bytes, error);
+
+        if (fresh == NULL)
+          return NULL;
+        model = weft_model_new (fresh, NULL, NULL, cancellable, error);
+        return model != NULL ? weft_stats_new_whole (model) : NULL;
+      }
     }
   model = weft_model_new (reader, NULL, NULL, cancellable, error);
   return model != NULL ? weft_stats_new_whole (model) : NULL;
