@@ -45,6 +45,7 @@ typedef struct
   gboolean has_exited;
   gboolean unsorted;       /* several streams overlapped: sort when done */
   gboolean spans_handed;   /* some went to a span sink (WeftModelSpanSink) */
+  gboolean slices_overlap; /* a hostile file ran it on two lanes at once */
 } WeftThreadData;
 
 typedef struct

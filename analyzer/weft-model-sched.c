@@ -107,7 +107,9 @@ count_before (const WeftCpuData *lane, guint64 t)
  * order: the last one begun, or, when zero-length slices and hand-offs
  * end several at one instant, one just before it. Slices of one thread
  * do not overlap, so their ends rise with their starts and the walk back
- * stops at the first that ended before the last one began. */
+ * stops at the first that ended before the last one began; a thread a
+ * hostile file ran on two lanes at once (slices_overlap) is walked back
+ * whole. */
 static void
 thread_state_at (WeftModel *model, const WeftThreadData *t, guint64 a, ThreadState *st)
 {
@@ -139,7 +141,7 @@ thread_state_at (WeftModel *model, const WeftThreadData *t, guint64 a, ThreadSta
       if (!weft_model_lookup_slice (model, t->slices.data[j], &lane, &slice))
         continue;
       end = weft_model_get_slice_end (model, lane, slice);
-      if (end < last_start)
+      if (end < last_start && !t->slices_overlap)
         break;
       if (end > best_end
           || (end == best_end && (lane > best_lane || (lane == best_lane && slice > best_slice))))
@@ -233,6 +235,13 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
         {
           ThreadState *st = &states[ls->thread];
           WeftSchedThreadTotals *tot = &out->threads[ls->thread];
+
+          /* Another lane runs it too, since before this slice began: the
+           * slices overlap (a hand-off at one instant does not). */
+          if (build_refs && st->on > 1)
+            for (guint o = 0; o < n_lanes; o++)
+              if (o != c && lanes[o].thread == ls->thread && lanes[o].start < ls->start)
+                model->threads[ls->thread].slices_overlap = TRUE;
 
           tot->on_cpu += t - ls->start;
           out->cpus[c].busy += t - ls->start;

@@ -574,6 +574,43 @@ test_whole_range (void)
   g_assert_cmpuint (after->n_spans, <=, whole->n_spans);
 }
 
+/* Regression (fuzz-analyzer, mutant 45156): a hostile schedule runs
+ * thread 101 on CPU 0 over [0, 1000), ended in an unknown state, and on
+ * CPU 1 twice meanwhile, last preempted at 400. The whole sweep meets the
+ * unknown switch-out last, so 101 is not runnable before it runs again at
+ * 1500; a range from 1200 must find the same, though its slices' ends do
+ * not rise with their starts. */
+static void
+test_overlapping_slices (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream cpu = weft_builder_cpu (b, 0);
+  WeftBuilderStream cpu1 = weft_builder_cpu (b, 1);
+  g_autoptr (WeftModel) m = NULL;
+
+  weft_builder_set_metadata (b, "cpu_count", "2");
+  weft_builder_instant (b, weft_builder_thread (b, 100, 101), T0, "start");
+  SW (cpu, 0, 0, PREEMPTED, 101);
+  SW (cpu1, 100, 0, PREEMPTED, 101);
+  SW (cpu1, 200, 101, BLOCKED, 0);
+  SW (cpu1, 300, 0, PREEMPTED, 101);
+  SW (cpu1, 400, 101, PREEMPTED, 0);
+  SW (cpu, 1000, 101, UNKNOWN, 0);
+  SW (cpu, 1500, 0, PREEMPTED, 101);
+  SW (cpu, 1600, 101, EXITED, 0);
+  m = stats_util_model (b);
+
+  for (guint64 cut = 100; cut < 1600; cut += 100)
+    {
+      g_autoptr (WeftStats) left = weft_stats_new (m, 0, cut);
+      g_autoptr (WeftStats) right = weft_stats_new (m, cut, 1600);
+
+      g_assert_cmpuint (stats_util_thread (left, 101)->runnable_ns, ==, 0);
+      g_assert_cmpuint (stats_util_thread (right, 101)->runnable_ns, ==, 0);
+    }
+  assert_additive_every_cut (m);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -589,5 +626,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/stats-range/switched-out-at-cut", test_switched_out_at_cut);
   g_test_add_func ("/weft/stats-range/wait-past-span", test_wait_past_span);
   g_test_add_func ("/weft/stats-range/whole-range", test_whole_range);
+  g_test_add_func ("/weft/stats-range/overlapping-slices", test_overlapping_slices);
   return g_test_run ();
 }
