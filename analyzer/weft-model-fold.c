@@ -32,7 +32,7 @@ _weft_build_fold_spans (WeftBuild *b, guint32 index, guint64 before)
     }
   if (k == 0)
     return;
-  b->sink->feed (b->sink->data, index, t->spans.data, k, b->model->names->len);
+  b->sink->feed (b->sink->data, index, t->spans.data, k, b->model->names->len, FALSE);
   t->spans_handed = TRUE;
   for (gsize i = 0; i < t->open_spans.len; i++)
     {

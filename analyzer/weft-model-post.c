@@ -206,7 +206,7 @@ _weft_model_post_threads (WeftBuild *b)
       if (b->sink != NULL)
         {
           if (t->spans.len > 0)
-            b->sink->feed (b->sink->data, i, t->spans.data, t->spans.len, m->names->len);
+            b->sink->feed (b->sink->data, i, t->spans.data, t->spans.len, m->names->len, TRUE);
           b->sink->finish (b->sink->data, i, t->pub.alive_end);
           WeftVecSpan_clear (&t->spans);
         }

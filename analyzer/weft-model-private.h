@@ -150,15 +150,17 @@ guint32 _weft_model_intern (WeftModel *model, const char *str);
 /* Spans handed over while the model is built instead of kept in it: what
  * the whole trace's statistics need without the memory of every span
  * (weft-stats-fold.c). A thread's spans come in pre-order, a piece at a
- * time, as soon as no later span can sort before them; one flagged
- * WEFT_MODEL_SPAN_UNCLOSED is still open: end() brings its end (depth
- * names it: one span is open per depth), or finish() its thread's end. A
- * model built so keeps no span rows (every thread's n_spans is 0) and no
- * span arguments. */
+ * time, as soon as no later span can sort before them; while the
+ * streams are read (ends_known FALSE), one flagged WEFT_MODEL_SPAN_UNCLOSED
+ * is still open: end() brings its end (depth names it: one span is open
+ * per depth), or finish() its thread's end. The last piece, once every
+ * stream is read, has every end set (ends_known TRUE: sorted and nested
+ * again if the thread's streams overlapped). A model built so keeps no
+ * span rows (every thread's n_spans is 0) and no span arguments. */
 typedef struct
 {
   void (*feed) (gpointer data, guint32 thread, const WeftModelSpan *spans, gsize n,
-                guint n_names);
+                guint n_names, gboolean ends_known);
   void (*end) (gpointer data, guint32 thread, guint32 depth, guint64 time);
   void (*finish) (gpointer data, guint32 thread, guint64 end);
   gpointer data;

@@ -103,7 +103,8 @@ fold_thread (Fold *f, guint32 thread)
 }
 
 static void
-fold_feed (gpointer data, guint32 thread, const WeftModelSpan *spans, gsize n, guint n_names)
+fold_feed (gpointer data, guint32 thread, const WeftModelSpan *spans, gsize n, guint n_names,
+           gboolean ends_known)
 {
   Fold *f = data;
   FoldThread *ft = fold_thread (f, thread);
@@ -129,7 +130,7 @@ fold_feed (gpointer data, guint32 thread, const WeftModelSpan *spans, gsize n, g
         acc[ft->stack[--ft->sp].name].active--;
       parent = ft->sp > 0 ? ft->stack[ft->sp - 1].name : WEFT_MODEL_NONE;
       outermost = _weft_span_acc_open (acc, s->name);
-      if (s->depth & WEFT_MODEL_SPAN_UNCLOSED)
+      if ((s->depth & WEFT_MODEL_SPAN_UNCLOSED) && !ends_known)
         {
           /* One open span per depth: the slot is free. */
           if (depth >= ft->n_pending)
