@@ -105,6 +105,12 @@ typedef struct
   gpointer reserved[4];
 } WeftStreamIter;
 
+/* Iterates stream from its first event. Known limit: the reader's string
+ * table is shared by its iterators, so an event that uses a string id
+ * before the stream defines it reads "?" on the stream's first decode,
+ * and the later definition on any decode after (FORMAT §6 says "?"). A
+ * trace read twice the same way must use a reader of its own each time
+ * (weft_stats_new_from_reader does). */
 void weft_stream_iter_init (WeftStreamIter *iter, WeftReader *reader, guint stream);
 gboolean weft_stream_iter_next (WeftStreamIter *iter, WeftEvent *event);
 
