@@ -454,9 +454,11 @@ emit_run (const WeftModelThread *th, const WeftLodThreadIndex *index, const Weft
       item.span = row_span_index (index, row, first);
       item.count = (guint32) MIN (last - first + 1, G_MAXUINT32);
       item.name = row_dominant (th, index, row, first, last, a, b);
+      /* Clamped both ways: near 2^64 ns, doubles round the covered time
+       * of two edges differently enough to go below 0. */
       if (item.x1 > item.x0)
-        item.coverage = MIN (1.0f, (float) (_weft_lod_cum_diff (cb, ca)
-                                            / ((item.x1 - item.x0) * width)));
+        item.coverage = _weft_lod_fraction (_weft_lod_cum_diff (cb, ca),
+                                            (item.x1 - item.x0) * width);
       g_array_append_val (items, item);
       ka = kb;
       a = b;
