@@ -45,6 +45,15 @@ compare_wait (gconstpointer a, gconstpointer b, gpointer data)
   return x->start < y->start ? -1 : x->start > y->start;
 }
 
+static gboolean
+times_sorted (const guint64 *times, gsize n)
+{
+  for (gsize i = 1; i < n; i++)
+    if (times[i] < times[i - 1])
+      return FALSE;
+  return TRUE;
+}
+
 /* After the sort, spans of streams that overlapped may cross: nests them
  * again, in start order. A span is inside the last open one unless that
  * one ended before it began (touching: their recorded depths decide, so
@@ -203,6 +212,11 @@ _weft_model_post_threads (WeftBuild *b)
       WeftVecU32_clear (&t->open_waits);
       if (t->unsorted)
         thread_sort (t);
+      else if (!times_sorted (t->other_times.data, t->other_times.len))
+        /* The outer acquire of a nested wait files the inner acquire's
+         * earlier time after whatever came between. */
+        sort_records (t->other_times.data, t->other_times.len, sizeof (guint64), compare_u64,
+                      NULL);
       if (b->sink != NULL)
         {
           if (t->spans.len > 0)

@@ -611,6 +611,36 @@ test_overlapping_slices (void)
   assert_additive_every_cut (m);
 }
 
+/* Regression (libFuzzer): the outer acquire of a nested wait files the
+ * inner acquire's time (300) after an unmatched span end at 400, so the
+ * thread's other event times came out unsorted and a range counted them
+ * by binary search wrongly. */
+static void
+test_nested_wait_times (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_thread (b, 1, 1);
+  g_autoptr (WeftModel) m = NULL;
+  g_autoptr (WeftStats) left = NULL;
+  g_autoptr (WeftStats) right = NULL;
+
+  weft_builder_instant (b, s, T0, "first");
+  weft_builder_lock_wait (b, s, T0 + 100, 0x10);
+  weft_builder_lock_wait (b, s, T0 + 200, 0x10);
+  weft_builder_lock_acquired (b, s, T0 + 300, 0x10);
+  weft_builder_span_end (b, s, T0 + 400);
+  weft_builder_lock_acquired (b, s, T0 + 500, 0x10);
+  weft_builder_instant (b, s, T0 + 600, "last");
+  m = stats_util_model (b);
+  left = weft_stats_new (m, 0, 350);
+  right = weft_stats_new (m, 350, 600);
+
+  g_assert_cmpuint (weft_model_get_n_events (m), ==, 7);
+  g_assert_cmpuint (left->events, ==, 4);  /* 0, the waits at 100 and 200, the acquire at 300 */
+  g_assert_cmpuint (right->events, ==, 3); /* the end at 400, the outer acquire, the instant */
+  assert_additive_every_cut (m);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -627,5 +657,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/stats-range/wait-past-span", test_wait_past_span);
   g_test_add_func ("/weft/stats-range/whole-range", test_whole_range);
   g_test_add_func ("/weft/stats-range/overlapping-slices", test_overlapping_slices);
+  g_test_add_func ("/weft/stats-range/nested-wait-times", test_nested_wait_times);
   return g_test_run ();
 }
