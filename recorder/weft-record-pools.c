@@ -93,9 +93,10 @@ write_chunk (void *data, uint16_t type, const void *head, size_t head_size, cons
     }
   /* Two pairs before the first events: a file cut after them (the
    * recorder killed) still has a rate to convert their TSC times. The
-   * first pair came when the program connected, a block's worth of
-   * events ago. */
-  if (type == WEFT_CHUNK_STREAM && p->clock_pairs < 2)
+   * first pair usually came when the program connected, a block's worth
+   * of events ago; on a loaded machine the first block can be drained
+   * before that pair was written, and then both are written here. */
+  while (type == WEFT_CHUNK_STREAM && p->clock_pairs < 2)
     write_clock (p, _weft_clock_monotonic_ns ());
   memcpy (p->scratch, head, head_size);
   if (size > 0)
