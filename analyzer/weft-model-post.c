@@ -56,9 +56,10 @@ times_sorted (const guint64 *times, gsize n)
 
 /* After the sort, spans of streams that overlapped may cross: nests them
  * again, in start order. A span is inside the last open one unless that
- * one ended before it began (touching: their recorded depths decide, so
- * spans that nested already keep their depths); one that would outlive
- * its parent is cut at the parent's end. Depth counts follow. */
+ * one ended before it began (touching: the span's recorded depth against
+ * the depth the open one was given decides, so spans that nested already
+ * keep their depths); one that would outlive its parent is cut at the
+ * parent's end. Depth counts follow. */
 static void
 thread_renest (WeftThreadData *t)
 {
