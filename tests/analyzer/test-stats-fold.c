@@ -384,41 +384,38 @@ test_big_overlap (void)
   assert_fold_equal (b, "big-overlap", 0);
 }
 
-/* Small traces at the edges of the folded path. */
 /* Regression (libFuzzer): a thread's two streams overlap, and each leaves
  * a span open. Nested again after the sort, both open spans sit at depth
  * 0: the last piece is fed with its ends set, not waiting by depth (where
  * "late" took "work"'s place and "work" lost its length). */
-static void
-test_unclosed_overlap (void)
+static WeftBuilder *
+unclosed_overlap_trace (void)
 {
   WeftBuilder *b = weft_builder_new_memory ();
   WeftBuilderStream s1 = weft_builder_thread (b, 1, 1);
   WeftBuilderStream s2 = weft_builder_thread_stream (b, 1, 1);
+
+  weft_builder_set_metadata (b, "cpu_count", "2");
+  weft_builder_instant (b, s1, T0, "start");
+  weft_builder_span_begin (b, s1, T0 + 5000, "late");
+  weft_builder_span_begin (b, s2, T0 + 100, "work");
+  weft_builder_instant (b, s2, T0 + 200, "tick");
+  weft_builder_switch (b, weft_builder_cpu (b, 0), T0, 0, WEFT_SWITCH_PREEMPTED, 1);
+  return b;
+}
+
+static void
+test_unclosed_overlap (void)
+{
   g_autoptr (WeftStats) st = NULL;
 
-  weft_builder_set_metadata (b, "cpu_count", "2");
-  weft_builder_instant (b, s1, T0, "start");
-  weft_builder_span_begin (b, s1, T0 + 5000, "late");
-  weft_builder_span_begin (b, s2, T0 + 100, "work");
-  weft_builder_instant (b, s2, T0 + 200, "tick");
-  weft_builder_switch (b, weft_builder_cpu (b, 0), T0, 0, WEFT_SWITCH_PREEMPTED, 1);
-  g_assert_true (assert_fold_equal (b, "unclosed-overlap", 0));
-
-  b = weft_builder_new_memory ();
-  s1 = weft_builder_thread (b, 1, 1);
-  s2 = weft_builder_thread_stream (b, 1, 1);
-  weft_builder_set_metadata (b, "cpu_count", "2");
-  weft_builder_instant (b, s1, T0, "start");
-  weft_builder_span_begin (b, s1, T0 + 5000, "late");
-  weft_builder_span_begin (b, s2, T0 + 100, "work");
-  weft_builder_instant (b, s2, T0 + 200, "tick");
-  weft_builder_switch (b, weft_builder_cpu (b, 0), T0, 0, WEFT_SWITCH_PREEMPTED, 1);
-  st = folded_stats (b);
+  g_assert_true (assert_fold_equal (unclosed_overlap_trace (), "unclosed-overlap", 0));
+  st = folded_stats (unclosed_overlap_trace ());
   assert_span (st, "work", 1, 4900, 4900);
   assert_span (st, "late", 1, 0, 0);
 }
 
+/* Small traces at the edges of the folded path. */
 static void
 test_edges (void)
 {
