@@ -133,7 +133,6 @@ thread_sort (WeftThreadData *t)
       }
 
   sort_records (t->waits.data, t->waits.len, sizeof (WeftModelWait), compare_wait, NULL);
-  sort_records (t->other_times.data, t->other_times.len, sizeof (guint64), compare_u64, NULL);
 
   /* Instants: sort pairs through an order array. */
   {
@@ -213,9 +212,10 @@ _weft_model_post_threads (WeftBuild *b)
       WeftVecU32_clear (&t->open_waits);
       if (t->unsorted)
         thread_sort (t);
-      else if (!times_sorted (t->other_times.data, t->other_times.len))
-        /* The outer acquire of a nested wait files the inner acquire's
-         * earlier time after whatever came between. */
+      /* Out of order also in one stream: the outer acquire of a nested
+       * wait files the inner acquire's earlier time after whatever came
+       * between. */
+      if (!times_sorted (t->other_times.data, t->other_times.len))
         sort_records (t->other_times.data, t->other_times.len, sizeof (guint64), compare_u64,
                       NULL);
       if (b->sink != NULL)
