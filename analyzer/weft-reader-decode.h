@@ -120,96 +120,104 @@ _weft_stream_iter_decode (WeftStreamIter *iter, WeftEvent *ev)
       memset (ev, 0, sizeof *ev);
       ev->kind = (guint8) kind;
 
-      switch (kind)
-        {
-        case WEFT_EV_SPAN_BEGIN:
-        case WEFT_EV_INSTANT:
-        case WEFT_EV_THREAD_NAME:
-        case WEFT_EV_PROCESS_NAME:
-        case WEFT_EV_PROCESS_EXEC:
-          NAME (name);
-          break;
-        case WEFT_EV_SPAN_END:
-        case WEFT_EV_THREAD_EXIT:
-          break;
-        case WEFT_EV_SPAN_BEGIN_ARGS:
-          NAME (name);
-          NAME (args);
-          break;
-        case WEFT_EV_COUNTER:
-          NAME (name);
-          if (G_UNLIKELY (end - p < 8))
-            goto truncated;
+      /* Span ends and begins, most events, are tested for first: two
+       * conditional branches predict better than the jump table's one
+       * indirect jump (5 % of the model's build). */
+      if (kind == WEFT_EV_SPAN_END)
+        ; /* nothing more to read */
+      else if (kind == WEFT_EV_SPAN_BEGIN)
+        NAME (name);
+      else
+        switch (kind)
           {
-            guint64 bits;
-            memcpy (&bits, p, 8);
-            bits = GUINT64_FROM_LE (bits);
-            memcpy (&ev->value, &bits, 8);
-          }
-          p += 8;
-          break;
-        case WEFT_EV_TASK_BEGIN:
-        case WEFT_EV_LOCK_NAME:
-          VARINT (ev->id);
-          NAME (name);
-          break;
-        case WEFT_EV_TASK_SUSPEND:
-        case WEFT_EV_TASK_RESUME:
-        case WEFT_EV_TASK_END:
-        case WEFT_EV_FLOW_BEGIN:
-        case WEFT_EV_FLOW_END:
-        case WEFT_EV_LOCK_WAIT:
-        case WEFT_EV_LOCK_ACQUIRED:
-        case WEFT_EV_LOCK_RELEASED:
-        case WEFT_EV_COND_WOKEN:
-        case WEFT_EV_LOST:
-        case WEFT_EV_THREAD_START:
-        case WEFT_EV_PROCESS_FORK:
-          VARINT (ev->id);
-          break;
-        case WEFT_EV_COND_WAIT:
-          VARINT (ev->id);
-          VARINT (ev->id2);
-          break;
-        case WEFT_EV_PROCESS_EXIT:
-          VARINT (v);
-          ev->prev_tid = weft_zigzag_decode (v);
-          break;
-        case WEFT_EV_SCHED_SWITCH:
-          VARINT (v);
-          ev->prev_tid = weft_zigzag_decode (v);
-          if (G_UNLIKELY (p >= end))
-            goto truncated;
-          ev->state = *p <= WEFT_SWITCH_UNKNOWN ? *p : WEFT_SWITCH_UNKNOWN;
-          p++;
-          VARINT (v);
-          ev->next_tid = weft_zigzag_decode (v);
-          break;
-        case WEFT_EV_STRING_DEF:
-          {
-            /* Through a copy: p's own address, once taken, kept p in
-             * memory for the whole loop (11 % of the model's build). */
-            const guint8 *q = p;
-            gboolean ok = _weft_stream_iter_string_def (iter, &q, end);
-
-            p = q;
-            if (G_UNLIKELY (!ok))
+          case WEFT_EV_SPAN_BEGIN:
+          case WEFT_EV_INSTANT:
+          case WEFT_EV_THREAD_NAME:
+          case WEFT_EV_PROCESS_NAME:
+          case WEFT_EV_PROCESS_EXEC:
+            NAME (name);
+            break;
+          case WEFT_EV_SPAN_END:
+          case WEFT_EV_THREAD_EXIT:
+            break;
+          case WEFT_EV_SPAN_BEGIN_ARGS:
+            NAME (name);
+            NAME (args);
+            break;
+          case WEFT_EV_COUNTER:
+            NAME (name);
+            if (G_UNLIKELY (end - p < 8))
               goto truncated;
-            continue;
-          }
-        default:
-          if (kind >= WEFT_EV_EXTENDED_FIRST)
             {
-              VARINT (v);
-              if (G_UNLIKELY (v > (guint64) (end - p)))
+              guint64 bits;
+              memcpy (&bits, p, 8);
+              bits = GUINT64_FROM_LE (bits);
+              memcpy (&ev->value, &bits, 8);
+            }
+            p += 8;
+            break;
+          case WEFT_EV_TASK_BEGIN:
+          case WEFT_EV_LOCK_NAME:
+            VARINT (ev->id);
+            NAME (name);
+            break;
+          case WEFT_EV_TASK_SUSPEND:
+          case WEFT_EV_TASK_RESUME:
+          case WEFT_EV_TASK_END:
+          case WEFT_EV_FLOW_BEGIN:
+          case WEFT_EV_FLOW_END:
+          case WEFT_EV_LOCK_WAIT:
+          case WEFT_EV_LOCK_ACQUIRED:
+          case WEFT_EV_LOCK_RELEASED:
+          case WEFT_EV_COND_WOKEN:
+          case WEFT_EV_LOST:
+          case WEFT_EV_THREAD_START:
+          case WEFT_EV_PROCESS_FORK:
+            VARINT (ev->id);
+            break;
+          case WEFT_EV_COND_WAIT:
+            VARINT (ev->id);
+            VARINT (ev->id2);
+            break;
+          case WEFT_EV_PROCESS_EXIT:
+            VARINT (v);
+            ev->prev_tid = weft_zigzag_decode (v);
+            break;
+          case WEFT_EV_SCHED_SWITCH:
+            VARINT (v);
+            ev->prev_tid = weft_zigzag_decode (v);
+            if (G_UNLIKELY (p >= end))
+              goto truncated;
+            ev->state = *p <= WEFT_SWITCH_UNKNOWN ? *p : WEFT_SWITCH_UNKNOWN;
+            p++;
+            VARINT (v);
+            ev->next_tid = weft_zigzag_decode (v);
+            break;
+          case WEFT_EV_STRING_DEF:
+            {
+              /* Through a copy: p's own address, once taken, kept p in
+               * memory for the whole loop (11 % of the model's build). */
+              const guint8 *q = p;
+              gboolean ok = _weft_stream_iter_string_def (iter, &q, end);
+
+              p = q;
+              if (G_UNLIKELY (!ok))
                 goto truncated;
-              p += v; /* a newer writer's event: skipped */
               continue;
             }
-          _weft_stream_iter_unknown_kind (iter, p - 1, kind);
-          p = end;
-          continue;
-        }
+          default:
+            if (kind >= WEFT_EV_EXTENDED_FIRST)
+              {
+                VARINT (v);
+                if (G_UNLIKELY (v > (guint64) (end - p)))
+                  goto truncated;
+                p += v; /* a newer writer's event: skipped */
+                continue;
+              }
+            _weft_stream_iter_unknown_kind (iter, p - 1, kind);
+            p = end;
+            continue;
+          }
 
       ev->time = iter->clock == WEFT_CLOCK_MONOTONIC ? t : _weft_stream_iter_to_ns (iter, t);
       if (G_UNLIKELY (ev->time < iter->last_ns))
