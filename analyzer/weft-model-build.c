@@ -272,9 +272,10 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
   /* A local event: with the decoder inlined, its fields live in
    * registers and the ones this kind does not set are never cleared. */
   WeftEvent e = *first, *ev = &e;
-  guint64 events = 0, n = 0, last = ev->time, countdown = CHECK_EVERY;
+  guint64 events = 0, n = 0, countdown = CHECK_EVERY;
   guint32 counter_name = G_MAXUINT32, counter_index = 0;
   LockCache locks = { { 0 } };
+  WeftDecodeCursor cur;
 
   if (t->seen && ev->time - zero < t->last_event)
     {
@@ -290,14 +291,11 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
     }
   thread_seen (t, ev->time - zero);
 
+  _weft_decode_cursor_get (&cur, iter);
   do
     {
-      /* Times never go back within a stream (the reader clamps them);
-       * the maximum keeps the arrays sorted whatever happens. */
-      guint64 time = ev->time > last ? ev->time : last;
-      guint64 rel = time - zero;
-
-      last = time;
+      /* Times never go back within a stream: the decoder clamps them. */
+      guint64 rel = ev->time - zero;
 
       switch (ev->kind)
         {
@@ -473,9 +471,9 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
             _weft_build_fold_spans (b, index, fold_before);
         }
     }
-  while (_weft_stream_iter_decode (iter, ev));
+  while (_weft_stream_iter_decode_at (iter, &cur, ev));
 
-  thread_seen (t, last - zero);
+  thread_seen (t, cur.last_ns - zero);
   m->n_events += events;
   return TRUE;
 }
@@ -505,9 +503,11 @@ read_cpu_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first,
   guint64 events = 0, n = 0;
   guint64 last = lane->starts.len > 0 ? lane->starts.data[lane->starts.len - 1] + m->time_zero : 0;
   guint32 prev = WEFT_MODEL_NONE;
+  WeftDecodeCursor cur;
 
   if (lane->who.len > 0)
     prev = WEFT_MODEL_SLICE_THREAD (lane->who.data[lane->who.len - 1]);
+  _weft_decode_cursor_get (&cur, iter);
 
   do
     {
@@ -560,7 +560,7 @@ read_cpu_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first,
       if (G_UNLIKELY (++n % CHECK_EVERY == 0) && !check (p, info->encoded_bytes, n, error))
         return FALSE;
     }
-  while (_weft_stream_iter_decode (iter, ev));
+  while (_weft_stream_iter_decode_at (iter, &cur, ev));
 
   m->n_events += events;
   return TRUE;
