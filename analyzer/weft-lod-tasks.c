@@ -105,7 +105,14 @@ _weft_lod_build_task_rows (WeftLod *lod)
       const guint64 *times = weft_model_get_task_times (m, t);
       refs[i] = (TaskRef) { t->pid, i, times[0], times[t->n_times - 1] };
     }
-  qsort (refs, n, sizeof (TaskRef), compare_task_ref);
+  /* The model's tasks come sorted by start: with one process (the usual
+   * case for async tasks) the refs are sorted already. */
+  for (guint i = 1; i < n; i++)
+    if (compare_task_ref (&refs[i - 1], &refs[i]) > 0)
+      {
+        qsort (refs, n, sizeof (TaskRef), compare_task_ref);
+        break;
+      }
 
   /* Per process, by start: a task takes the lowest-numbered row free at
    * its start. Rows in use wait in a heap by their end; freed rows in a
