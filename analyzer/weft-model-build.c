@@ -110,7 +110,7 @@ static guint32
 lock_for (WeftBuild *b, guint32 pid, guint64 address, gboolean cond)
 {
   WeftModel *m = b->model;
-  guint32 index = _weft_key_lookup (b->lock_keys, address, pid, cond, m->locks->len);
+  guint32 index = _weft_key_lookup (&b->lock_keys, address, pid, cond, m->locks->len);
 
   if (index == m->locks->len)
     {
@@ -623,14 +623,14 @@ build_clear (WeftBuild *b)
 {
   WeftVecU32_clear (&b->remap);
   WeftVecSpan_clear (&b->spare);
-  g_hash_table_unref (b->task_keys);
+  _weft_key_map_clear (&b->task_keys);
   WeftVecU64_clear (&b->task_key_ids);
   WeftVecU32_clear (&b->task_key_pids);
   WeftVecTaskEvent_clear (&b->task_events);
-  g_hash_table_unref (b->flow_keys);
+  _weft_key_map_clear (&b->flow_keys);
   WeftVecFlowEvent_clear (&b->flow_events);
-  g_hash_table_unref (b->counter_keys);
-  g_hash_table_unref (b->lock_keys);
+  _weft_key_map_clear (&b->counter_keys);
+  _weft_key_map_clear (&b->lock_keys);
   g_hash_table_unref (b->lock_names);
   g_hash_table_unref (b->process_names);
   g_hash_table_unref (b->process_execs);
@@ -726,10 +726,6 @@ _weft_model_build (WeftModel *m, WeftReader *reader, const WeftModelSpanSink *si
   Progress p = { cancellable, progress, user_data, 0, 0 };
   gboolean ok;
 
-  b.task_keys = g_hash_table_new_full (weft_key_hash, weft_key_equal, g_free, NULL);
-  b.flow_keys = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  b.counter_keys = g_hash_table_new_full (weft_key_hash, weft_key_equal, g_free, NULL);
-  b.lock_keys = g_hash_table_new_full (weft_key_hash, weft_key_equal, g_free, NULL);
   b.lock_names = g_hash_table_new_full (weft_key_hash, weft_key_equal, g_free, NULL);
   b.process_names = g_hash_table_new (NULL, NULL);
   b.process_execs = g_hash_table_new (NULL, NULL);

@@ -46,6 +46,17 @@ typedef struct
   guint32 c;
 } WeftKey;
 
+/* Keys to dense indices, the keys kept in the table (open addressing,
+ * linear probing, at most half full): one probe a lookup, no allocation
+ * a key, where a GHashTable took a malloc'd copy of each. */
+typedef struct
+{
+  WeftKey *keys;
+  guint32 *values; /* index + 1, 0 for an empty slot */
+  gsize mask;      /* slots - 1; slots a power of two, 0 before the first */
+  gsize len;
+} WeftKeyMap;
+
 typedef struct
 {
   WeftModel *model;
@@ -64,7 +75,7 @@ typedef struct
   guint32 tid_cache_tid[1024];
   guint32 tid_cache_index[1024];
 
-  GHashTable *task_keys; /* WeftKey (id, pid) → key index */
+  WeftKeyMap task_keys; /* (id, pid) → key index */
   /* Recent task keys, direct-mapped by id in front of task_keys: a task's
    * few transitions come close together. */
   guint64 task_cache_id[256];
@@ -74,13 +85,13 @@ typedef struct
   WeftVecU32 task_key_pids;
   WeftVecTaskEvent task_events;
 
-  GHashTable *flow_keys; /* id → key index */
+  WeftKeyMap flow_keys; /* (id) → key index */
   WeftVecFlowEvent flow_events;
 
-  GHashTable *counter_keys; /* WeftKey (name, pid) → counter index */
+  WeftKeyMap counter_keys; /* (name, pid) → counter index */
   guint counters_cap;
 
-  GHashTable *lock_keys;     /* WeftKey (address, pid, cond) → lock index */
+  WeftKeyMap lock_keys;      /* (address, pid, cond) → lock index */
   GHashTable *lock_names;    /* WeftKey (address, pid) → name id */
   GHashTable *process_names; /* pid → name id (PROCESS_NAME) */
   GHashTable *process_execs; /* pid → name id (PROCESS_EXEC) */
@@ -89,9 +100,10 @@ typedef struct
 guint weft_key_hash (gconstpointer key);
 gboolean weft_key_equal (gconstpointer a, gconstpointer b);
 
-/* weft-model-keys.c. The index of key (a, b, c) in table; a new key gets
+/* weft-model-keys.c. The index of key (a, b, c) in map; a new key gets
  * next. */
-guint32 _weft_key_lookup (GHashTable *table, guint64 a, guint32 b, guint32 c, guint32 next);
+guint32 _weft_key_lookup (WeftKeyMap *map, guint64 a, guint32 b, guint32 c, guint32 next);
+void _weft_key_map_clear (WeftKeyMap *map);
 /* A task event (name: the model's name id, for BEGIN; else 0). */
 void _weft_build_task_event (WeftBuild *b, guint32 pid, guint64 id, guint32 name, guint64 time,
                              WeftTaskOp op);

@@ -26,16 +26,59 @@ weft_key_equal (gconstpointer a, gconstpointer b)
   return x->a == y->a && x->b == y->b && x->c == y->c;
 }
 
+/* Puts key at its slot in a table with room (no such key in it yet). */
+static void
+key_map_put (WeftKeyMap *map, const WeftKey *key, guint32 value)
+{
+  gsize i = weft_key_hash (key) & map->mask;
+
+  while (map->values[i] != 0)
+    i = (i + 1) & map->mask;
+  map->keys[i] = *key;
+  map->values[i] = value + 1;
+}
+
+static void
+key_map_grow (WeftKeyMap *map)
+{
+  WeftKeyMap old = *map;
+  gsize slots = old.mask == 0 ? 64 : (old.mask + 1) * 2;
+
+  map->keys = g_new (WeftKey, slots);
+  map->values = g_new0 (guint32, slots);
+  map->mask = slots - 1;
+  for (gsize i = 0; old.values != NULL && i <= old.mask; i++)
+    if (old.values[i] != 0)
+      key_map_put (map, &old.keys[i], old.values[i] - 1);
+  g_free (old.keys);
+  g_free (old.values);
+}
+
 guint32
-_weft_key_lookup (GHashTable *table, guint64 a, guint32 b, guint32 c, guint32 next)
+_weft_key_lookup (WeftKeyMap *map, guint64 a, guint32 b, guint32 c, guint32 next)
 {
   WeftKey key = { a, b, c };
-  gpointer value;
+  gsize i;
 
-  if (g_hash_table_lookup_extended (table, &key, NULL, &value))
-    return GPOINTER_TO_UINT (value);
-  g_hash_table_insert (table, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (next));
+  if (map->mask != 0)
+    for (i = weft_key_hash (&key) & map->mask; map->values[i] != 0; i = (i + 1) & map->mask)
+      if (weft_key_equal (&map->keys[i], &key))
+        return map->values[i] - 1;
+  /* At most half full: probes stay short. */
+  if (2 * (map->len + 1) > map->mask + 1)
+    key_map_grow (map);
+  key_map_put (map, &key, next);
+  map->len++;
   return next;
+}
+
+void
+_weft_key_map_clear (WeftKeyMap *map)
+{
+  g_clear_pointer (&map->keys, g_free);
+  g_clear_pointer (&map->values, g_free);
+  map->mask = 0;
+  map->len = 0;
 }
 
 void
@@ -51,7 +94,7 @@ _weft_build_task_event (WeftBuild *b, guint32 pid, guint64 id, guint32 name, gui
     key = b->task_cache_key[slot] - 1;
   else
     {
-      key = _weft_key_lookup (b->task_keys, id, pid, 0, b->task_key_ids.len);
+      key = _weft_key_lookup (&b->task_keys, id, pid, 0, b->task_key_ids.len);
       if (key == b->task_key_ids.len)
         {
           WeftVecU64_append (&b->task_key_ids, id);
@@ -70,17 +113,8 @@ _weft_build_task_event (WeftBuild *b, guint32 pid, guint64 id, guint32 name, gui
 void
 _weft_build_flow_event (WeftBuild *b, guint32 thread, guint64 id, guint64 time, gboolean end)
 {
-  guint32 next = g_hash_table_size (b->flow_keys);
-  gpointer value;
-  guint32 key;
+  guint32 key = _weft_key_lookup (&b->flow_keys, id, 0, 0, (guint32) b->flow_keys.len);
 
-  if (g_hash_table_lookup_extended (b->flow_keys, &id, NULL, &value))
-    key = GPOINTER_TO_UINT (value);
-  else
-    {
-      key = next;
-      g_hash_table_insert (b->flow_keys, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (key));
-    }
   *WeftVecFlowEvent_push (&b->flow_events)
     = (WeftFlowEvent) { time, key, thread << 1 | (end ? 1 : 0) };
 }
@@ -89,7 +123,7 @@ guint32
 _weft_build_counter_for (WeftBuild *b, guint32 pid, guint32 name)
 {
   WeftModel *m = b->model;
-  guint32 index = _weft_key_lookup (b->counter_keys, name, pid, 0, m->n_counters);
+  guint32 index = _weft_key_lookup (&b->counter_keys, name, pid, 0, m->n_counters);
 
   if (index == m->n_counters)
     {

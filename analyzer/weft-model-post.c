@@ -442,7 +442,7 @@ _weft_model_post_flows (WeftBuild *b)
 {
   WeftModel *m = b->model;
   WeftFlowEvent *ev = b->flow_events.data;
-  gsize n = b->flow_events.len, n_keys = g_hash_table_size (b->flow_keys);
+  gsize n = b->flow_events.len, n_keys = b->flow_keys.len;
   g_autofree guint32 *starts = NULL;
   g_autofree guint32 *order = NULL;
 
