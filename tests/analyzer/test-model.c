@@ -323,6 +323,88 @@ test_tasks_and_flows (void)
   g_assert_cmpuint (weft_model_get_n_events (m), ==, 10);
 }
 
+/* Thousands of tasks, locks and flows whose ids differ only in high bits
+ * or only by process: the build's keyed tables grow many times and every
+ * key still finds its own entry. */
+static void
+test_many_keys (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s[3];
+  g_autoptr (WeftModel) m = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  const guint n = 3000, n_locks = 400;
+  g_autofree gint64 *keys = g_new (gint64, 3 * n);
+
+  for (guint p = 0; p < 3; p++)
+    s[p] = weft_builder_thread (b, p + 1, p + 1);
+  for (guint k = 0; k < n; k++)
+    for (guint p = 0; p < 3; p++)
+      {
+        guint64 id = (guint64) k << 20, t = T0 + k * 100;
+
+        weft_builder_task_begin (b, s[p], t, id, "job");
+        weft_builder_flow_begin (b, s[p], t + 1, id | p);
+        weft_builder_lock_wait (b, s[p], t + 2, 0x10000 + (guint64) (k % n_locks) * 4096);
+        weft_builder_lock_acquired (b, s[p], t + 3, 0x10000 + (guint64) (k % n_locks) * 4096);
+        weft_builder_flow_end (b, s[p], t + 4, id | p);
+        weft_builder_task_end (b, s[p], t + 10 + p, id);
+      }
+  m = stats_util_model (b);
+
+  g_assert_cmpuint (weft_model_get_n_tasks (m), ==, 3 * n);
+  for (guint i = 0; i < 3 * n; i++)
+    {
+      const WeftModelTask *task = weft_model_get_task (m, i);
+      const guint64 *times = weft_model_get_task_times (m, task);
+      guint64 k = task->id >> 20;
+
+      g_assert_cmpuint (task->id & ((1 << 20) - 1), ==, 0);
+      g_assert_cmpuint (k, <, n);
+      g_assert_cmpuint (task->pid, >=, 1);
+      g_assert_cmpuint (task->pid, <=, 3);
+      g_assert_cmpuint (task->n_times, ==, 2);
+      g_assert_cmpuint (times[0], ==, k * 100);
+      g_assert_cmpuint (times[1], ==, k * 100 + 10 + task->pid - 1);
+      keys[i] = (gint64) (task->id | task->pid);
+      g_assert_false (g_hash_table_contains (seen, &keys[i]));
+      g_hash_table_add (seen, &keys[i]);
+    }
+
+  g_assert_cmpuint (weft_model_get_n_locks (m), ==, 3 * n_locks);
+  for (guint i = 0; i < 3 * n_locks; i++)
+    {
+      const WeftModelLock *lock = weft_model_get_lock (m, i);
+
+      g_assert_cmpuint ((lock->address - 0x10000) % 4096, ==, 0);
+      g_assert_cmpuint ((lock->address - 0x10000) / 4096, <, n_locks);
+      g_assert_false (lock->cond);
+    }
+  for (guint p = 0; p < 3; p++)
+    {
+      const WeftModelThread *t = weft_model_get_thread (m, stats_util_model_thread (m, p + 1));
+
+      g_assert_cmpuint (t->n_waits, ==, n);
+      for (guint k = 0; k < n; k++)
+        {
+          const WeftModelLock *lock = weft_model_get_lock (m, t->waits[k].lock);
+
+          g_assert_cmpuint (lock->pid, ==, p + 1);
+          g_assert_cmpuint (lock->address, ==, 0x10000 + (guint64) (k % n_locks) * 4096);
+        }
+    }
+
+  /* Every flow begins and ends on its own thread, 3 ns apart. */
+  g_assert_cmpuint (weft_model_get_n_flows (m), ==, 3 * n);
+  for (guint64 i = 0; i < 3 * n; i++)
+    {
+      const WeftModelFlow *f = &weft_model_get_flows (m)[i];
+
+      g_assert_cmpuint (f->end - f->begin, ==, 3);
+      g_assert_cmpuint (f->from_thread, ==, f->to_thread);
+    }
+}
+
 static void
 test_locks_and_counters (void)
 {
@@ -603,6 +685,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/model/cpu-slices", test_cpu_slices);
   g_test_add_func ("/weft/model/tasks-and-flows", test_tasks_and_flows);
   g_test_add_func ("/weft/model/locks-and-counters", test_locks_and_counters);
+  g_test_add_func ("/weft/model/many-keys", test_many_keys);
   g_test_add_func ("/weft/model/metadata", test_metadata);
   g_test_add_func ("/weft/model/progress-and-cancel", test_progress_and_cancel);
   g_test_add_func ("/weft/model/memory-per-event", test_memory_per_event);
