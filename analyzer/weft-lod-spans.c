@@ -50,6 +50,10 @@ float_up (guint64 v)
 typedef struct
 {
   WeftLodSpanRow *row;
+  /* The row's count and order, here while it is built (row->n is set at
+   * each block's close): one load fewer on every span's path. */
+  guint64 n;
+  guint32 *order;
   guint64 cap;        /* of row->order */
   guint64 block_cap;  /* of row->dom, row->longest */
   guint64 cover_cap;  /* of row->cover */
@@ -89,20 +93,21 @@ static inline void
 row_add (const WeftModelThread *th, RowBuild *rb, guint64 index, const WeftModelSpan *s,
          gboolean keep_order)
 {
-  WeftLodSpanRow *row = rb->row;
   guint64 len = span_len (s);
 
-  if (row->n % C == 0)
+  if (rb->n % C == 0)
     {
-      if (row->n / C + 1 >= rb->cover_cap)
+      WeftLodSpanRow *row = rb->row;
+
+      if (rb->n / C + 1 >= rb->cover_cap)
         {
           rb->cover_cap = MAX (16, rb->cover_cap * 2);
           row->cover = g_renew (guint64, row->cover, rb->cover_cap);
         }
-      row->cover[row->n / C] = rb->acc;
-      if (row->n % B == 0)
+      row->cover[rb->n / C] = rb->acc;
+      if (rb->n % B == 0)
         {
-          if (row->n / B + 1 >= rb->block_cap)
+          if (rb->n / B + 1 >= rb->block_cap)
             {
               rb->block_cap = MAX (4, rb->block_cap * 2);
               row->dom = g_renew (WeftLodDom, row->dom, rb->block_cap);
@@ -115,20 +120,23 @@ row_add (const WeftModelThread *th, RowBuild *rb, guint64 index, const WeftModel
     }
   if (keep_order)
     {
-      if (row->n == rb->cap)
+      if (rb->n == rb->cap)
         {
           rb->cap = MAX (64, rb->cap * 2);
-          row->order = g_renew (guint32, row->order, rb->cap);
+          rb->order = rb->row->order = g_renew (guint32, rb->order, rb->cap);
         }
-      row->order[row->n] = (guint32) index;
+      rb->order[rb->n] = (guint32) index;
     }
   rb->acc += len;
   rb->longest = MAX (rb->longest, len);
   if (rb->cand != NULL)
     _weft_lod_candidates_add (rb->cand, s->name, (double) len + 1e-3);
-  row->n++;
-  if (row->n % B == 0)
-    row_block_close (th, rb);
+  rb->n++;
+  if (rb->n % B == 0)
+    {
+      rb->row->n = rb->n;
+      row_block_close (th, rb);
+    }
 }
 
 /* Allocates the row's arrays for n spans at once: growing them by
@@ -154,7 +162,7 @@ row_presize (RowBuild *rb, guint64 n, gboolean keep_order)
   if (keep_order)
     {
       rb->cap = n;
-      row->order = weft_vec_alloc (n, sizeof (guint32));
+      rb->order = row->order = weft_vec_alloc (n, sizeof (guint32));
     }
 }
 
@@ -163,9 +171,10 @@ static void
 row_finish (const WeftModelThread *th, RowBuild *rb)
 {
   WeftLodSpanRow *row = rb->row;
-  guint64 n_blocks = (row->n + B - 1) / B;
+  guint64 n_blocks = (rb->n + B - 1) / B;
   WeftLodLevels levels;
 
+  row->n = rb->n;
   if (row->n % B != 0)
     row_block_close (th, rb);
   _weft_lod_levels_init (&levels, n_blocks);
@@ -188,6 +197,9 @@ _weft_lod_spans_build (WeftLod *lod, guint thread)
   g_autofree RowBuild *rbs = NULL;
   g_autofree WeftLodCandidates *tallies = NULL;
   gboolean keep_order = depths > 1;
+  /* Locals: the row stores could alias them, and they would be reloaded
+   * for every span. */
+  const WeftModelSpan *spans = th->spans;
 
   if (th->n_spans == 0 || depths == 0)
     return;
@@ -218,9 +230,9 @@ _weft_lod_spans_build (WeftLod *lod, guint thread)
           row_presize (&rbs[d], n, keep_order);
         }
     }
-  for (guint64 i = 0; i < th->n_spans; i++)
+  for (guint64 i = 0, n = th->n_spans; i < n; i++)
     {
-      const WeftModelSpan *s = &th->spans[i];
+      const WeftModelSpan *s = &spans[i];
       /* Deeper than WEFT_LOD_MAX_ROWS (or, from a model bug, than
        * max_depth): the last row. */
       guint d = MIN (WEFT_MODEL_SPAN_DEPTH (s), depths - 1);
