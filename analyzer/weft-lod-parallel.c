@@ -99,6 +99,21 @@ sift_down (Next *heap, guint n, guint i)
   heap[i] = e;
 }
 
+/* bucket_hold() for the sweep, from the quotients t / bucket_ns of its two
+ * ends (each computed once, for one interval's end and the next's start:
+ * the same floor and ceil of the same doubles as bucket_of() and
+ * bucket_before()), and only for r > 0, which is all a maximum needs. */
+static inline void
+bucket_hold_q (WeftLod *lod, double q1, double q2, guint r)
+{
+  double f1 = floor (q1), c2 = ceil (q2) - 1.0;
+  guint64 b1 = f1 < 0 ? 0 : MIN ((guint64) f1, lod->n_buckets - 1);
+  guint64 b2 = c2 < 0 ? 0 : MIN ((guint64) c2, lod->n_buckets - 1);
+
+  for (guint64 b = b1; b <= MAX (b2, b1); b++)
+    lod->bucket_max[b] = MAX (lod->bucket_max[b], (float) r);
+}
+
 static inline gboolean
 is_traced (const WeftLod *lod, guint32 who)
 {
@@ -112,6 +127,7 @@ sweep_sched (WeftLod *lod, GCancellable *cancellable)
   g_autofree guint64 *pos = g_new0 (guint64, MAX (lod->n_cpus, 1));
   guint n_heap = 0, running = 0;
   guint64 last = 0, steps = 0;
+  double q_last = 0.0; /* last / bucket_ns */
 
   for (guint c = 0; c < lod->n_cpus; c++)
     if (lod->lanes[c]->n_slices > 0)
@@ -125,8 +141,13 @@ sweep_sched (WeftLod *lod, GCancellable *cancellable)
 
       if (t > last)
         {
-          bucket_hold (lod, last, t, running);
+          double q = (double) t / lod->bucket_ns;
+
+          /* Bucket maxima start at 0: holding 0 changes nothing. */
+          if (running > 0)
+            bucket_hold_q (lod, q_last, q, running);
           last = t;
+          q_last = q;
         }
       if (k > 0 && is_traced (lod, cpu->who[k - 1]))
         running--;
