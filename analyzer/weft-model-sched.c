@@ -83,6 +83,25 @@ heap_sift_down (HeapEntry *heap, guint n, guint i)
   heap[i] = e;
 }
 
+/* Few lanes: the first entry becomes the least by a scan, not a sift (the
+ * rest stay unordered). Picking by index lets the compiler use a
+ * conditional move where the heap's sift took a branch no predictor can
+ * guess: which lane switches next. */
+#define SMALL_HEAP 8
+
+static inline void
+heap_scan_min (HeapEntry *heap, guint n)
+{
+  guint best = 0;
+  HeapEntry e;
+
+  for (guint i = 1; i < n; i++)
+    best = heap_before (&heap[i], &heap[best]) ? i : best;
+  e = heap[0];
+  heap[0] = heap[best];
+  heap[best] = e;
+}
+
 /* Number of slices of lane starting before t. */
 static guint64
 count_before (const WeftCpuData *lane, guint64 t)
@@ -195,8 +214,11 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
       if (before < lane->starts.len)
         heap[n_heap++] = (HeapEntry) { lane->starts.data[before], c };
     }
-  for (guint i = n_heap / 2; i-- > 0;)
-    heap_sift_down (heap, n_heap, i);
+  if (n_lanes <= SMALL_HEAP)
+    heap_scan_min (heap, n_heap);
+  else
+    for (guint i = n_heap / 2; i-- > 0;)
+      heap_sift_down (heap, n_heap, i);
 
   for (guint i = 0; i < model->n_threads; i++)
     {
@@ -286,7 +308,9 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
         heap[0].time = lane->starts.data[k + 1];
       else
         heap[0] = heap[--n_heap];
-      if (n_heap > 0)
+      if (n_heap > 0 && n_lanes <= SMALL_HEAP)
+        heap_scan_min (heap, n_heap);
+      else if (n_heap > 0)
         heap_sift_down (heap, n_heap, 0);
     }
 
