@@ -174,15 +174,15 @@ thread_state_at (WeftModel *model, const WeftThreadData *t, guint64 a, ThreadSta
   st->state = WEFT_MODEL_SLICE_END_STATE (model->cpus[best_lane].who.data[best_slice]);
 }
 
-static void
+/* Without branches: how a thread left its CPU is as random as the
+ * schedule, and a mispredicted branch a switch cost more than the sums. */
+static inline void
 add_waiting (WeftSchedThreadTotals *tot, const ThreadState *st, guint64 from, guint64 to)
 {
-  if (to <= from)
-    return;
-  if (st->state == WEFT_SWITCH_PREEMPTED)
-    tot->runnable += to - from;
-  else if (st->state == WEFT_SWITCH_BLOCKED)
-    tot->blocked += to - from;
+  guint64 d = to > from ? to - from : 0;
+
+  tot->runnable += st->state == WEFT_SWITCH_PREEMPTED ? d : 0;
+  tot->blocked += st->state == WEFT_SWITCH_BLOCKED ? d : 0;
 }
 
 void
@@ -293,8 +293,7 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
 
           if (st->on == 0)
             add_waiting (tot, st, MAX (st->out_time, a), t);
-          if (st->last_cpu != WEFT_MODEL_NONE && st->last_cpu != c)
-            tot->migrations++;
+          tot->migrations += st->last_cpu != WEFT_MODEL_NONE && st->last_cpu != c;
           st->last_cpu = c;
           st->on++;
           st->state = STATE_RUNNING;
