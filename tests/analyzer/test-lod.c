@@ -73,6 +73,42 @@ test_cpu_half (void)
 
 /* Many sub-pixel slices of three threads, idle and untraced work on two
  * cores: every column equals a direct computation. */
+/* Forty threads take turns on one CPU, more than a block's sketch keeps;
+ * thread 107 runs three times as long each turn: every column of the
+ * whole trace names it. */
+static void
+test_cpu_many_threads (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream s = weft_builder_cpu (b, 0);
+  g_autoptr (WeftLod) lod = NULL;
+  WeftModel *m;
+  WeftLodWindow w = { 0, 0, 8 };
+  WeftLodCpuColumn c[8];
+  gint64 prev = WEFT_TID_IDLE;
+  guint64 t = T0;
+
+  weft_builder_set_metadata (b, "cpu_count", "1");
+  for (guint k = 0; k < 40 * 200; k++)
+    {
+      gint64 next = 100 + k % 40;
+
+      weft_builder_switch (b, s, t, prev, WEFT_SWITCH_PREEMPTED, next);
+      prev = next;
+      t += next == 107 ? 300 : 100;
+    }
+  weft_builder_switch (b, s, t, prev, WEFT_SWITCH_PREEMPTED, WEFT_TID_IDLE);
+  lod = lod_util (b);
+  m = weft_lod_get_model (lod);
+  w.end = weft_model_get_duration (m);
+  weft_lod_cpu_columns (lod, 0, &w, c);
+  for (guint i = 0; i < w.n_columns; i++)
+    {
+      g_assert_cmpuint (c[i].thread, !=, WEFT_MODEL_NONE);
+      g_assert_cmpuint (weft_model_get_thread (m, c[i].thread)->tid, ==, 107);
+    }
+}
+
 static void
 test_cpu_random (void)
 {
@@ -728,6 +764,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/weft/lod/cpu/half", test_cpu_half);
   g_test_add_func ("/weft/lod/cpu/random", test_cpu_random);
+  g_test_add_func ("/weft/lod/cpu/many-threads", test_cpu_many_threads);
   g_test_add_func ("/weft/lod/cpu/slice-at", test_cpu_slice_at);
   g_test_add_func ("/weft/lod/states/sched", test_states);
   g_test_add_func ("/weft/lod/states/no-sched", test_states_no_sched);
