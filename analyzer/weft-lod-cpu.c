@@ -29,11 +29,6 @@ slice_class (const WeftLod *lod, guint32 who)
   return 1;
 }
 
-/* Threads few enough to tally a block's time per thread in an array, not
- * in the candidates' sketch (whose search by id, a branch on which thread
- * ran, was a third of this build). Exact where the sketch keeps 16. */
-#define DIRECT_THREADS 4096
-
 void
 _weft_lod_cpu_build (WeftLod *lod, guint lane)
 {
@@ -46,7 +41,7 @@ _weft_lod_cpu_build (WeftLod *lod, guint lane)
   guint32 touched[B];
   guint n_touched = 0;
 
-  if (lod->n_threads <= DIRECT_THREADS)
+  if (lod->n_threads < WEFT_LOD_DIRECT_IDS)
     per_thread = g_new0 (guint64, MAX (lod->n_threads, 1));
   index->blocks = g_new (WeftLodCpuBlock, n_blocks + 1);
   _weft_lod_levels_init (&index->levels, n_blocks);
@@ -84,33 +79,11 @@ _weft_lod_cpu_build (WeftLod *lod, guint lane)
         {
           double ns;
 
-          if (per_thread != NULL)
-            {
-              /* The sketch's rule: most time, then the lowest id. */
-              guint32 best = WEFT_MODEL_NONE;
-              guint64 most = 0;
-
-              for (guint i = 0; i < n_touched; i++)
-                {
-                  guint32 t = touched[i];
-                  guint64 v = per_thread[t];
-
-                  if (v > most || (v == most && best != WEFT_MODEL_NONE && t < best))
-                    {
-                      most = v;
-                      best = t;
-                    }
-                  per_thread[t] = 0;
-                }
-              n_touched = 0;
-              index->dom[k / B].id = best;
-              index->dom[k / B].ns = (float) (double) most;
-            }
-          else
-            {
-              index->dom[k / B].id = _weft_lod_candidates_best (&cand, &ns);
-              index->dom[k / B].ns = (float) ns;
-            }
+          index->dom[k / B].id = per_thread != NULL
+                                   ? _weft_lod_direct_best (per_thread, touched, n_touched, &ns)
+                                   : _weft_lod_candidates_best (&cand, &ns);
+          index->dom[k / B].ns = (float) ns;
+          n_touched = 0;
         }
     }
   index->blocks[n_blocks] = acc;

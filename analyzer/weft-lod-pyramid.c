@@ -39,6 +39,28 @@ _weft_lod_candidates_best (const WeftLodCandidates *c, double *ns)
   return best;
 }
 
+guint32
+_weft_lod_direct_best (guint64 *per_id, const guint32 *touched, guint n_touched, double *ns)
+{
+  guint32 best = WEFT_MODEL_NONE;
+  guint64 most = 0;
+
+  for (guint i = 0; i < n_touched; i++)
+    {
+      guint32 id = touched[i];
+      guint64 v = per_id[id];
+
+      if (v > most || (v == most && best != WEFT_MODEL_NONE && id < best))
+        {
+          most = v;
+          best = id;
+        }
+      per_id[id] = 0;
+    }
+  *ns = (double) most;
+  return best;
+}
+
 void
 _weft_lod_levels_init (WeftLodLevels *l, guint64 n_leaves)
 {

@@ -355,6 +355,11 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
   WeftLodWaitBlock wacc = { 0 };
   g_autofree Pending *heap = NULL;
   guint64 n_heap = 0, cap = 0, next_wait = 0;
+  /* A block's running time per CPU lane, in an array indexed by lane
+   * where lanes are few (as in weft-lod-cpu.c), not in the sketch. */
+  g_autofree guint64 *per_lane = NULL;
+  guint32 touched[B];
+  guint n_touched = 0;
 
   if (th->n_waits > 0)
     index->wait_split = g_new0 (WeftLodWaitSplit, th->n_waits);
@@ -368,6 +373,8 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
       index->state_blocks = g_new (WeftLodStateBlock, n_blocks + 1);
       _weft_lod_levels_init (&index->state_levels, n_blocks);
       index->state_dom = g_new (WeftLodDom, index->state_levels.total);
+      if (lod->n_cpus < WEFT_LOD_DIRECT_IDS)
+        per_lane = g_new0 (guint64, MAX (lod->n_cpus, 1));
       cursor_load (lod, th, &walk, 0, &zero);
       /* Waits before the first slice: nothing known yet. */
       if (th->n_waits > 0)
@@ -384,12 +391,27 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
               index->state_blocks[j / B].start = u->s;
               cand.n = 0;
             }
-          if (u->lane != WEFT_MODEL_NONE)
+          if (u->lane != WEFT_MODEL_NONE && per_lane != NULL)
+            {
+              /* A zero-length unit may list its lane twice: harmless. */
+              if (per_lane[u->lane] == 0)
+                touched[n_touched++] = u->lane;
+              per_lane[u->lane] += u->e - u->s;
+            }
+          else if (u->lane != WEFT_MODEL_NONE)
             _weft_lod_candidates_add (&cand, u->lane, (double) (u->e - u->s));
           if (j % B == B - 1 || j + 1 == n)
             {
               double ns;
-              index->state_dom[j / B].id = _weft_lod_candidates_best (&cand, &ns);
+
+              if (per_lane != NULL)
+                {
+                  index->state_dom[j / B].id
+                    = _weft_lod_direct_best (per_lane, touched, n_touched, &ns);
+                  n_touched = 0;
+                }
+              else
+                index->state_dom[j / B].id = _weft_lod_candidates_best (&cand, &ns);
               index->state_dom[j / B].ns = (float) ns;
             }
           if (th->n_waits > 0)
