@@ -37,12 +37,12 @@ _weft_lod_cpu_build (WeftLod *lod, guint lane)
   guint64 n = cpu->n_slices, n_blocks = (n + B - 1) / B;
   WeftLodCpuBlock acc = { 0 };
   WeftLodCandidates cand = { 0 };
-  g_autofree guint64 *per_thread = NULL;
+  g_autofree double *per_thread = NULL;
   guint32 touched[B];
   guint n_touched = 0;
 
   if (lod->n_threads < WEFT_LOD_DIRECT_IDS)
-    per_thread = g_new0 (guint64, MAX (lod->n_threads, 1));
+    per_thread = g_new0 (double, MAX (lod->n_threads, 1));
   index->blocks = g_new (WeftLodCpuBlock, n_blocks + 1);
   _weft_lod_levels_init (&index->levels, n_blocks);
   index->dom = g_new (WeftLodDom, MAX (index->levels.total, 1));
@@ -66,9 +66,9 @@ _weft_lod_cpu_build (WeftLod *lod, guint lane)
           else
             {
               /* A zero-length slice may list its thread twice: harmless. */
-              if (per_thread[thread] == 0)
+              if (per_thread[thread] == 0.0)
                 touched[n_touched++] = thread;
-              per_thread[thread] += len;
+              per_thread[thread] += (double) len;
             }
         }
       else if (cls == 2)

@@ -163,7 +163,8 @@ _weft_lod_candidates_add (WeftLodCandidates *c, guint32 id, double ns)
 guint32 _weft_lod_candidates_best (const WeftLodCandidates *c, double *ns);
 
 /* Where ids are few (threads, CPU lanes: fewer than WEFT_LOD_DIRECT_IDS),
- * a block's time per id is tallied in an array indexed by id instead:
+ * a block's time per id is tallied in an array indexed by id instead,
+ * added up in the same order as the sketch would:
  * the sketch's search branches on which id came, which a schedule makes
  * random. touched lists the ids added to since the last call (an id may
  * appear twice). Returns the id of most time (the lowest on a tie, as
@@ -171,7 +172,7 @@ guint32 _weft_lod_candidates_best (const WeftLodCandidates *c, double *ns);
  * touched entries. */
 #define WEFT_LOD_DIRECT_IDS 4096
 
-guint32 _weft_lod_direct_best (guint64 *per_id, const guint32 *touched, guint n_touched,
+guint32 _weft_lod_direct_best (double *per_id, const guint32 *touched, guint n_touched,
                                double *ns);
 
 /* ---- pyramids ---- */

@@ -40,24 +40,24 @@ _weft_lod_candidates_best (const WeftLodCandidates *c, double *ns)
 }
 
 guint32
-_weft_lod_direct_best (guint64 *per_id, const guint32 *touched, guint n_touched, double *ns)
+_weft_lod_direct_best (double *per_id, const guint32 *touched, guint n_touched, double *ns)
 {
   guint32 best = WEFT_MODEL_NONE;
-  guint64 most = 0;
+  double most = 0.0;
 
   for (guint i = 0; i < n_touched; i++)
     {
       guint32 id = touched[i];
-      guint64 v = per_id[id];
+      double v = per_id[id];
 
       if (v > most || (v == most && best != WEFT_MODEL_NONE && id < best))
         {
           most = v;
           best = id;
         }
-      per_id[id] = 0;
+      per_id[id] = 0.0;
     }
-  *ns = (double) most;
+  *ns = most;
   return best;
 }
 

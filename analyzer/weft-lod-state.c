@@ -357,7 +357,7 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
   guint64 n_heap = 0, cap = 0, next_wait = 0;
   /* A block's running time per CPU lane, in an array indexed by lane
    * where lanes are few (as in weft-lod-cpu.c), not in the sketch. */
-  g_autofree guint64 *per_lane = NULL;
+  g_autofree double *per_lane = NULL;
   guint32 touched[B];
   guint n_touched = 0;
 
@@ -374,7 +374,7 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
       _weft_lod_levels_init (&index->state_levels, n_blocks);
       index->state_dom = g_new (WeftLodDom, index->state_levels.total);
       if (lod->n_cpus < WEFT_LOD_DIRECT_IDS)
-        per_lane = g_new0 (guint64, MAX (lod->n_cpus, 1));
+        per_lane = g_new0 (double, MAX (lod->n_cpus, 1));
       cursor_load (lod, th, &walk, 0, &zero);
       /* Waits before the first slice: nothing known yet. */
       if (th->n_waits > 0)
@@ -394,9 +394,9 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
           if (u->lane != WEFT_MODEL_NONE && per_lane != NULL)
             {
               /* A zero-length unit may list its lane twice: harmless. */
-              if (per_lane[u->lane] == 0)
+              if (per_lane[u->lane] == 0.0)
                 touched[n_touched++] = u->lane;
-              per_lane[u->lane] += u->e - u->s;
+              per_lane[u->lane] += (double) (u->e - u->s);
             }
           else if (u->lane != WEFT_MODEL_NONE)
             _weft_lod_candidates_add (&cand, u->lane, (double) (u->e - u->s));
