@@ -163,11 +163,11 @@ _weft_lod_candidates_add (WeftLodCandidates *c, guint32 id, double ns)
 guint32 _weft_lod_candidates_best (const WeftLodCandidates *c, double *ns);
 
 /* Where ids are few (threads, CPU lanes: fewer than WEFT_LOD_DIRECT_IDS),
- * a block's time per id is tallied in an array indexed by id instead,
- * added up in the same order as the sketch would:
- * the sketch's search branches on which id came, which a schedule makes
- * random. touched lists the ids added to since the last call (an id may
- * appear twice). Returns the id of most time (the lowest on a tie, as
+ * a block's time per id is tallied in an array indexed by id, not in the
+ * sketch, whose search branches on which id came: a schedule makes that
+ * random. The sums are the sketch's (doubles added in the same order).
+ * touched lists the ids added to since the last call (an id may appear
+ * twice). Returns the id of most time (the lowest on a tie, as
  * _weft_lod_candidates_best() does) and its time in *ns, and zeroes the
  * touched entries. */
 #define WEFT_LOD_DIRECT_IDS 4096
