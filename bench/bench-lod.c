@@ -15,9 +15,12 @@
  *   strip, median and worst latency and primitives per column, against a
  *   query that walks every slice in the window (baseline, same run).
  *
- * Usage: bench-lod [MILLION_EVENTS [TRACE]] (default 100). With TRACE, an
- * existing file is read instead of generated, or the generated trace is
- * kept there.
+ * Usage: bench-lod [MILLION_EVENTS [TRACE [MIX]]] (default 100). With
+ * TRACE (not empty), an existing file is read instead of generated, or the
+ * generated trace is kept there. MIX "switches" generates the rendering
+ * benchmarks' trace instead (bench-trace-gen.c: half the events context
+ * switches of 8 threads on 2 CPUs): loading costs several times more per
+ * switch than per span event, so the figure depends on the mix.
  */
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -26,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-trace-gen.h"
 #include "weft-builder.h"
 #include "weft-lod.h"
 #include "weft-reader.h"
@@ -164,6 +168,19 @@ generate (const char *path, guint64 n_events)
   if (weft_builder_finish (b) < 0)
     g_error ("%s: %s", path, g_strerror (errno));
   return events;
+}
+
+/* The rendering benchmarks' mix, half context switches. */
+static void
+generate_switches (const char *path, guint64 n_events)
+{
+  WeftBuilder *b = weft_builder_new (path);
+
+  if (b == NULL)
+    g_error ("%s: %s", path, g_strerror (errno));
+  bench_trace_build (b, n_events, "bench-lod switches");
+  if (weft_builder_finish (b) < 0)
+    g_error ("%s: %s", path, g_strerror (errno));
 }
 
 /* ---- anonymous memory ---- */
@@ -402,7 +419,8 @@ main (int argc, char **argv)
   GThread *thread;
   guint64 n_events, decoded, before, model_bytes, index_bytes;
   double c0, c1, cm, w0, w1, decode_cpu, load_cpu, model_cpu, load_wall, budget;
-  gboolean keep = argc > 2;
+  gboolean keep = argc > 2 && argv[2][0] != '\0';
+  gboolean switches = argc > 3 && strcmp (argv[3], "switches") == 0;
 
   if (millions == 0)
     millions = 100;
@@ -416,9 +434,13 @@ main (int argc, char **argv)
     }
   if (!keep || !g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_print ("generating %" G_GUINT64_FORMAT " M events into %s...\n", millions, path);
+      g_print ("generating %" G_GUINT64_FORMAT " M events (%s) into %s...\n", millions,
+               switches ? "half of them context switches" : "spans, 6 % context switches", path);
       w0 = wall_seconds ();
-      generate (path, millions * 1000000);
+      if (switches)
+        generate_switches (path, millions * 1000000);
+      else
+        generate (path, millions * 1000000);
       g_print ("  %.1f s\n", wall_seconds () - w0);
     }
 
