@@ -113,18 +113,18 @@ quotient_floor (double q)
  * the same floor and ceil of the same doubles as bucket_of() and
  * bucket_before()), and only for r > 0, which is all a maximum needs. */
 static inline void
-bucket_hold_q (WeftLod *lod, double q1, double q2, guint r)
+bucket_hold_q (float *bucket_max, guint64 n_buckets, double q1, double q2, guint r)
 {
   /* For a quotient >= 0, truncation is the floor, and the ceil is one
    * more when a fraction is left: floor () and ceil () without SSE4.1
    * were a third of this sweep. */
   guint64 f1 = quotient_floor (q1), i2 = quotient_floor (q2);
   guint64 c2 = i2 + (i2 < G_MAXUINT64 && (double) i2 < q2);
-  guint64 b1 = MIN (f1, lod->n_buckets - 1);
-  guint64 b2 = c2 == 0 ? 0 : MIN (c2 - 1, lod->n_buckets - 1);
+  guint64 b1 = MIN (f1, n_buckets - 1);
+  guint64 b2 = c2 == 0 ? 0 : MIN (c2 - 1, n_buckets - 1);
 
   for (guint64 b = b1; b <= MAX (b2, b1); b++)
-    lod->bucket_max[b] = MAX (lod->bucket_max[b], (float) r);
+    bucket_max[b] = MAX (bucket_max[b], (float) r);
 }
 
 static inline gboolean
@@ -158,7 +158,7 @@ sweep_sched (WeftLod *lod, GCancellable *cancellable)
 
           /* Bucket maxima start at 0: holding 0 changes nothing. */
           if (running > 0)
-            bucket_hold_q (lod, q_last, q, running);
+            bucket_hold_q (lod->bucket_max, lod->n_buckets, q_last, q, running);
           last = t;
           q_last = q;
         }
@@ -199,23 +199,48 @@ sweep_estimate (WeftLod *lod, GCancellable *cancellable)
                                cancellable);
 }
 
+/* About 64 switches (or outermost spans) a bucket, within bounds that
+ * keep a small trace precise and a huge one within its memory. */
+static guint64
+bucket_count (guint64 items)
+{
+  return CLAMP (pow2_at_least (items / 64), 4096, 1 << 21);
+}
+
+static double
+bucket_width (guint64 duration, guint64 n_buckets)
+{
+  return (double) (duration + 1) / (double) n_buckets;
+}
+
 gboolean
 _weft_lod_parallel_build (WeftLod *lod, GCancellable *cancellable)
 {
   WeftModel *m = lod->model;
   gboolean sched = weft_model_has_sched (m);
+  WeftLodSweep *swept = lod->swept;
   guint64 items = 0;
 
-  /* About 64 switches (or outermost spans) a bucket, within bounds that
-   * keep a small trace precise and a huge one within its memory. */
+  if (sched && swept != NULL && swept->begun && swept->ended)
+    {
+      /* The model's build swept the lanes: its buckets, and the hold
+       * past the last switch that sweep_sched () ends with. */
+      lod->n_buckets = swept->n_buckets;
+      lod->bucket_ns = swept->bucket_ns;
+      lod->bucket_levels = swept->levels;
+      lod->bucket_max = g_steal_pointer (&swept->bucket_max);
+      bucket_hold (lod, swept->end_last, lod->duration + 1, swept->end_running);
+      _weft_lod_maxf_finish (&lod->bucket_levels, lod->bucket_max);
+      return TRUE;
+    }
   if (sched)
     for (guint c = 0; c < lod->n_cpus; c++)
       items += lod->lanes[c]->n_slices;
   else
     for (guint i = 0; i < lod->n_threads; i++)
       items += weft_model_get_thread (m, i)->n_spans;
-  lod->n_buckets = CLAMP (pow2_at_least (items / 64), 4096, 1 << 21);
-  lod->bucket_ns = (double) (lod->duration + 1) / (double) lod->n_buckets;
+  lod->n_buckets = bucket_count (items);
+  lod->bucket_ns = bucket_width (lod->duration, lod->n_buckets);
   _weft_lod_levels_init (&lod->bucket_levels, lod->n_buckets);
   lod->bucket_max = g_new0 (float, lod->bucket_levels.total);
   if (!sched)
@@ -228,6 +253,62 @@ _weft_lod_parallel_build (WeftLod *lod, GCancellable *cancellable)
     for (guint64 b = 0; b < lod->n_buckets; b++)
       lod->bucket_cum[b + 1] += lod->bucket_cum[b];
   return TRUE;
+}
+
+/* ---- the model's sweep, shown to the index ---- */
+
+static void
+swept_begin (gpointer data, WeftModel *model)
+{
+  WeftLodSweep *s = data;
+  guint64 items = 0;
+
+  for (guint c = 0; c < model->n_cpus; c++)
+    items += model->cpus[c].starts.len;
+  s->n_buckets = bucket_count (items);
+  s->bucket_ns = bucket_width (model->duration, s->n_buckets);
+  _weft_lod_levels_init (&s->levels, s->n_buckets);
+  s->bucket_max = g_new0 (float, s->levels.total);
+  s->last = 0;
+  s->q_last = 0.0;
+  s->begun = TRUE;
+}
+
+/* What sweep_sched () does between two switch times. */
+static void
+swept_hold (gpointer data, guint64 t1, guint64 t2, guint running)
+{
+  WeftLodSweep *s = data;
+  double q = (double) t2 / s->bucket_ns;
+
+  if (running > 0)
+    bucket_hold_q (s->bucket_max, s->n_buckets,
+                   t1 == s->last ? s->q_last : (double) t1 / s->bucket_ns, q, running);
+  s->last = t2;
+  s->q_last = q;
+}
+
+static void
+swept_end (gpointer data, guint64 last, guint running)
+{
+  WeftLodSweep *s = data;
+
+  s->end_last = last;
+  s->end_running = running;
+  s->ended = TRUE;
+}
+
+void
+_weft_lod_sweep_sink (WeftLodSweep *sweep, WeftModelSweepSink *sink)
+{
+  memset (sweep, 0, sizeof *sweep);
+  *sink = (WeftModelSweepSink) { swept_begin, swept_hold, swept_end, sweep };
+}
+
+void
+_weft_lod_sweep_clear (WeftLodSweep *sweep)
+{
+  g_clear_pointer (&sweep->bucket_max, g_free);
 }
 
 void

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "weft-lod.h"
+#include "weft-model-private.h"
 
 G_BEGIN_DECLS
 
@@ -355,6 +356,9 @@ struct _WeftLod
   WeftLodLevels bucket_levels;
   float *bucket_max;
   double *bucket_cum; /* n_buckets + 1, only without scheduler data */
+  /* Buckets the model's build filled (weft_lod_new_for_reader), taken by
+   * the build instead of sweeping the lanes again; NULL otherwise. */
+  struct _WeftLodSweep *swept;
 
   gsize memory;
 
@@ -401,6 +405,26 @@ gsize _weft_lod_cpu_size (WeftLod *lod, guint lane);
 /* weft-lod-parallel.c */
 gboolean _weft_lod_parallel_build (WeftLod *lod, GCancellable *cancellable);
 void _weft_lod_parallel_clear (WeftLod *lod);
+
+/* The parallelism buckets filled while the model's build sweeps the CPU
+ * lanes (WeftModelSweepSink): the same buckets as the index's own sweep,
+ * without merging the lanes a second time. */
+typedef struct _WeftLodSweep
+{
+  gboolean begun;
+  guint64 n_buckets;
+  double bucket_ns;
+  WeftLodLevels levels;
+  float *bucket_max;
+  guint64 last;  /* the last hold's end, and its quotient by bucket_ns */
+  double q_last;
+  gboolean ended;
+  guint64 end_last; /* end(): the last switch and the count after it */
+  guint end_running;
+} WeftLodSweep;
+
+void _weft_lod_sweep_sink (WeftLodSweep *sweep, WeftModelSweepSink *sink);
+void _weft_lod_sweep_clear (WeftLodSweep *sweep);
 
 /* weft-lod-state.c */
 void _weft_lod_state_build (WeftLod *lod, guint thread);

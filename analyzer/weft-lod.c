@@ -193,17 +193,16 @@ lod_free (WeftLod *lod)
   g_free (lod);
 }
 
-WeftLod *
-weft_lod_new (WeftModel *model, WeftModelProgressFunc progress, gpointer user_data,
-              GCancellable *cancellable, GError **error)
+/* weft_lod_new (), taking the parallelism buckets from swept when the
+ * model's build filled them. */
+static WeftLod *
+lod_new (WeftModel *model, WeftLodSweep *swept, WeftModelProgressFunc progress,
+         gpointer user_data, GCancellable *cancellable, GError **error)
 {
   WeftLod *lod;
   Build b = { 0 };
   guint n_workers;
   g_autoptr (GPtrArray) threads = g_ptr_array_new ();
-
-  g_return_val_if_fail (model != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -215,6 +214,7 @@ weft_lod_new (WeftModel *model, WeftModelProgressFunc progress, gpointer user_da
   lod->n_cpus = weft_model_get_n_cpus (model);
   lod->n_threads = weft_model_get_n_threads (model);
   lod->n_counters = weft_model_get_n_counters (model);
+  lod->swept = swept;
   lod->cpu_first = g_new (guint64, lod->n_cpus + 1);
   lod->lanes = g_new (const WeftModelCpu *, MAX (lod->n_cpus, 1));
   for (guint c = 0; c < lod->n_cpus; c++)
@@ -271,6 +271,7 @@ weft_lod_new (WeftModel *model, WeftModelProgressFunc progress, gpointer user_da
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (g_ptr_array_index (threads, i));
   g_free (b.weights);
+  lod->swept = NULL;
 
   if (b.failed)
     {
@@ -283,6 +284,16 @@ weft_lod_new (WeftModel *model, WeftModelProgressFunc progress, gpointer user_da
   if (progress != NULL)
     progress (1.0, user_data);
   return lod;
+}
+
+WeftLod *
+weft_lod_new (WeftModel *model, WeftModelProgressFunc progress, gpointer user_data,
+              GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return lod_new (model, NULL, progress, user_data, cancellable, error);
 }
 
 typedef struct
@@ -307,17 +318,28 @@ weft_lod_new_for_reader (WeftReader *reader, WeftModelProgressFunc progress, gpo
 {
   ProgressSplit split = { progress, user_data, 0.0, 0.85 };
   g_autoptr (WeftModel) model = NULL;
+  WeftLodSweep swept;
+  WeftModelSweepSink sink;
+  WeftLod *lod;
 
   g_return_val_if_fail (reader != NULL, NULL);
 
-  model = weft_model_new (reader, progress != NULL ? progress_split : NULL, &split, cancellable,
-                          error);
+  /* The model's build merges the CPU lanes in time order anyway: the
+   * parallelism strip's buckets are filled there, not by a second merge. */
+  _weft_lod_sweep_sink (&swept, &sink);
+  model = _weft_model_new_swept (reader, &sink, progress != NULL ? progress_split : NULL, &split,
+                                 cancellable, error);
   if (model == NULL)
-    return NULL;
+    {
+      _weft_lod_sweep_clear (&swept);
+      return NULL;
+    }
   split.offset = 0.85;
   split.scale = 0.15;
-  return weft_lod_new (model, progress != NULL ? progress_split : NULL, &split, cancellable,
-                       error);
+  lod = lod_new (model, &swept, progress != NULL ? progress_split : NULL, &split, cancellable,
+                 error);
+  _weft_lod_sweep_clear (&swept);
+  return lod;
 }
 
 WeftLod *

@@ -719,10 +719,10 @@ read_streams (WeftBuild *b, Progress *p, GError **error)
 
 gboolean
 _weft_model_build (WeftModel *m, WeftReader *reader, const WeftModelSpanSink *sink,
-                   WeftModelProgressFunc progress, gpointer user_data,
-                   GCancellable *cancellable, GError **error)
+                   const WeftModelSweepSink *sweep, WeftModelProgressFunc progress,
+                   gpointer user_data, GCancellable *cancellable, GError **error)
 {
-  WeftBuild b = { .model = m, .reader = reader, .sink = sink };
+  WeftBuild b = { .model = m, .reader = reader, .sink = sink, .sweep = sweep };
   Progress p = { cancellable, progress, user_data, 0, 0 };
   gboolean ok;
 

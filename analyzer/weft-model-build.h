@@ -65,6 +65,8 @@ typedef struct
    * whose spans all went hands its emptied array to the next one, whose
    * pages are then there already. */
   const WeftModelSpanSink *sink;
+  /* Shown the build's scheduler sweep (NULL: nobody). */
+  const WeftModelSweepSink *sweep;
   WeftVecSpan spare;
 
   /* Reader string id → model name id + 1 (0: not seen yet). */

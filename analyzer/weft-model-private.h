@@ -166,6 +166,25 @@ typedef struct
   gpointer data;
 } WeftModelSpanSink;
 
+/* What the build's scheduler sweep sees, for a consumer that would
+ * otherwise merge the CPU lanes again (the index's parallelism strip):
+ * begin() once the lanes and the duration are known; hold() for every
+ * time between two switches, in time order (t1 < t2), with the number of
+ * lanes running traced threads; end() with the last switch's time and
+ * the count after it. */
+typedef struct
+{
+  void (*begin) (gpointer data, WeftModel *model);
+  void (*hold) (gpointer data, guint64 t1, guint64 t2, guint running);
+  void (*end) (gpointer data, guint64 last, guint running);
+  gpointer data;
+} WeftModelSweepSink;
+
+/* weft-model.c: weft_model_new() with the build's sweep shown to sweep. */
+WeftModel *_weft_model_new_swept (WeftReader *reader, const WeftModelSweepSink *sweep,
+                                  WeftModelProgressFunc progress, gpointer user_data,
+                                  GCancellable *cancellable, GError **error);
+
 /* weft-model.c: weft_model_new() with spans handed to sink. NULL with
  * *overlapped TRUE and no error when the fold could not be exact (a
  * thread's streams overlapped in time after some of its spans went to
@@ -174,17 +193,19 @@ WeftModel *_weft_model_new_folding (WeftReader *reader, const WeftModelSpanSink 
                                     GCancellable *cancellable, gboolean *overlapped,
                                     GError **error);
 
-/* weft-model-build.c (sink: NULL to keep the spans) */
+/* weft-model-build.c (sink: NULL to keep the spans; sweep: NULL for none) */
 gboolean _weft_model_build (WeftModel *model, WeftReader *reader, const WeftModelSpanSink *sink,
-                            WeftModelProgressFunc progress, gpointer user_data,
-                            GCancellable *cancellable, GError **error);
+                            const WeftModelSweepSink *sweep, WeftModelProgressFunc progress,
+                            gpointer user_data, GCancellable *cancellable, GError **error);
 
 /* weft-model-sched.c */
 void _weft_model_sched_totals_init (WeftModel *model, WeftSchedTotals *totals);
 void _weft_model_sched_totals_clear (WeftSchedTotals *totals);
 /* Sweeps every CPU lane's switches in time order over [a, b) (b included
- * when b_inclusive). With build_refs, also fills each thread's slices. */
+ * when b_inclusive). With build_refs, also fills each thread's slices;
+ * with sink (not NULL), shows it the sweep. */
 void _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_inclusive,
-                              gboolean build_refs, WeftSchedTotals *out);
+                              gboolean build_refs, const WeftModelSweepSink *sink,
+                              WeftSchedTotals *out);
 
 G_END_DECLS

@@ -187,7 +187,8 @@ add_waiting (WeftSchedThreadTotals *tot, const ThreadState *st, guint64 from, gu
 
 void
 _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_inclusive,
-                         gboolean build_refs, WeftSchedTotals *out)
+                         gboolean build_refs, const WeftModelSweepSink *sink,
+                         WeftSchedTotals *out)
 {
   guint n_lanes = model->n_cpus;
   g_autofree LaneState *lanes = g_new0 (LaneState, MAX (n_lanes, 1));
@@ -196,6 +197,8 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
   guint n_heap = 0, running = 0;
   guint64 last = a;
 
+  if (sink != NULL)
+    sink->begin (sink->data, model);
   for (guint c = 0; c < n_lanes; c++)
     {
       const WeftCpuData *lane = &model->cpus[c];
@@ -249,6 +252,8 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
       if (t > last)
         {
           out->histogram[running] += t - last;
+          if (sink != NULL)
+            sink->hold (sink->data, last, t, running);
           last = t;
         }
 
@@ -313,6 +318,8 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
         heap_sift_down (heap, n_heap, 0);
     }
 
+  if (sink != NULL)
+    sink->end (sink->data, last, running);
   /* Close what is open at the end of the range. */
   if (b > last)
     out->histogram[running] += b - last;

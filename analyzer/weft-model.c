@@ -101,7 +101,22 @@ weft_model_new (WeftReader *reader, WeftModelProgressFunc progress, gpointer use
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   model = weft_model_alloc ();
-  if (!_weft_model_build (model, reader, NULL, progress, user_data, cancellable, error))
+  if (!_weft_model_build (model, reader, NULL, NULL, progress, user_data, cancellable, error))
+    {
+      weft_model_free (model);
+      return NULL;
+    }
+  return model;
+}
+
+WeftModel *
+_weft_model_new_swept (WeftReader *reader, const WeftModelSweepSink *sweep,
+                       WeftModelProgressFunc progress, gpointer user_data,
+                       GCancellable *cancellable, GError **error)
+{
+  WeftModel *model = weft_model_alloc ();
+
+  if (!_weft_model_build (model, reader, NULL, sweep, progress, user_data, cancellable, error))
     {
       weft_model_free (model);
       return NULL;
@@ -115,7 +130,7 @@ _weft_model_new_folding (WeftReader *reader, const WeftModelSpanSink *sink,
 {
   WeftModel *model = weft_model_alloc ();
 
-  if (!_weft_model_build (model, reader, sink, NULL, NULL, cancellable, error))
+  if (!_weft_model_build (model, reader, sink, NULL, NULL, NULL, cancellable, error))
     {
       *overlapped = model->fold_overlapped;
       weft_model_free (model);

@@ -153,7 +153,7 @@ compute_sched (WeftStats *st, WeftModel *m, const WeftClip *r, const guint32 *li
   if (!st->whole)
     {
       _weft_model_sched_totals_init (m, &range);
-      _weft_model_sched_sweep (m, r->a, r->b, r->inclusive, FALSE, &range);
+      _weft_model_sched_sweep (m, r->a, r->b, r->inclusive, FALSE, NULL, &range);
       tot = &range;
     }
   for (guint i = 0; i < m->n_threads; i++)

@@ -521,6 +521,71 @@ test_parallel (void)
     g_assert_cmpuint (p[i].max, ==, i < 10 ? 1 : 2);
 }
 
+/* weft_lod_new_for_reader () fills the parallelism buckets during the
+ * model's own sweep; weft_lod_new () sweeps the lanes itself. Columns that
+ * hold many switches (the buckets' part) must come out the same. */
+static void
+test_parallel_swept (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WeftReader) reader = NULL;
+  g_autoptr (WeftLod) swept = NULL, own = NULL;
+  gint64 who[] = { WEFT_TID_IDLE, 11, 12, 13, 14, 15, WEFT_TID_OTHER };
+  WeftLodWindow windows[] = { { 0, 0, 8 }, { 0, 0, 1920 }, { 0, 0, 3 }, { 0, 0, 64 } };
+  guint64 duration;
+
+  weft_builder_set_metadata (b, "cpu_count", "3");
+  weft_builder_set_metadata (b, "sched", "true");
+  for (guint c = 0; c < 3; c++)
+    {
+      WeftBuilderStream s = weft_builder_cpu (b, c);
+      gint64 prev = WEFT_TID_IDLE;
+      guint64 t = T0 + c * 7;
+
+      for (guint k = 0; k < 60000; k++)
+        {
+          gint64 next = who[g_rand_int_range (rand, 0, G_N_ELEMENTS (who))];
+
+          weft_builder_switch (b, s, t, prev, WEFT_SWITCH_PREEMPTED, next);
+          prev = next;
+          /* Now and then two switches at one instant. */
+          t += g_rand_int_range (rand, 0, 10) == 0 ? 0 : g_rand_int_range (rand, 1, 400);
+        }
+      weft_builder_switch (b, s, t, prev, WEFT_SWITCH_BLOCKED, WEFT_TID_IDLE);
+      /* Then CPU 2 alone, two threads taking turns: buckets of one. */
+      if (c == 2)
+        for (guint k = 0; k < 20000; k++)
+          weft_builder_switch (b, s, t += 9000 + k % 7, k % 2 ? 11 : WEFT_TID_IDLE,
+                               WEFT_SWITCH_PREEMPTED, k % 2 ? 12 : 11);
+    }
+  reader = stats_util_open (b);
+  swept = weft_lod_new_for_reader (reader, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  own = weft_lod_new (weft_lod_get_model (swept), NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  duration = weft_model_get_duration (weft_lod_get_model (swept));
+  windows[2] = (WeftLodWindow) { duration / 3, duration / 2, 3 };
+  for (guint k = 0; k < G_N_ELEMENTS (windows); k++)
+    {
+      WeftLodWindow *w = &windows[k];
+      g_autofree WeftLodParallelColumn *a = g_new (WeftLodParallelColumn, w->n_columns);
+      g_autofree WeftLodParallelColumn *o = g_new (WeftLodParallelColumn, w->n_columns);
+
+      if (w->end == 0)
+        w->end = duration + 1;
+      weft_lod_parallelism (swept, w, a);
+      weft_lod_parallelism (own, w, o);
+      for (guint i = 0; i < w->n_columns; i++)
+        {
+          g_assert_cmpfloat (a[i].mean, ==, o[i].mean);
+          g_assert_cmpuint (a[i].max, ==, o[i].max);
+        }
+    }
+}
+
 static void
 test_parallel_estimate (void)
 {
@@ -770,6 +835,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/lod/states/no-sched", test_states_no_sched);
   g_test_add_func ("/weft/lod/states/random", test_states_random);
   g_test_add_func ("/weft/lod/parallel/sched", test_parallel);
+  g_test_add_func ("/weft/lod/parallel/swept", test_parallel_swept);
   g_test_add_func ("/weft/lod/parallel/estimate", test_parallel_estimate);
   g_test_add_func ("/weft/lod/parallel/deep-zoom", test_parallel_deep_zoom);
   g_test_add_func ("/weft/lod/windows", test_windows);
