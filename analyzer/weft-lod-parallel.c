@@ -108,20 +108,46 @@ quotient_floor (double q)
   return q >= 0 ? (guint64) q : 0;
 }
 
-/* bucket_hold() for the sweep, from the quotients t / bucket_ns of its two
- * ends (each computed once, for one interval's end and the next's start:
- * the same floor and ceil of the same doubles as bucket_of() and
- * bucket_before()), and only for r > 0, which is all a maximum needs. */
+/* The floor and the ceil of t / bucket_ns, as bucket_of () and
+ * bucket_before () take them (truncation is the floor of a quotient
+ * >= 0, and the ceil is one more when a fraction is left: floor () and
+ * ceil () without SSE4.1 were a third of the sweep). Below 2^24 the
+ * product by the reciprocal is within 1e-8 of the quotient, so where it
+ * is farther than that from an integer, the floor and ceil are the
+ * quotient's: the division is only needed at a bucket's edge. */
 static inline void
-bucket_hold_q (float *bucket_max, guint64 n_buckets, double q1, double q2, guint r)
+bucket_edges (double bucket_ns, double inv, guint64 t, guint64 *floor_q, guint64 *ceil_q)
 {
-  /* For a quotient >= 0, truncation is the floor, and the ceil is one
-   * more when a fraction is left: floor () and ceil () without SSE4.1
-   * were a third of this sweep. */
-  guint64 f1 = quotient_floor (q1), i2 = quotient_floor (q2);
-  guint64 c2 = i2 + (i2 < G_MAXUINT64 && (double) i2 < q2);
-  guint64 b1 = MIN (f1, n_buckets - 1);
-  guint64 b2 = c2 == 0 ? 0 : MIN (c2 - 1, n_buckets - 1);
+  double qa = (double) t * inv, q;
+  guint64 i;
+
+  if (qa < 0x1p24)
+    {
+      double frac;
+
+      i = (guint64) qa;
+      frac = qa - (double) i;
+      if (frac > 1e-6 && frac < 1.0 - 1e-6)
+        {
+          *floor_q = i;
+          *ceil_q = i + 1;
+          return;
+        }
+    }
+  q = (double) t / bucket_ns;
+  i = quotient_floor (q);
+  *floor_q = i;
+  *ceil_q = i + (i < G_MAXUINT64 && (double) i < q);
+}
+
+/* bucket_hold () for a sweep: from the floor of the interval's start
+ * (kept from the previous interval's end) to the ceil of its end, and
+ * only for r > 0, which is all a maximum needs. */
+static inline void
+bucket_hold_edges (float *bucket_max, guint64 n_buckets, guint64 floor1, guint64 ceil2, guint r)
+{
+  guint64 b1 = MIN (floor1, n_buckets - 1);
+  guint64 b2 = ceil2 == 0 ? 0 : MIN (ceil2 - 1, n_buckets - 1);
 
   for (guint64 b = b1; b <= MAX (b2, b1); b++)
     bucket_max[b] = MAX (bucket_max[b], (float) r);
@@ -140,7 +166,8 @@ sweep_sched (WeftLod *lod, GCancellable *cancellable)
   g_autofree guint64 *pos = g_new0 (guint64, MAX (lod->n_cpus, 1));
   guint n_heap = 0, running = 0;
   guint64 last = 0, steps = 0;
-  double q_last = 0.0; /* last / bucket_ns */
+  guint64 floor_last = 0; /* of last / bucket_ns */
+  double inv = 1.0 / lod->bucket_ns;
 
   for (guint c = 0; c < lod->n_cpus; c++)
     if (lod->lanes[c]->n_slices > 0)
@@ -154,13 +181,14 @@ sweep_sched (WeftLod *lod, GCancellable *cancellable)
 
       if (t > last)
         {
-          double q = (double) t / lod->bucket_ns;
+          guint64 floor_t, ceil_t;
 
+          bucket_edges (lod->bucket_ns, inv, t, &floor_t, &ceil_t);
           /* Bucket maxima start at 0: holding 0 changes nothing. */
           if (running > 0)
-            bucket_hold_q (lod->bucket_max, lod->n_buckets, q_last, q, running);
+            bucket_hold_edges (lod->bucket_max, lod->n_buckets, floor_last, ceil_t, running);
           last = t;
-          q_last = q;
+          floor_last = floor_t;
         }
       if (k > 0 && is_traced (lod, cpu->who[k - 1]))
         running--;
@@ -269,8 +297,9 @@ swept_begin (gpointer data, WeftModel *model)
   s->bucket_ns = bucket_width (model->duration, s->n_buckets);
   _weft_lod_levels_init (&s->levels, s->n_buckets);
   s->bucket_max = g_new0 (float, s->levels.total);
+  s->inv = 1.0 / s->bucket_ns;
   s->last = 0;
-  s->q_last = 0.0;
+  s->floor_last = 0;
   s->begun = TRUE;
 }
 
@@ -279,13 +308,16 @@ static void
 swept_hold (gpointer data, guint64 t1, guint64 t2, guint running)
 {
   WeftLodSweep *s = data;
-  double q = (double) t2 / s->bucket_ns;
+  guint64 floor_t, ceil_t;
 
+  /* t1 is the previous interval's end: the model sweeps in time order. */
+  if (t1 != s->last)
+    bucket_edges (s->bucket_ns, s->inv, t1, &s->floor_last, &ceil_t);
+  bucket_edges (s->bucket_ns, s->inv, t2, &floor_t, &ceil_t);
   if (running > 0)
-    bucket_hold_q (s->bucket_max, s->n_buckets,
-                   t1 == s->last ? s->q_last : (double) t1 / s->bucket_ns, q, running);
+    bucket_hold_edges (s->bucket_max, s->n_buckets, s->floor_last, ceil_t, running);
   s->last = t2;
-  s->q_last = q;
+  s->floor_last = floor_t;
 }
 
 static void

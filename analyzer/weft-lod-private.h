@@ -416,8 +416,9 @@ typedef struct _WeftLodSweep
   double bucket_ns;
   WeftLodLevels levels;
   float *bucket_max;
-  guint64 last;  /* the last hold's end, and its quotient by bucket_ns */
-  double q_last;
+  double inv;        /* 1 / bucket_ns */
+  guint64 last;      /* the last hold's end, and the floor of its quotient */
+  guint64 floor_last; /* by bucket_ns */
   gboolean ended;
   guint64 end_last; /* end(): the last switch and the count after it */
   guint end_running;
