@@ -467,6 +467,36 @@ fuzz_lod (WeftLod *lod)
     fuzz_window (lod, &windows[i], items);
 }
 
+/* The viewer's way, the parallelism buckets filled during the model's own
+ * sweep (weft_lod_new_for_reader), gives the columns of the index's own
+ * sweep (weft_lod_new). */
+static void
+fuzz_swept (WeftLod *lod, GBytes *bytes)
+{
+  g_autoptr (WeftReader) reader = weft_reader_new_from_bytes (bytes, NULL);
+  g_autoptr (WeftLod) swept = NULL;
+  g_autoptr (GError) error = NULL;
+  guint64 d = weft_model_get_duration (weft_lod_get_model (lod));
+  const WeftLodWindow windows[] = {
+    { 0, MAX (d, 1), FUZZ_COLUMNS },
+    { d / 3, d / 3 + MAX (d / 3, 1), FUZZ_COLUMNS },
+  };
+
+  FUZZ_CHECK (reader != NULL);
+  swept = weft_lod_new_for_reader (reader, NULL, NULL, NULL, &error);
+  FUZZ_CHECK (swept != NULL);
+  for (guint k = 0; k < G_N_ELEMENTS (windows); k++)
+    {
+      WeftLodParallelColumn a[FUZZ_COLUMNS], b[FUZZ_COLUMNS];
+
+      weft_lod_parallelism (lod, &windows[k], a);
+      weft_lod_parallelism (swept, &windows[k], b);
+      for (guint i = 0; i < windows[k].n_columns; i++)
+        FUZZ_CHECK (a[i].max == b[i].max
+                    && (a[i].mean == b[i].mean || (isnan (a[i].mean) && isnan (b[i].mean))));
+    }
+}
+
 /* One small picture as `weft export` draws it (no file). */
 static void
 fuzz_render (WeftLod *lod)
@@ -522,6 +552,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   lod = weft_lod_new (model, NULL, NULL, NULL, &error);
   FUZZ_CHECK (lod != NULL);
   fuzz_lod (lod);
+  fuzz_swept (lod, bytes);
   if (g_getenv ("WEFT_FUZZ_NO_RENDER") == NULL)
     fuzz_render (lod);
   return 0;
