@@ -95,18 +95,10 @@ WeftModel *
 weft_model_new (WeftReader *reader, WeftModelProgressFunc progress, gpointer user_data,
                 GCancellable *cancellable, GError **error)
 {
-  WeftModel *model;
-
   g_return_val_if_fail (reader != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  model = weft_model_alloc ();
-  if (!_weft_model_build (model, reader, NULL, NULL, progress, user_data, cancellable, error))
-    {
-      weft_model_free (model);
-      return NULL;
-    }
-  return model;
+  return _weft_model_new_swept (reader, NULL, progress, user_data, cancellable, error);
 }
 
 WeftModel *
