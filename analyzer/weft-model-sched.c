@@ -95,6 +95,8 @@ heap_scan_min (HeapEntry *heap, guint n)
   guint best = 0;
   HeapEntry e;
 
+  if (n < 2)
+    return;
   for (guint i = 1; i < n; i++)
     best = heap_before (&heap[i], &heap[best]) ? i : best;
   e = heap[0];
