@@ -9,10 +9,12 @@
 
 #include "weft-record-private.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,8 +68,51 @@ create_output (const char *path, WeftRecordResult *r)
   return b;
 }
 
-/* libweft's standalone file in a private directory. Created here, so
- * every process appends to it (WEFT_TRACE_APPEND) and none truncates. */
+/* A recorder killed outright leaves its private directory behind (the
+ * session socket, libweft's fallback file). The directory's name holds
+ * its recorder's pid: one of ours whose recorder is gone and whose
+ * fallback file is empty holds nothing, and is removed; one with events
+ * in it is left for its owner. */
+static void
+remove_stale_dirs (const char *tmp)
+{
+  DIR *d = opendir (tmp);
+  struct dirent *e;
+
+  if (d == NULL)
+    return;
+  while ((e = readdir (d)) != NULL)
+    {
+      const char *digits = e->d_name + strlen ("weft-record-");
+      char path[PATH_MAX], file[PATH_MAX + 16];
+      struct stat st;
+      char *end;
+      long pid;
+
+      if (strncmp (e->d_name, "weft-record-", strlen ("weft-record-")) != 0)
+        continue;
+      pid = strtol (digits, &end, 10);
+      if (end == digits || *end != '-' || pid <= 0 || pid == (long) getpid ()
+          || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+        continue;
+      if (snprintf (path, sizeof path, "%s/%s", tmp, e->d_name) >= (int) sizeof path
+          || lstat (path, &st) < 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ())
+        continue;
+      snprintf (file, sizeof file, "%s/libweft.weft", path);
+      if (lstat (file, &st) == 0 && st.st_size > 0)
+        continue;
+      unlink (file);
+      snprintf (file, sizeof file, "%s/session", path);
+      unlink (file);
+      /* Anything else in it keeps it. */
+      rmdir (path);
+    }
+  closedir (d);
+}
+
+/* libweft's standalone file in a private directory, named after this
+ * recorder (remove_stale_dirs). Created here, so every process appends
+ * to it (WEFT_TRACE_APPEND) and none truncates. */
 static int
 create_libweft_file (WeftRecordSession *s, char *append, size_t size)
 {
@@ -75,7 +120,9 @@ create_libweft_file (WeftRecordSession *s, char *append, size_t size)
   struct stat st;
   int fd;
 
-  snprintf (s->tmpdir, sizeof s->tmpdir, "%s/weft-record-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  tmp = tmp && *tmp ? tmp : "/tmp";
+  remove_stale_dirs (tmp);
+  snprintf (s->tmpdir, sizeof s->tmpdir, "%s/weft-record-%ld-XXXXXX", tmp, (long) getpid ());
   if (mkdtemp (s->tmpdir) == NULL)
     {
       s->tmpdir[0] = '\0';

@@ -4,7 +4,8 @@
  * event it finished writing (SPEC §4): kill-helper records a known number
  * of instants per thread, then dies; the trace has exactly those, weft
  * record exits 128 + 9 and says so, and leaves no file behind. With and
- * without perf (the pools do not depend on it).
+ * without perf (the pools do not depend on it). A recorder killed itself
+ * leaves its directory, which the next one removes if it holds nothing.
  */
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -331,6 +332,45 @@ test_cut_after_first_stream (Fixture *f, gconstpointer data)
   }
 }
 
+/* A recorder killed outright left its directory: the next one removes
+ * it when its recorder is gone and it holds no events, and leaves the
+ * others (events in it, its recorder alive, a name without a pid). */
+static void
+test_stale_dirs (Fixture *f, gconstpointer data)
+{
+  const char *cmd[] = { "/bin/true", NULL };
+  g_autofree char *empty = NULL, *full = NULL, *alive = NULL, *no_pid = NULL;
+  g_autofree char *file = NULL;
+  pid_t dead = fork ();
+  int status;
+
+  g_assert_cmpint (dead, >=, 0);
+  if (dead == 0)
+    _exit (0);
+  g_assert_cmpint (waitpid (dead, &status, 0), ==, dead);
+
+  empty = g_strdup_printf ("%s/weft-record-%d-aaaaaa", f->tmp, (int) dead);
+  full = g_strdup_printf ("%s/weft-record-%d-bbbbbb", f->tmp, (int) dead);
+  alive = g_strdup_printf ("%s/weft-record-%d-cccccc", f->tmp, (int) getpid ());
+  no_pid = g_strdup_printf ("%s/weft-record-dddddd", f->tmp);
+  for (const char *const *d = (const char *const[]) { empty, full, alive, no_pid, NULL }; *d; d++)
+    {
+      g_autofree char *lib = g_build_filename (*d, "libweft.weft", NULL);
+      g_autofree char *sock = g_build_filename (*d, "session", NULL);
+
+      g_assert_cmpint (g_mkdir (*d, 0700), ==, 0);
+      g_assert_true (g_file_set_contents (lib, *d == full ? "events" : "", -1, NULL));
+      g_assert_true (g_file_set_contents (sock, "", -1, NULL));
+    }
+
+  g_assert_cmpint (record_run (f->out, NULL, cmd, f->env, NULL), ==, 0);
+  g_assert_false (g_file_test (empty, G_FILE_TEST_EXISTS));
+  file = g_build_filename (full, "libweft.weft", NULL);
+  g_assert_true (g_file_test (file, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (alive, G_FILE_TEST_IS_DIR));
+  g_assert_true (g_file_test (no_pid, G_FILE_TEST_IS_DIR));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -355,5 +395,7 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/weft/record/kill/cut-after-first-stream", Fixture, NULL, fixture_set_up,
               test_cut_after_first_stream, fixture_tear_down);
+  g_test_add ("/weft/record/kill/stale-dirs", Fixture, NULL, fixture_set_up, test_stale_dirs,
+              fixture_tear_down);
   return g_test_run ();
 }
