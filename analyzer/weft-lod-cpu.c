@@ -64,12 +64,7 @@ _weft_lod_cpu_build (WeftLod *lod, guint lane)
           if (per_thread == NULL)
             _weft_lod_candidates_add (&cand, thread, (double) len);
           else
-            {
-              /* A zero-length slice may list its thread twice: harmless. */
-              if (per_thread[thread] == 0.0)
-                touched[n_touched++] = thread;
-              per_thread[thread] += (double) len;
-            }
+            _weft_lod_direct_add (per_thread, touched, &n_touched, thread, (double) len);
         }
       else if (cls == 2)
         acc.other += len;

@@ -140,17 +140,28 @@ bucket_edges (double bucket_ns, double inv, guint64 t, guint64 *floor_q, guint64
   *ceil_q = i + (i < G_MAXUINT64 && (double) i < q);
 }
 
-/* bucket_hold () for a sweep: from the floor of the interval's start
- * (kept from the previous interval's end) to the ceil of its end, and
- * only for r > 0, which is all a maximum needs. */
+/* One step of a sweep, r lanes running from the previous step to t:
+ * bucket_hold () from the floor of the interval's start (kept in
+ * *floor_last from the previous step) to the ceil of its end, and only
+ * for r > 0, which is all a maximum needs. Both sweeps (sweep_sched ()
+ * and the model's, swept_hold ()) take it, so they fill the same
+ * buckets. */
 static inline void
-bucket_hold_edges (float *bucket_max, guint64 n_buckets, guint64 floor1, guint64 ceil2, guint r)
+bucket_step (float *bucket_max, guint64 n_buckets, double bucket_ns, double inv,
+             guint64 *floor_last, guint64 t, guint r)
 {
-  guint64 b1 = MIN (floor1, n_buckets - 1);
-  guint64 b2 = ceil2 == 0 ? 0 : MIN (ceil2 - 1, n_buckets - 1);
+  guint64 floor_t, ceil_t;
 
-  for (guint64 b = b1; b <= MAX (b2, b1); b++)
-    bucket_max[b] = MAX (bucket_max[b], (float) r);
+  bucket_edges (bucket_ns, inv, t, &floor_t, &ceil_t);
+  if (r > 0)
+    {
+      guint64 b1 = MIN (*floor_last, n_buckets - 1);
+      guint64 b2 = ceil_t == 0 ? 0 : MIN (ceil_t - 1, n_buckets - 1);
+
+      for (guint64 b = b1; b <= MAX (b2, b1); b++)
+        bucket_max[b] = MAX (bucket_max[b], (float) r);
+    }
+  *floor_last = floor_t;
 }
 
 static inline gboolean
@@ -181,14 +192,9 @@ sweep_sched (WeftLod *lod, GCancellable *cancellable)
 
       if (t > last)
         {
-          guint64 floor_t, ceil_t;
-
-          bucket_edges (lod->bucket_ns, inv, t, &floor_t, &ceil_t);
-          /* Bucket maxima start at 0: holding 0 changes nothing. */
-          if (running > 0)
-            bucket_hold_edges (lod->bucket_max, lod->n_buckets, floor_last, ceil_t, running);
+          bucket_step (lod->bucket_max, lod->n_buckets, lod->bucket_ns, inv, &floor_last, t,
+                       running);
           last = t;
-          floor_last = floor_t;
         }
       if (k > 0 && is_traced (lod, cpu->who[k - 1]))
         running--;
@@ -308,16 +314,16 @@ static void
 swept_hold (gpointer data, guint64 t1, guint64 t2, guint running)
 {
   WeftLodSweep *s = data;
-  guint64 floor_t, ceil_t;
 
   /* t1 is the previous interval's end: the model sweeps in time order. */
   if (t1 != s->last)
-    bucket_edges (s->bucket_ns, s->inv, t1, &s->floor_last, &ceil_t);
-  bucket_edges (s->bucket_ns, s->inv, t2, &floor_t, &ceil_t);
-  if (running > 0)
-    bucket_hold_edges (s->bucket_max, s->n_buckets, s->floor_last, ceil_t, running);
+    {
+      guint64 ceil_t1;
+
+      bucket_edges (s->bucket_ns, s->inv, t1, &s->floor_last, &ceil_t1);
+    }
+  bucket_step (s->bucket_max, s->n_buckets, s->bucket_ns, s->inv, &s->floor_last, t2, running);
   s->last = t2;
-  s->floor_last = floor_t;
 }
 
 static void

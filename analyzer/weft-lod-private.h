@@ -176,6 +176,16 @@ guint32 _weft_lod_candidates_best (const WeftLodCandidates *c, double *ns);
 guint32 _weft_lod_direct_best (double *per_id, const guint32 *touched, guint n_touched,
                                double *ns);
 
+/* Adds ns to id's tally, listing id in touched at its first add (a zero
+ * add may list it twice: harmless). */
+static inline void
+_weft_lod_direct_add (double *per_id, guint32 *touched, guint *n_touched, guint32 id, double ns)
+{
+  if (per_id[id] == 0.0)
+    touched[(*n_touched)++] = id;
+  per_id[id] += ns;
+}
+
 /* ---- pyramids ---- */
 
 /* The shape of a pyramid over n leaves (the blocks): level 0 holds the

@@ -392,27 +392,18 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
               cand.n = 0;
             }
           if (u->lane != WEFT_MODEL_NONE && per_lane != NULL)
-            {
-              /* A zero-length unit may list its lane twice: harmless. */
-              if (per_lane[u->lane] == 0.0)
-                touched[n_touched++] = u->lane;
-              per_lane[u->lane] += (double) (u->e - u->s);
-            }
+            _weft_lod_direct_add (per_lane, touched, &n_touched, u->lane, (double) (u->e - u->s));
           else if (u->lane != WEFT_MODEL_NONE)
             _weft_lod_candidates_add (&cand, u->lane, (double) (u->e - u->s));
           if (j % B == B - 1 || j + 1 == n)
             {
               double ns;
 
-              if (per_lane != NULL)
-                {
-                  index->state_dom[j / B].id
-                    = _weft_lod_direct_best (per_lane, touched, n_touched, &ns);
-                  n_touched = 0;
-                }
-              else
-                index->state_dom[j / B].id = _weft_lod_candidates_best (&cand, &ns);
+              index->state_dom[j / B].id
+                = per_lane != NULL ? _weft_lod_direct_best (per_lane, touched, n_touched, &ns)
+                                   : _weft_lod_candidates_best (&cand, &ns);
               index->state_dom[j / B].ns = (float) ns;
+              n_touched = 0;
             }
           if (th->n_waits > 0)
             {
