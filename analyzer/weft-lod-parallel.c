@@ -309,11 +309,17 @@ swept_begin (gpointer data, WeftModel *model)
   s->begun = TRUE;
 }
 
-/* What sweep_sched () does between two switch times. */
-static void
-swept_hold (gpointer data, guint64 t1, guint64 t2, guint running)
+/* What sweep_sched () does between two switch times. The holds that
+ * follow inside bucket floor (t2 / bucket_ns), short of its end by a
+ * margin wider than bucket_edges ()'s rounding, touch that bucket alone
+ * and leave the floor where it is: the sweep raises it itself, through
+ * *peak, until the returned time. The next call then finds t1 past
+ * s->last and takes the floor from t1, as bucket_step () would have. */
+static guint64
+swept_hold (gpointer data, guint64 t1, guint64 t2, guint running, float **peak)
 {
   WeftLodSweep *s = data;
+  double end;
 
   /* t1 is the previous interval's end: the model sweeps in time order. */
   if (t1 != s->last)
@@ -324,6 +330,11 @@ swept_hold (gpointer data, guint64 t1, guint64 t2, guint running)
     }
   bucket_step (s->bucket_max, s->n_buckets, s->bucket_ns, s->inv, &s->floor_last, t2, running);
   s->last = t2;
+  if (s->floor_last >= s->n_buckets)
+    return 0;
+  *peak = &s->bucket_max[s->floor_last];
+  end = ((double) (s->floor_last + 1) - 1e-5) * s->bucket_ns;
+  return end > (double) t2 && end < 0x1p63 ? (guint64) end : 0;
 }
 
 static void

@@ -171,11 +171,14 @@ typedef struct
  * begin() once the lanes and the duration are known; hold() for every
  * time between two switches, in time order (t1 < t2), with the number of
  * lanes running traced threads; end() with the last switch's time and
- * the count after it. */
+ * the count after it. hold() returns a time before which the next holds
+ * need no call: one ending earlier only raises *peak (set by hold()) to
+ * its count when the count is above zero. (The call a switch was a tenth
+ * of a switch-heavy load; a bucket of the strip spans many switches.) */
 typedef struct
 {
   void (*begin) (gpointer data, WeftModel *model);
-  void (*hold) (gpointer data, guint64 t1, guint64 t2, guint running);
+  guint64 (*hold) (gpointer data, guint64 t1, guint64 t2, guint running, float **peak);
   void (*end) (gpointer data, guint64 last, guint running);
   gpointer data;
 } WeftModelSweepSink;

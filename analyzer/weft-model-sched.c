@@ -198,6 +198,8 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
   g_autofree ThreadState *states = g_new0 (ThreadState, MAX (model->n_threads, 1));
   guint n_heap = 0, running = 0;
   guint64 last = a;
+  guint64 quiet_end = 0; /* see WeftModelSweepSink */
+  float *peak = NULL;
 
   if (sink != NULL)
     sink->begin (sink->data, model);
@@ -254,8 +256,10 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
       if (t > last)
         {
           out->histogram[running] += t - last;
-          if (sink != NULL)
-            sink->hold (sink->data, last, t, running);
+          if (t < quiet_end)
+            *peak = running > 0 && *peak < (float) running ? (float) running : *peak;
+          else if (sink != NULL)
+            quiet_end = sink->hold (sink->data, last, t, running, &peak);
           last = t;
         }
 
