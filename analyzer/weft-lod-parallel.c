@@ -8,7 +8,7 @@
  * with the estimate of SPEC §5 (a thread runs while inside a span and not
  * waiting, capped at the CPU count).
  */
-#include "weft-lod-private.h"
+#include "weft-lod-state-private.h"
 
 #include "weft-estimate-private.h"
 
@@ -307,6 +307,8 @@ swept_begin (gpointer data, WeftModel *model)
   s->last = 0;
   s->floor_last = 0;
   s->begun = TRUE;
+  if (model->n_cpus < WEFT_LOD_DIRECT_IDS)
+    s->states = _weft_lod_state_sweep_new (model);
 }
 
 /* What sweep_sched () does between two switch times. The holds that
@@ -345,19 +347,31 @@ swept_end (gpointer data, guint64 last, guint running)
   s->end_last = last;
   s->end_running = running;
   s->ended = TRUE;
+  if (s->states != NULL)
+    _weft_lod_state_sweep_end (s->states);
+}
+
+static void
+swept_slice (gpointer data, guint32 thread, guint lane, guint64 k)
+{
+  WeftLodSweep *s = data;
+
+  if (s->states != NULL)
+    _weft_lod_state_sweep_slice (s->states, thread, lane, k);
 }
 
 void
 _weft_lod_sweep_sink (WeftLodSweep *sweep, WeftModelSweepSink *sink)
 {
   memset (sweep, 0, sizeof *sweep);
-  *sink = (WeftModelSweepSink) { swept_begin, swept_hold, swept_end, sweep };
+  *sink = (WeftModelSweepSink) { swept_begin, swept_hold, swept_slice, swept_end, sweep };
 }
 
 void
 _weft_lod_sweep_clear (WeftLodSweep *sweep)
 {
   g_clear_pointer (&sweep->bucket_max, g_free);
+  g_clear_pointer (&sweep->states, _weft_lod_state_sweep_free);
 }
 
 void

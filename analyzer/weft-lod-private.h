@@ -432,6 +432,9 @@ typedef struct _WeftLodSweep
   gboolean ended;
   guint64 end_last; /* end(): the last switch and the count after it */
   guint end_running;
+  /* The thread state strips, built as the slices come (NULL when the
+   * lanes are too many for the walk's per-lane array: the walk does). */
+  struct _WeftLodStateSweep *states;
 } WeftLodSweep;
 
 void _weft_lod_sweep_sink (WeftLodSweep *sweep, WeftModelSweepSink *sink);

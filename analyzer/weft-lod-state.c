@@ -8,32 +8,12 @@
  * thread spent running, runnable and blocked, so a column hands a wait's
  * off-CPU time to "lock wait" or "cond wait" without walking its slices.
  */
-#include "weft-lod-private.h"
+#include "weft-lod-state-private.h"
 
 #define B WEFT_LOD_SCHED_BLOCK
 #define WB WEFT_LOD_WAIT_BLOCK
 
-typedef struct
-{
-  guint64 s, e;    /* running */
-  guint64 off_end; /* end of the time off the CPU that follows */
-  guint lane;
-  WeftLodState off;
-} Unit;
-
-static WeftLodState
-end_state (guint32 who)
-{
-  switch (WEFT_MODEL_SLICE_END_STATE (who))
-    {
-    case WEFT_SWITCH_PREEMPTED:
-      return WEFT_LOD_STATE_RUNNABLE;
-    case WEFT_SWITCH_BLOCKED:
-      return WEFT_LOD_STATE_BLOCKED;
-    default:
-      return WEFT_LOD_STATE_NONE;
-    }
-}
+typedef WeftLodUnit Unit;
 
 static inline guint64
 slice_start (const WeftLod *lod, const WeftModelThread *th, guint64 j)
@@ -68,7 +48,7 @@ static inline void
 unit_make (const WeftLod *lod, const WeftModelThread *th, Where here, Where next, gboolean last,
            Unit *u)
 {
-  const WeftModelCpu *cpu;
+  guint64 off_end;
 
   if (here.lane == WEFT_MODEL_NONE)
     {
@@ -76,28 +56,14 @@ unit_make (const WeftLod *lod, const WeftModelThread *th, Where here, Where next
       u->lane = WEFT_MODEL_NONE;
       return;
     }
-  cpu = lod->lanes[here.lane];
-  u->lane = here.lane;
-  u->s = cpu->starts[here.k];
-  u->e = here.k + 1 < cpu->n_slices ? cpu->starts[here.k + 1] : lod->duration;
-  u->e = MAX (u->e, u->s);
-  u->off = end_state (cpu->who[here.k]);
   if (last)
-    u->off_end = th->alive_end;
+    off_end = th->alive_end;
   else
-    u->off_end = next.lane != WEFT_MODEL_NONE ? lod->lanes[next.lane]->starts[next.k] : 0;
-  u->off_end = MAX (u->off_end, u->e);
+    off_end = next.lane != WEFT_MODEL_NONE ? lod->lanes[next.lane]->starts[next.k] : 0;
+  _weft_lod_unit_at (lod->lanes[here.lane], here.lane, here.k, lod->duration, off_end, u);
 }
 
-static inline void
-block_add (WeftLodStateBlock *acc, const Unit *u)
-{
-  acc->running += u->e - u->s;
-  if (u->off == WEFT_LOD_STATE_RUNNABLE)
-    acc->runnable += u->off_end - u->e;
-  else if (u->off == WEFT_LOD_STATE_BLOCKED)
-    acc->blocked += u->off_end - u->e;
-}
+#define block_add _weft_lod_block_add
 
 /* Running, runnable and blocked time before an edge. */
 typedef struct
@@ -233,13 +199,7 @@ edge_at (guint64 t)
   return (WeftLodEdge) { t, 0.0 };
 }
 
-/* A wait whose start the sweep has passed: its end is still ahead. */
-typedef struct
-{
-  guint64 end;
-  guint64 wait;
-  WeftLodStateBlock at_start; /* cumulative values at its start */
-} Pending;
+typedef WeftLodPending Pending;
 
 static void
 pending_sift_down (Pending *heap, guint64 n, guint64 i)
@@ -262,22 +222,22 @@ pending_sift_down (Pending *heap, guint64 n, guint64 i)
 }
 
 static void
-pending_push (Pending **heap, guint64 *n, guint64 *cap, const Pending *p)
+pending_push (WeftLodWaitWalk *w, const Pending *p)
 {
   guint64 i;
 
-  if (*n == *cap)
+  if (w->n_heap == w->cap)
     {
-      *cap = MAX (8, *cap * 2);
-      *heap = g_renew (Pending, *heap, *cap);
+      w->cap = MAX (8, w->cap * 2);
+      w->heap = g_renew (Pending, w->heap, w->cap);
     }
-  i = (*n)++;
-  while (i > 0 && (*heap)[(i - 1) / 2].end > p->end)
+  i = w->n_heap++;
+  while (i > 0 && w->heap[(i - 1) / 2].end > p->end)
     {
-      (*heap)[i] = (*heap)[(i - 1) / 2];
+      w->heap[i] = w->heap[(i - 1) / 2];
       i = (i - 1) / 2;
     }
-  (*heap)[i] = *p;
+  w->heap[i] = *p;
 }
 
 /* Cumulative values at whole-ns time t inside unit u (acc: before it). */
@@ -306,42 +266,63 @@ sat_diff (guint64 b, guint64 a)
   return b <= a ? 0 : b - a >= G_MAXUINT32 ? G_MAXUINT32 : (guint32) (b - a);
 }
 
-/* Handles the waits' starts and ends at or before limit, whose values come
- * from unit u (NULL before the first slice). */
-static void
-waits_until (const WeftModelThread *th, WeftLodThreadIndex *index, guint64 limit,
-             const WeftLodStateBlock *acc, const Unit *u, guint64 *next_wait, Pending **heap,
-             guint64 *n_heap, guint64 *cap)
+void
+_weft_lod_waits_until (WeftLodWaitWalk *w, guint64 limit, const WeftLodStateBlock *acc,
+                       const Unit *u)
 {
   for (;;)
     {
-      guint64 ws = *next_wait < th->n_waits ? th->waits[*next_wait].start : G_MAXUINT64;
-      guint64 we = *n_heap > 0 ? (*heap)[0].end : G_MAXUINT64;
+      guint64 ws = w->next < w->n_waits ? w->waits[w->next].start : G_MAXUINT64;
+      guint64 we = w->n_heap > 0 ? w->heap[0].end : G_MAXUINT64;
 
       if (MIN (ws, we) > limit || MIN (ws, we) == G_MAXUINT64)
         return;
       if (we <= ws)
         {
-          Pending *p = &(*heap)[0];
+          Pending *p = &w->heap[0];
           WeftLodStateBlock v = value_at (acc, u, we);
-          WeftLodWaitSplit *sp = &index->wait_split[p->wait];
+          WeftLodWaitSplit *sp = &w->split[p->wait];
 
           sp->running = sat_diff (v.running, p->at_start.running);
           sp->runnable = sat_diff (v.runnable, p->at_start.runnable);
           sp->blocked = sat_diff (v.blocked, p->at_start.blocked);
-          (*heap)[0] = (*heap)[--(*n_heap)];
-          if (*n_heap > 0)
-            pending_sift_down (*heap, *n_heap, 0);
+          w->heap[0] = w->heap[--w->n_heap];
+          if (w->n_heap > 0)
+            pending_sift_down (w->heap, w->n_heap, 0);
         }
       else
         {
-          const WeftModelWait *w = &th->waits[*next_wait];
-          Pending p = { MAX (w->end, w->start), *next_wait, value_at (acc, u, ws) };
+          const WeftModelWait *wait = &w->waits[w->next];
+          Pending p = { MAX (wait->end, wait->start), w->next, value_at (acc, u, ws) };
 
-          pending_push (heap, n_heap, cap, &p);
-          (*next_wait)++;
+          pending_push (w, &p);
+          w->next++;
         }
     }
+}
+
+/* The waits' blocks, from their splits. */
+static void
+wait_blocks_build (const WeftModelThread *th, WeftLodThreadIndex *index)
+{
+  WeftLodWaitBlock wacc = { 0 };
+
+  index->wait_blocks = g_new (WeftLodWaitBlock, th->n_waits / WB + 1);
+  for (guint64 i = 0; i < th->n_waits; i++)
+    {
+      const WeftModelWait *w = &th->waits[i];
+      guint kind = w->flags & WEFT_MODEL_WAIT_COND ? 1 : 0;
+      const WeftLodWaitSplit *sp = &index->wait_split[i];
+
+      if (i % WB == 0)
+        index->wait_blocks[i / WB] = wacc;
+      wacc.len[kind] += MAX (w->end, w->start) - w->start;
+      wacc.running[kind] += sp->running;
+      wacc.runnable[kind] += sp->runnable;
+      wacc.blocked[kind] += sp->blocked;
+    }
+  if (th->n_waits % WB == 0)
+    index->wait_blocks[th->n_waits / WB] = wacc;
 }
 
 void
@@ -352,17 +333,24 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
   guint64 n = th->n_slices, n_blocks = (n + B - 1) / B;
   WeftLodStateBlock zero = { 0 };
   WeftLodCandidates cand = { 0 };
-  WeftLodWaitBlock wacc = { 0 };
-  g_autofree Pending *heap = NULL;
-  guint64 n_heap = 0, cap = 0, next_wait = 0;
+  WeftLodWaitWalk waits = { th->waits, th->n_waits };
   /* A block's running time per CPU lane, in an array indexed by lane
    * where lanes are few (as in weft-lod-cpu.c), not in the sketch. */
   g_autofree double *per_lane = NULL;
   guint32 touched[B];
   guint n_touched = 0;
 
+  /* The model's sweep built them as it went (weft_lod_new_for_reader). */
+  if (lod->swept != NULL && lod->swept->states != NULL
+      && _weft_lod_state_sweep_take (lod->swept->states, thread, index))
+    {
+      if (th->n_waits > 0)
+        wait_blocks_build (th, index);
+      return;
+    }
+
   if (th->n_waits > 0)
-    index->wait_split = g_new0 (WeftLodWaitSplit, th->n_waits);
+    index->wait_split = waits.split = g_new0 (WeftLodWaitSplit, th->n_waits);
 
   /* One walk over the units fills the blocks and, as it passes the waits'
    * starts and ends (a heap holds the waits in progress), their splits. */
@@ -378,7 +366,7 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
       cursor_load (lod, th, &walk, 0, &zero);
       /* Waits before the first slice: nothing known yet. */
       if (th->n_waits > 0)
-        waits_until (th, index, walk.u.s, &zero, NULL, &next_wait, &heap, &n_heap, &cap);
+        _weft_lod_waits_until (&waits, walk.u.s, &zero, NULL);
       for (guint64 j = 0; j < n; j++)
         {
           const Unit *u = &walk.u;
@@ -410,7 +398,7 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
               guint64 limit = j + 1 < n && walk.next.lane != WEFT_MODEL_NONE
                                 ? lod->lanes[walk.next.lane]->starts[walk.next.k]
                                 : G_MAXUINT64 - 1;
-              waits_until (th, index, limit, &walk.acc, u, &next_wait, &heap, &n_heap, &cap);
+              _weft_lod_waits_until (&waits, limit, &walk.acc, u);
             }
         }
       index->state_blocks[n_blocks] = walk.acc;
@@ -418,25 +406,10 @@ _weft_lod_state_build (WeftLod *lod, guint thread)
       index->state_blocks[n_blocks].start = G_MAXUINT64;
       _weft_lod_dom_finish (&index->state_levels, index->state_dom);
     }
+  g_free (waits.heap);
 
-  if (th->n_waits == 0)
-    return;
-  index->wait_blocks = g_new (WeftLodWaitBlock, th->n_waits / WB + 1);
-  for (guint64 i = 0; i < th->n_waits; i++)
-    {
-      const WeftModelWait *w = &th->waits[i];
-      guint kind = w->flags & WEFT_MODEL_WAIT_COND ? 1 : 0;
-      const WeftLodWaitSplit *sp = &index->wait_split[i];
-
-      if (i % WB == 0)
-        index->wait_blocks[i / WB] = wacc;
-      wacc.len[kind] += MAX (w->end, w->start) - w->start;
-      wacc.running[kind] += sp->running;
-      wacc.runnable[kind] += sp->runnable;
-      wacc.blocked[kind] += sp->blocked;
-    }
-  if (th->n_waits % WB == 0)
-    index->wait_blocks[th->n_waits / WB] = wacc;
+  if (th->n_waits > 0)
+    wait_blocks_build (th, index);
 }
 
 void

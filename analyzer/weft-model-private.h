@@ -174,11 +174,14 @@ typedef struct
  * the count after it. hold() returns a time before which the next holds
  * need no call: one ending earlier only raises *peak (set by hold()) to
  * its count when the count is above zero. (The call a switch was a tenth
- * of a switch-heavy load; a bucket of the strip spans many switches.) */
+ * of a switch-heavy load; a bucket of the strip spans many switches.)
+ * slice() for every slice of a traced thread as it begins, in the order
+ * of the thread's slice list (k: its index in lane). */
 typedef struct
 {
   void (*begin) (gpointer data, WeftModel *model);
   guint64 (*hold) (gpointer data, guint64 t1, guint64 t2, guint running, float **peak);
+  void (*slice) (gpointer data, guint32 thread, guint lane, guint64 k);
   void (*end) (gpointer data, guint64 last, guint running);
   gpointer data;
 } WeftModelSweepSink;

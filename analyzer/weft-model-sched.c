@@ -310,8 +310,12 @@ _weft_model_sched_sweep (WeftModel *model, guint64 a, guint64 b, gboolean b_incl
           st->state = STATE_RUNNING;
           running++;
           if (build_refs)
-            WeftVecU32_append (&model->threads[next].slices,
-                               (guint32) (lane->pub.first_slice + k));
+            {
+              WeftVecU32_append (&model->threads[next].slices,
+                                 (guint32) (lane->pub.first_slice + k));
+              if (sink != NULL)
+                sink->slice (sink->data, next, c, k);
+            }
         }
 
       if (k + 1 < lane->starts.len)

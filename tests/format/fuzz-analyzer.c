@@ -467,9 +467,9 @@ fuzz_lod (WeftLod *lod)
     fuzz_window (lod, &windows[i], items);
 }
 
-/* The viewer's way, the parallelism buckets filled during the model's own
- * sweep (weft_lod_new_for_reader), gives the columns of the index's own
- * sweep (weft_lod_new). */
+/* The viewer's way, the parallelism buckets and the thread state strips
+ * filled during the model's own sweep (weft_lod_new_for_reader), gives
+ * the columns of the index's own sweep and walks (weft_lod_new). */
 static void
 fuzz_swept (WeftLod *lod, GBytes *bytes)
 {
@@ -494,6 +494,14 @@ fuzz_swept (WeftLod *lod, GBytes *bytes)
       for (guint i = 0; i < windows[k].n_columns; i++)
         FUZZ_CHECK (a[i].max == b[i].max
                     && (a[i].mean == b[i].mean || (isnan (a[i].mean) && isnan (b[i].mean))));
+      for (guint t = 0; t < weft_model_get_n_threads (weft_lod_get_model (lod)); t++)
+        {
+          WeftLodStateColumn sa[FUZZ_COLUMNS], sb[FUZZ_COLUMNS];
+
+          weft_lod_thread_states (lod, t, &windows[k], sa);
+          weft_lod_thread_states (swept, t, &windows[k], sb);
+          FUZZ_CHECK (memcmp (sa, sb, windows[k].n_columns * sizeof sa[0]) == 0);
+        }
     }
 }
 
