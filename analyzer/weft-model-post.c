@@ -229,7 +229,9 @@ _weft_model_post_threads (WeftBuild *b)
     }
 
   _weft_model_sched_totals_init (m, &m->whole);
-  _weft_model_sched_sweep (m, 0, m->duration, TRUE, TRUE, b->sweep, &m->whole);
+  /* A model whose spans went to a sink (weft stats) keeps no slice lists:
+   * its statistics are the whole trace's, which need none. */
+  _weft_model_sched_sweep (m, 0, m->duration, TRUE, b->sink == NULL, b->sweep, &m->whole);
 
   for (guint i = 0; i < m->n_threads; i++)
     {

@@ -136,8 +136,9 @@ WeftStats *weft_stats_new_whole (WeftModel *model);
  * weft_model_new (reader), from one read that keeps no span rows: each
  * thread's spans are folded into the span table as they are read (what
  * `weft stats` without --range does; weft-stats-fold.c). The model the
- * result holds has no spans. Without scheduler data the estimate needs
- * the spans: then the model keeps them. Fails as weft_model_new(). */
+ * result holds has no spans and its threads no slice lists (so it cannot
+ * serve a range). Without scheduler data the estimate needs the spans:
+ * then the model keeps them. Fails as weft_model_new(). */
 WeftStats *weft_stats_new_from_reader (WeftReader *reader, GCancellable *cancellable,
                                        GError **error);
 void weft_stats_free (WeftStats *stats);
