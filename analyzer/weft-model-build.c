@@ -276,15 +276,26 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
   guint32 counter_name = G_MAXUINT32, counter_index = 0;
   LockCache locks = { { 0 } };
   WeftDecodeCursor cur;
+  /* This stream began before the thread's streams so far ended: what it
+   * adds to an array that held something may need sorting. A recorder
+   * writes a thread's start and exit in a stream of its own beside the
+   * runtime's, which overlaps it whole; with nothing of the kind before
+   * them, the runtime's spans, waits and instants are in order as read,
+   * and sorting millions of them was a third of loading a recording. */
+  gboolean overlaps = t->seen && ev->time - zero < t->last_event;
+  gsize waits_before = t->waits.len, instants_before = t->instant_times.len;
 
-  if (t->seen && ev->time - zero < t->last_event)
+  if (overlaps)
     {
-      t->unsorted = TRUE;
-      /* Spans handed to the sink would now sort among this stream's and
-       * nest anew: the fold cannot be exact. Stop; the caller reads again
-       * keeping the spans. */
+      /* Spans before this stream's would sort among its own and nest
+       * anew: known now, so that none is folded before the sort. */
+      if (t->spans.len > 0)
+        t->unsorted = TRUE;
+      /* Spans already handed to the sink cannot be: the fold cannot be
+       * exact. Stop; the caller reads again keeping the spans. */
       if (t->spans_handed)
         {
+          t->unsorted = TRUE;
           m->fold_overlapped = TRUE;
           return FALSE;
         }
@@ -473,6 +484,10 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
     }
   while (_weft_stream_iter_decode_at (iter, &cur, ev));
 
+  if (overlaps
+      && ((waits_before > 0 && t->waits.len > waits_before)
+          || (instants_before > 0 && t->instant_times.len > instants_before)))
+    t->unsorted = TRUE;
   thread_seen (t, cur.last_ns - zero);
   m->n_events += events;
   return TRUE;

@@ -141,6 +141,99 @@ test_overlapping_streams (void)
   g_assert_cmpuint (t->spans[2].depth, ==, 0);
 }
 
+/* The runtime's events of thread 1/1: spans three deep, lock and
+ * condition waits, instants. */
+static void
+runtime_events (WeftBuilder *b, WeftBuilderStream s)
+{
+  for (guint64 i = 0; i < 40; i++)
+    {
+      guint64 t = T0 + 100 + i * 100;
+
+      weft_builder_span_begin (b, s, t, "outer");
+      weft_builder_span_begin (b, s, t + 10, "inner");
+      weft_builder_span_begin (b, s, t + 12, "leaf");
+      weft_builder_span_end (b, s, t + 15);
+      weft_builder_span_end (b, s, t + 20);
+      weft_builder_lock_wait (b, s, t + 30, 0x10);
+      weft_builder_lock_acquired (b, s, t + 40 + i % 3, 0x10);
+      weft_builder_lock_released (b, s, t + 45, 0x10);
+      weft_builder_instant (b, s, t + 50, i % 2 ? "tick" : "tock");
+      weft_builder_cond_wait (b, s, t + 60, 0x20, 0x10);
+      weft_builder_cond_woken (b, s, t + 70, 0x20);
+      weft_builder_span_end (b, s, t + 80);
+    }
+}
+
+/* weft record writes a thread's start, name and exit in a stream of its
+ * own, beside the runtime's, which it overlaps whole. The runtime's spans,
+ * waits and instants come out as they do without it (they need no sort);
+ * with a wait in the first stream too, the waits are sorted again. */
+static WeftModel *
+recorder_model (gboolean recorder_stream, gboolean recorder_wait)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream rec = recorder_stream ? weft_builder_thread (b, 1, 1) : 0;
+  WeftBuilderStream run = recorder_stream ? weft_builder_thread_stream (b, 1, 1)
+                                          : weft_builder_thread (b, 1, 1);
+
+  if (recorder_stream)
+    {
+      weft_builder_thread_start (b, rec, T0, 0);
+      weft_builder_thread_name (b, rec, T0, "worker");
+      if (recorder_wait)
+        {
+          weft_builder_lock_wait (b, rec, T0 + 2000, 0x30);
+          weft_builder_lock_acquired (b, rec, T0 + 2001, 0x30);
+        }
+      weft_builder_thread_exit (b, rec, T0 + 9000);
+    }
+  else
+    weft_builder_instant (b, run, T0, "start");
+  runtime_events (b, run);
+  return stats_util_model (b);
+}
+
+static void
+test_recorder_stream (void)
+{
+  g_autoptr (WeftModel) plain = recorder_model (FALSE, FALSE);
+  g_autoptr (WeftModel) rec = recorder_model (TRUE, FALSE);
+  g_autoptr (WeftModel) waits = recorder_model (TRUE, TRUE);
+  const WeftModelThread *p = weft_model_get_thread (plain, 0);
+  const WeftModelThread *r = weft_model_get_thread (rec, 0);
+  const WeftModelThread *w = weft_model_get_thread (waits, 0);
+
+  g_assert_cmpuint (weft_model_get_n_threads (rec), ==, 1);
+  g_assert_cmpuint (r->n_spans, ==, 120);
+  g_assert_cmpuint (r->n_spans, ==, p->n_spans);
+  g_assert_cmpuint (r->max_depth, ==, 3);
+  for (guint64 i = 0; i < r->n_spans; i++)
+    {
+      g_assert_cmpuint (r->spans[i].start, ==, p->spans[i].start);
+      g_assert_cmpuint (r->spans[i].end, ==, p->spans[i].end);
+      g_assert_cmpuint (r->spans[i].depth, ==, p->spans[i].depth);
+      g_assert_cmpuint (r->spans[i].depth, ==, i % 3);
+      g_assert_cmpstr (weft_model_get_name (rec, r->spans[i].name), ==,
+                       weft_model_get_name (plain, p->spans[i].name));
+    }
+  g_assert_cmpuint (r->n_waits, ==, 80);
+  g_assert_cmpmem (r->waits, r->n_waits * sizeof (WeftModelWait), p->waits,
+                   p->n_waits * sizeof (WeftModelWait));
+  /* The plain trace's first instant is its own "start". */
+  g_assert_cmpuint (r->n_instants + 1, ==, p->n_instants);
+  g_assert_cmpmem (r->instant_times, r->n_instants * sizeof (guint64), p->instant_times + 1,
+                   r->n_instants * sizeof (guint64));
+  g_assert_cmpuint (r->alive_end, ==, 9000);
+
+  /* The first stream's wait sorts among the runtime's. */
+  g_assert_cmpuint (w->n_waits, ==, 81);
+  for (guint64 i = 1; i < w->n_waits; i++)
+    g_assert_cmpuint (w->waits[i - 1].start, <=, w->waits[i].start);
+  g_assert_cmpuint (w->waits[37].start, <, 2000);
+  g_assert_cmpuint (w->waits[38].start, ==, 2000);
+}
+
 static void
 test_threads_and_processes (void)
 {
@@ -692,5 +785,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/model/hostile-events", test_hostile_events);
   g_test_add_func ("/weft/model/damaged-bytes", test_damaged_bytes);
   g_test_add_func ("/weft/model/overlapping-streams", test_overlapping_streams);
+  g_test_add_func ("/weft/model/recorder-stream", test_recorder_stream);
   return g_test_run ();
 }

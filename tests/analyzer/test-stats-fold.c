@@ -614,12 +614,39 @@ test_known_long (void)
   assert_span (st, "y", n, n, n);
 }
 
+/* weft record's layout: the recorder's stream of a thread (start, name,
+ * exit) overlaps the runtime's whole. The runtime's spans are in order
+ * as read, so they are folded while its stream is read (more than 65 536
+ * events: mid-stream), and the statistics are the model's. */
+static void
+test_recorder_stream (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  WeftBuilderStream rec = weft_builder_thread (b, 1, 1);
+  WeftBuilderStream run = weft_builder_thread_stream (b, 1, 1);
+  const guint n = 40000;
+
+  weft_builder_thread_start (b, rec, T0, 0);
+  weft_builder_thread_name (b, rec, T0, "teller");
+  weft_builder_thread_exit (b, rec, T0 + 4 * n + 100);
+  weft_builder_span_begin (b, run, T0 + 5, "main");
+  for (guint i = 0; i < n; i++)
+    {
+      weft_builder_span_begin (b, run, T0 + 10 + 4 * i, names[i % 3]);
+      weft_builder_span_end (b, run, T0 + 12 + 4 * i);
+    }
+  /* main is left open: it ends with the thread. */
+  run_on_cpu0 (b, 4 * n + 100);
+  g_assert_true (assert_fold_equal (b, "recorder-stream", 0));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/weft/stats-fold/known", test_known);
   g_test_add_func ("/weft/stats-fold/known-long", test_known_long);
+  g_test_add_func ("/weft/stats-fold/recorder-stream", test_recorder_stream);
   g_test_add_func ("/weft/stats-fold/random", test_random);
   g_test_add_func ("/weft/stats-fold/random-one-stream", test_random_one_stream);
   g_test_add_func ("/weft/stats-fold/unclosed-overlap", test_unclosed_overlap);
