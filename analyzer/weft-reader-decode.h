@@ -57,6 +57,10 @@ _weft_stream_iter_to_ns (WeftStreamIter *iter, guint64 t)
   return _weft_reader_seg_apply (&reader->segs[i], t);
 }
 
+/* The segment for tsc: the last whose tsc0 <= tsc, or the first
+ * (weft-reader-iter.c). Segments are sorted, their tsc0 rising. */
+guint _weft_reader_seg_find (const WeftReader *reader, guint64 tsc);
+
 #define VARINT(v)                                                                             \
   do                                                                                          \
     {                                                                                         \
@@ -88,12 +92,31 @@ typedef struct
   const guint8 *p, *end; /* cursor in the current chunk */
   guint64 last;          /* previous event time, stream clock */
   guint64 last_ns;       /* previous returned time */
+  /* The clock segment of the previous time (NULL: the stream's times are
+   * ns already) and the ticks [seg_lo, seg_hi) it converts: a time in
+   * them needs no search. Through the iterator, the search's cursor was
+   * loaded and stored every event (a tenth of loading a recording). */
+  const ClockSeg *seg;
+  guint64 seg_lo, seg_hi;
 } WeftDecodeCursor;
+
+static inline void
+_weft_decode_cursor_clock (WeftDecodeCursor *c, const WeftReader *reader, guint i)
+{
+  c->seg = &reader->segs[i];
+  c->seg_lo = i > 0 ? reader->segs[i].tsc0 : 0;
+  c->seg_hi = i + 1 < reader->n_segs ? reader->segs[i + 1].tsc0 : G_MAXUINT64;
+}
 
 static inline void
 _weft_decode_cursor_get (WeftDecodeCursor *c, const WeftStreamIter *iter)
 {
-  *c = (WeftDecodeCursor) { iter->p, iter->end, iter->last, iter->last_ns };
+  const WeftReader *reader = iter->reader;
+
+  *c = (WeftDecodeCursor) { iter->p, iter->end, iter->last, iter->last_ns, NULL, 0, 0 };
+  if (iter->clock != WEFT_CLOCK_MONOTONIC && reader->n_segs > 0)
+    _weft_decode_cursor_clock (c, reader,
+                               MIN (GPOINTER_TO_UINT (iter->clock_state), reader->n_segs - 1));
 }
 
 static inline void
@@ -103,6 +126,8 @@ _weft_decode_cursor_put (const WeftDecodeCursor *c, WeftStreamIter *iter)
   iter->end = c->end;
   iter->last = c->last;
   iter->last_ns = c->last_ns;
+  if (c->seg != NULL)
+    iter->clock_state = GUINT_TO_POINTER ((guint) (c->seg - iter->reader->segs));
 }
 
 /* The next event of iter, whose moving state is c (the iterator's own
@@ -251,7 +276,14 @@ _weft_stream_iter_decode_at (WeftStreamIter *iter, WeftDecodeCursor *c, WeftEven
             continue;
           }
 
-      ev->time = iter->clock == WEFT_CLOCK_MONOTONIC ? t : _weft_stream_iter_to_ns (iter, t);
+      if (c->seg == NULL)
+        ev->time = t;
+      else
+        {
+          if (G_UNLIKELY (t < c->seg_lo || t >= c->seg_hi))
+            _weft_decode_cursor_clock (c, iter->reader, _weft_reader_seg_find (iter->reader, t));
+          ev->time = _weft_reader_seg_apply (c->seg, t);
+        }
       if (G_UNLIKELY (ev->time < c->last_ns))
         ev->time = c->last_ns;
       c->last_ns = ev->time;

@@ -226,9 +226,8 @@ _weft_reader_clock_init (WeftReader *reader, WeftClockSync *pairs, guint n)
     }
 }
 
-/* The segment for tsc: the last whose tsc0 <= tsc, or the first. */
-static guint
-seg_find (WeftReader *reader, guint64 tsc)
+guint
+_weft_reader_seg_find (const WeftReader *reader, guint64 tsc)
 {
   guint lo = 0, hi = reader->n_segs;
 
@@ -249,7 +248,7 @@ weft_reader_tsc_to_ns (WeftReader *reader, guint64 tsc)
   g_return_val_if_fail (reader != NULL, tsc);
   if (reader->n_segs == 0)
     return tsc;
-  return _weft_reader_seg_apply (&reader->segs[seg_find (reader, tsc)], tsc);
+  return _weft_reader_seg_apply (&reader->segs[_weft_reader_seg_find (reader, tsc)], tsc);
 }
 
 /* --- the iterator --- */
@@ -284,7 +283,7 @@ _weft_stream_iter_next_chunk (WeftStreamIter *iter)
   iter->last = c->base_time;
   iter->clock = c->clock;
   if (c->clock == WEFT_CLOCK_TSC && reader->n_segs > 0)
-    iter->clock_state = GUINT_TO_POINTER (seg_find (reader, c->base_time));
+    iter->clock_state = GUINT_TO_POINTER (_weft_reader_seg_find (reader, c->base_time));
   iter->pending_lost = c->lost;
   iter->pending_time = c->base_time;
   return TRUE;

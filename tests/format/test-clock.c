@@ -4,6 +4,7 @@
  * interpolation, chunk order by seq, lost counts, missing sync.
  */
 #include "format-util.h"
+#include "weft-model.h"
 
 static void
 put_flow (GByteArray *a, guint64 delta, guint64 id)
@@ -179,6 +180,61 @@ test_monotonic_clamp (void)
   g_assert_cmpuint (g_array_index (events, WeftEvent, 2).time, ==, G_MAXUINT64);
 }
 
+static void
+put_lock (GByteArray *a, guint8 kind, guint64 delta, guint64 lock)
+{
+  util_put_bytes (a, &kind, 1);
+  util_put_varint (a, delta);
+  util_put_varint (a, lock);
+}
+
+/* The model's read keeps the decoder's clock segment from one event to
+ * the next: waits over twenty segments of different rates, in one chunk,
+ * come out as weft_reader_tsc_to_ns() converts each tick alone. */
+static void
+test_segments_in_one_read (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (WeftReader) reader = NULL;
+  g_autoptr (WeftModel) model = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GByteArray) c0 = util_stream_payload (3, 1, 1, 300, 0, WEFT_CLOCK_TSC, 0);
+  WeftClockSync pairs[20];
+  const WeftModelThread *t;
+  guint64 tsc = 300;
+  const guint n = 250;
+
+  for (guint k = 0; k < G_N_ELEMENTS (pairs); k++)
+    pairs[k] = (WeftClockSync) { 1000 * (k + 1), 50000 + 10000 * k + k * k * 37 };
+  for (guint i = 0; i < n; i++)
+    {
+      put_lock (c0, WEFT_EV_LOCK_WAIT, i == 0 ? 0 : 57, 0x10);
+      put_lock (c0, WEFT_EV_LOCK_ACQUIRED, 40 + i % 5, 0x10);
+    }
+  weft_builder_raw_chunk (b, WEFT_CHUNK_STREAM, c0->data, c0->len);
+  add_clock_chunk (b, pairs, G_N_ELEMENTS (pairs));
+  bytes = util_finish (b);
+  reader = weft_reader_new_from_bytes (bytes, NULL);
+  g_assert_nonnull (reader);
+  g_assert_null (weft_reader_get_damage (reader));
+  model = weft_model_new (reader, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  t = weft_model_get_thread (model, 0);
+  g_assert_cmpuint (t->n_waits, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 zero = weft_model_get_time_zero (model);
+
+      tsc += i == 0 ? 0 : 57;
+      g_assert_cmpuint (t->waits[i].start + zero, ==, weft_reader_tsc_to_ns (reader, tsc));
+      tsc += 40 + i % 5;
+      g_assert_cmpuint (t->waits[i].end + zero, ==, weft_reader_tsc_to_ns (reader, tsc));
+    }
+  /* Past the last pair: extrapolated. */
+  g_assert_cmpuint (tsc, >, pairs[19].tsc);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -187,5 +243,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/format/clock/realistic-rate", test_realistic_rate);
   g_test_add_func ("/weft/format/clock/no-sync", test_no_sync);
   g_test_add_func ("/weft/format/clock/monotonic-clamp", test_monotonic_clamp);
+  g_test_add_func ("/weft/format/clock/segments-in-one-read", test_segments_in_one_read);
   return g_test_run ();
 }
