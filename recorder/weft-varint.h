@@ -51,6 +51,13 @@ weft_varint_get (const uint8_t **p, const uint8_t *end, uint64_t *out)
       *p = q + 1;
       return 1;
     }
+  /* Two bytes: a time delta in ticks or in ns of a busy stream. */
+  if (end - q >= 2 && q[1] < 0x80)
+    {
+      *out = (uint64_t) (q[0] & 0x7f) | (uint64_t) q[1] << 7;
+      *p = q + 2;
+      return 1;
+    }
   while (q < end && shift < 64)
     {
       uint8_t b = *q++;
