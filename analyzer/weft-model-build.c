@@ -276,30 +276,7 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
   guint32 counter_name = G_MAXUINT32, counter_index = 0;
   LockCache locks = { { 0 } };
   WeftDecodeCursor cur;
-  /* This stream began before the thread's streams so far ended: what it
-   * adds to an array that held something may need sorting. A recorder
-   * writes a thread's start and exit in a stream of its own beside the
-   * runtime's, which overlaps it whole; with nothing of the kind before
-   * them, the runtime's spans, waits and instants are in order as read,
-   * and sorting millions of them was a third of loading a recording. */
-  gboolean overlaps = t->seen && ev->time - zero < t->last_event;
-  gsize waits_before = t->waits.len, instants_before = t->instant_times.len;
 
-  if (overlaps)
-    {
-      /* Spans before this stream's would sort among its own and nest
-       * anew: known now, so that none is folded before the sort. */
-      if (t->spans.len > 0)
-        t->unsorted = TRUE;
-      /* Spans already handed to the sink cannot be: the fold cannot be
-       * exact. Stop; the caller reads again keeping the spans. */
-      if (t->spans_handed)
-        {
-          t->unsorted = TRUE;
-          m->fold_overlapped = TRUE;
-          return FALSE;
-        }
-    }
   thread_seen (t, ev->time - zero);
 
   _weft_decode_cursor_get (&cur, iter);
@@ -484,13 +461,55 @@ read_thread_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first, 
     }
   while (_weft_stream_iter_decode_at (iter, &cur, ev));
 
-  if (overlaps
-      && ((waits_before > 0 && t->waits.len > waits_before)
-          || (instants_before > 0 && t->instant_times.len > instants_before)))
-    t->unsorted = TRUE;
   thread_seen (t, cur.last_ns - zero);
   m->n_events += events;
   return TRUE;
+}
+
+/* A thread's stream that begins before its streams so far ended: what it
+ * adds to an array that held something may need sorting. A recorder
+ * writes a thread's start and exit in a stream of its own beside the
+ * runtime's, which it overlaps whole; with nothing of the kind before
+ * them, the runtime's spans, waits and instants are in order as read, and
+ * sorting millions of them was half the load of a recording. (Kept out of
+ * read_thread_stream (): live across its loop, these took registers the
+ * loop needed.) */
+typedef struct
+{
+  gboolean overlaps;
+  gsize waits, instants; /* the thread's, before the stream */
+} Overlap;
+
+static gboolean
+overlap_begin (WeftModel *m, WeftThreadData *t, guint64 first, Overlap *o)
+{
+  o->overlaps = t->seen && first - m->time_zero < t->last_event;
+  o->waits = t->waits.len;
+  o->instants = t->instant_times.len;
+  if (!o->overlaps)
+    return TRUE;
+  /* Spans before this stream's would sort among its own and nest anew:
+   * known now, so that none is folded before the sort. */
+  if (t->spans.len > 0)
+    t->unsorted = TRUE;
+  /* Spans already handed to the sink cannot be: the fold cannot be exact.
+   * Stop; the caller reads again keeping the spans. */
+  if (t->spans_handed)
+    {
+      t->unsorted = TRUE;
+      m->fold_overlapped = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+overlap_end (WeftThreadData *t, const Overlap *o)
+{
+  if (o->overlaps
+      && ((o->waits > 0 && t->waits.len > o->waits)
+          || (o->instants > 0 && t->instant_times.len > o->instants)))
+    t->unsorted = TRUE;
 }
 
 static guint
@@ -695,6 +714,7 @@ read_streams (WeftBuild *b, Progress *p, GError **error)
       else
         {
           guint64 before = G_MAXUINT64;
+          Overlap overlap;
 
           /* Streams of one thread are adjacent: they share its arrays. */
           if (current == WEFT_MODEL_NONE || m->threads[current].pub.pid != info->pid
@@ -711,8 +731,10 @@ read_streams (WeftBuild *b, Progress *p, GError **error)
           if (k + 1 < n_order && order[k + 1].kind == order[k].kind
               && order[k + 1].pid == info->pid && order[k + 1].tid == info->tid)
             before = order[k + 1].first - m->time_zero;
-          if (!read_thread_stream (b, &iters[i], &firsts[i], current, info, before, p, error))
+          if (!overlap_begin (m, &m->threads[current], firsts[i].time, &overlap)
+              || !read_thread_stream (b, &iters[i], &firsts[i], current, info, before, p, error))
             return FALSE;
+          overlap_end (&m->threads[current], &overlap);
           if (b->sink != NULL)
             _weft_build_fold_spans (b, current, before);
         }

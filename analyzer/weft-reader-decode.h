@@ -108,15 +108,24 @@ _weft_decode_cursor_clock (WeftDecodeCursor *c, const WeftReader *reader, guint 
   c->seg_hi = i + 1 < reader->n_segs ? reader->segs[i + 1].tsc0 : G_MAXUINT64;
 }
 
-static inline void
-_weft_decode_cursor_get (WeftDecodeCursor *c, const WeftStreamIter *iter)
+/* The iterator's moving state into c; with clocked, also its clock
+ * segment (for a loop over many events: one event at a time, the
+ * iterator's own search is cheaper than setting the segment up). */
+static inline G_ALWAYS_INLINE void
+_weft_decode_cursor_load (WeftDecodeCursor *c, const WeftStreamIter *iter, gboolean clocked)
 {
   const WeftReader *reader = iter->reader;
 
   *c = (WeftDecodeCursor) { iter->p, iter->end, iter->last, iter->last_ns, NULL, 0, 0 };
-  if (iter->clock != WEFT_CLOCK_MONOTONIC && reader->n_segs > 0)
+  if (clocked && iter->clock != WEFT_CLOCK_MONOTONIC && reader->n_segs > 0)
     _weft_decode_cursor_clock (c, reader,
                                MIN (GPOINTER_TO_UINT (iter->clock_state), reader->n_segs - 1));
+}
+
+static inline void
+_weft_decode_cursor_get (WeftDecodeCursor *c, const WeftStreamIter *iter)
+{
+  _weft_decode_cursor_load (c, iter, TRUE);
 }
 
 static inline void
@@ -133,9 +142,10 @@ _weft_decode_cursor_put (const WeftDecodeCursor *c, WeftStreamIter *iter)
 /* The next event of iter, whose moving state is c (the iterator's own
  * copy of it is stale until _weft_decode_cursor_put()). Always inlined:
  * GCC otherwise keeps one out-of-line copy per file, and the call is what
- * this header is for. */
+ * this header is for. clocked (a constant): c keeps the clock segment. */
 static inline G_ALWAYS_INLINE gboolean
-_weft_stream_iter_decode_at (WeftStreamIter *iter, WeftDecodeCursor *c, WeftEvent *ev)
+_weft_stream_iter_decode_with (WeftStreamIter *iter, WeftDecodeCursor *c, WeftEvent *ev,
+                               gboolean clocked)
 {
   const guint8 *p = c->p, *end = c->end;
   guint64 t = c->last, v;
@@ -154,7 +164,7 @@ _weft_stream_iter_decode_at (WeftStreamIter *iter, WeftDecodeCursor *c, WeftEven
               c->p = c->end = NULL;
               return FALSE;
             }
-          _weft_decode_cursor_get (c, iter);
+          _weft_decode_cursor_load (c, iter, clocked);
           p = c->p;
           end = c->end;
           t = c->last;
@@ -276,7 +286,9 @@ _weft_stream_iter_decode_at (WeftStreamIter *iter, WeftDecodeCursor *c, WeftEven
             continue;
           }
 
-      if (c->seg == NULL)
+      if (!clocked)
+        ev->time = iter->clock == WEFT_CLOCK_MONOTONIC ? t : _weft_stream_iter_to_ns (iter, t);
+      else if (c->seg == NULL)
         ev->time = t;
       else
         {
@@ -300,6 +312,14 @@ _weft_stream_iter_decode_at (WeftStreamIter *iter, WeftDecodeCursor *c, WeftEven
 #undef VARINT
 #undef NAME
 
+/* For a loop over a stream: c, from _weft_decode_cursor_get (), keeps
+ * the clock segment from one event to the next. */
+static inline G_ALWAYS_INLINE gboolean
+_weft_stream_iter_decode_at (WeftStreamIter *iter, WeftDecodeCursor *c, WeftEvent *ev)
+{
+  return _weft_stream_iter_decode_with (iter, c, ev, TRUE);
+}
+
 /* The next event of iter, its state read and written back around it. */
 static inline G_ALWAYS_INLINE gboolean
 _weft_stream_iter_decode (WeftStreamIter *iter, WeftEvent *ev)
@@ -307,8 +327,8 @@ _weft_stream_iter_decode (WeftStreamIter *iter, WeftEvent *ev)
   WeftDecodeCursor c;
   gboolean ok;
 
-  _weft_decode_cursor_get (&c, iter);
-  ok = _weft_stream_iter_decode_at (iter, &c, ev);
+  _weft_decode_cursor_load (&c, iter, FALSE);
+  ok = _weft_stream_iter_decode_with (iter, &c, ev, FALSE);
   if (ok)
     _weft_decode_cursor_put (&c, iter);
   return ok;
