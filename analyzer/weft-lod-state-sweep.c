@@ -169,6 +169,11 @@ _weft_lod_state_sweep_slice (WeftLodStateSweep *s, guint32 thread, guint lane, g
       const WeftThreadData *td = &s->model->threads[thread];
       WeftLodStateBlock zero = { 0 };
 
+      /* The blocks at their size: grown by doubling below malloc's
+       * mmap threshold, each copy stayed in the heap beside the model at
+       * its peak. */
+      WeftVecStateBlock_reserve (&w->blocks, td->n_switch_ins / B + 2);
+      WeftVecDom_reserve (&w->dom, td->n_switch_ins / B + 1);
       if (td->waits.len > 0)
         {
           w->waits.waits = td->waits.data;

@@ -578,6 +578,7 @@ read_cpu_stream (WeftBuild *b, WeftStreamIter *iter, const WeftEvent *first,
               if (who == WEFT_MODEL_NONE)
                 return FALSE;
               thread_seen (&m->threads[who], rel);
+              m->threads[who].n_switch_ins++;
             }
           prev = who;
           WeftVecU64_append (&lane->starts, rel);

@@ -229,8 +229,13 @@ _weft_model_post_threads (WeftBuild *b)
     }
 
   _weft_model_sched_totals_init (m, &m->whole);
-  /* A model whose spans went to a sink (weft stats) keeps no slice lists:
-   * its statistics are the whole trace's, which need none. */
+  /* The slice lists at their size (doubling copied them, and left the
+   * old copies in malloc's heap). A model whose spans went to a sink
+   * (weft stats) keeps none: its statistics are the whole trace's, which
+   * need none. */
+  if (b->sink == NULL)
+    for (guint i = 0; i < m->n_threads; i++)
+      WeftVecU32_reserve (&m->threads[i].slices, m->threads[i].n_switch_ins);
   _weft_model_sched_sweep (m, 0, m->duration, TRUE, b->sink == NULL, b->sweep, &m->whole);
 
   for (guint i = 0; i < m->n_threads; i++)

@@ -40,6 +40,7 @@ typedef struct
   guint64 last_event;
   guint64 created;
   guint64 exited;
+  guint64 n_switch_ins;    /* its slices on the CPU lanes: sizes `slices` */
   gboolean seen;
   gboolean has_created;
   gboolean has_exited;
