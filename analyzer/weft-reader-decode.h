@@ -93,9 +93,11 @@ typedef struct
   guint64 last;          /* previous event time, stream clock */
   guint64 last_ns;       /* previous returned time */
   /* The clock segment of the previous time (NULL: the stream's times are
-   * ns already) and the ticks [seg_lo, seg_hi) it converts: a time in
-   * them needs no search. Through the iterator, the search's cursor was
-   * loaded and stored every event (a tenth of loading a recording). */
+   * ns already) and the ticks [seg_lo, seg_hi) it converts with neither
+   * a search nor a check: from its tsc0 up to the next segment's, and
+   * short of where ns would saturate. Through the iterator, the search's
+   * cursor was loaded and stored every event (a tenth of loading a
+   * recording), and the checks were a third of the conversion. */
   const ClockSeg *seg;
   guint64 seg_lo, seg_hi;
 } WeftDecodeCursor;
@@ -103,9 +105,23 @@ typedef struct
 static inline void
 _weft_decode_cursor_clock (WeftDecodeCursor *c, const WeftReader *reader, guint i)
 {
-  c->seg = &reader->segs[i];
-  c->seg_lo = i > 0 ? reader->segs[i].tsc0 : 0;
-  c->seg_hi = i + 1 < reader->n_segs ? reader->segs[i + 1].tsc0 : G_MAXUINT64;
+  const ClockSeg *s = &reader->segs[i];
+  guint64 hi = i + 1 < reader->n_segs ? reader->segs[i + 1].tsc0 : G_MAXUINT64;
+
+  if (s->mult > 0)
+    {
+      /* x ticks past tsc0 with x * mult below room round to at most
+       * G_MAXUINT64 - ns0 ns. */
+      unsigned __int128 room
+        = (((unsigned __int128) (G_MAXUINT64 - s->ns0) + 1) << CLOCK_SHIFT) - CLOCK_HALF;
+      unsigned __int128 safe = room / s->mult;
+
+      if (safe < (unsigned __int128) (hi - s->tsc0))
+        hi = s->tsc0 + (guint64) safe;
+    }
+  c->seg = s;
+  c->seg_lo = s->tsc0;
+  c->seg_hi = hi;
 }
 
 /* The iterator's moving state into c; with clocked, also its clock
@@ -292,9 +308,16 @@ _weft_stream_iter_decode_with (WeftStreamIter *iter, WeftDecodeCursor *c, WeftEv
         ev->time = t;
       else
         {
-          if (G_UNLIKELY (t < c->seg_lo || t >= c->seg_hi))
+          /* Unsigned: below seg_lo wraps past the width. */
+          if (G_UNLIKELY (t - c->seg_lo >= c->seg_hi - c->seg_lo))
             _weft_decode_cursor_clock (c, iter->reader, _weft_reader_seg_find (iter->reader, t));
-          ev->time = _weft_reader_seg_apply (c->seg, t);
+          if (G_LIKELY (t - c->seg_lo < c->seg_hi - c->seg_lo))
+            ev->time = c->seg->ns0
+                       + (guint64) (((unsigned __int128) (t - c->seg_lo) * c->seg->mult
+                                     + CLOCK_HALF)
+                                    >> CLOCK_SHIFT);
+          else /* before the first pair, or past saturation */
+            ev->time = _weft_reader_seg_apply (c->seg, t);
         }
       if (G_UNLIKELY (ev->time < c->last_ns))
         ev->time = c->last_ns;

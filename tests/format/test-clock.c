@@ -235,6 +235,51 @@ test_segments_in_one_read (void)
   g_assert_cmpuint (tsc, >, pairs[19].tsc);
 }
 
+/* The same read before the first pair (extrapolated back) and past the
+ * tick where ns saturate: the slow path, with the same results. */
+static void
+test_edges_in_one_read (void)
+{
+  WeftBuilder *b = weft_builder_new_memory ();
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (WeftReader) reader = NULL;
+  g_autoptr (WeftModel) model = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GByteArray) c0 = util_stream_payload (4, 1, 1, 500, 0, WEFT_CLOCK_TSC, 0);
+  const WeftClockSync pairs[] = { { 1000, G_MAXUINT64 - 1000 }, { 2000, G_MAXUINT64 - 500 } };
+  /* 2998 converts one ns short of saturation: a wrapped sum at 5000
+   * would not be lifted to the maximum by the monotonic clamp. */
+  const guint64 ticks[] = { 500, 900, 1000, 1999, 2000, 2600, 2998, 5000 };
+  const WeftModelThread *t;
+  guint64 prev = 500;
+
+  for (guint i = 0; i + 1 < G_N_ELEMENTS (ticks); i += 2)
+    {
+      put_lock (c0, WEFT_EV_LOCK_WAIT, ticks[i] - prev, 0x10);
+      put_lock (c0, WEFT_EV_LOCK_ACQUIRED, ticks[i + 1] - ticks[i], 0x10);
+      prev = ticks[i + 1];
+    }
+  weft_builder_raw_chunk (b, WEFT_CHUNK_STREAM, c0->data, c0->len);
+  add_clock_chunk (b, pairs, G_N_ELEMENTS (pairs));
+  bytes = util_finish (b);
+  reader = weft_reader_new_from_bytes (bytes, NULL);
+  g_assert_nonnull (reader);
+  model = weft_model_new (reader, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  t = weft_model_get_thread (model, 0);
+  g_assert_cmpuint (t->n_waits, ==, G_N_ELEMENTS (ticks) / 2);
+  for (guint i = 0; i < t->n_waits; i++)
+    {
+      guint64 zero = weft_model_get_time_zero (model);
+
+      g_assert_cmpuint (t->waits[i].start + zero, ==, weft_reader_tsc_to_ns (reader, ticks[2 * i]));
+      g_assert_cmpuint (t->waits[i].end + zero, ==,
+                        weft_reader_tsc_to_ns (reader, ticks[2 * i + 1]));
+    }
+  g_assert_cmpuint (weft_reader_tsc_to_ns (reader, 5000), ==, G_MAXUINT64);
+  g_assert_cmpuint (weft_reader_tsc_to_ns (reader, 500), ==, G_MAXUINT64 - 1250);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -244,5 +289,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/format/clock/no-sync", test_no_sync);
   g_test_add_func ("/weft/format/clock/monotonic-clamp", test_monotonic_clamp);
   g_test_add_func ("/weft/format/clock/segments-in-one-read", test_segments_in_one_read);
+  g_test_add_func ("/weft/format/clock/edges-in-one-read", test_edges_in_one_read);
   return g_test_run ();
 }
