@@ -325,7 +325,8 @@ weft_lod_new_for_reader (WeftReader *reader, WeftModelProgressFunc progress, gpo
   g_return_val_if_fail (reader != NULL, NULL);
 
   /* The model's build merges the CPU lanes in time order anyway: the
-   * parallelism strip's buckets are filled there, not by a second merge. */
+   * parallelism strip's buckets and the thread state strips are filled
+   * there, not by a second merge and a walk. */
   _weft_lod_sweep_sink (&swept, &sink);
   model = _weft_model_new_swept (reader, &sink, progress != NULL ? progress_split : NULL, &split,
                                  cancellable, error);
