@@ -139,6 +139,11 @@ typedef struct
   guint32 id[WEFT_LOD_CANDIDATES];
   double ns[WEFT_LOD_CANDIDATES];
   guint n;
+  /* Where an id was last found, by its low bits: a guess, checked. A
+   * span row's names alternate (transfer, deposit, withdraw), and the
+   * search's exit, which no predictor guessed, was a tenth of loading a
+   * recording. */
+  guint8 hint[WEFT_LOD_CANDIDATES];
 } WeftLodCandidates;
 
 void _weft_lod_candidates_replace (WeftLodCandidates *c, guint32 id, double ns);
@@ -146,14 +151,23 @@ void _weft_lod_candidates_replace (WeftLodCandidates *c, guint32 id, double ns);
 static inline void
 _weft_lod_candidates_add (WeftLodCandidates *c, guint32 id, double ns)
 {
+  guint8 *hint = &c->hint[id % WEFT_LOD_CANDIDATES];
+
+  if (*hint < c->n && c->id[*hint] == id)
+    {
+      c->ns[*hint] += ns;
+      return;
+    }
   for (guint i = 0; i < c->n; i++)
     if (c->id[i] == id)
       {
+        *hint = (guint8) i;
         c->ns[i] += ns;
         return;
       }
   if (c->n < WEFT_LOD_CANDIDATES)
     {
+      *hint = (guint8) c->n;
       c->id[c->n] = id;
       c->ns[c->n++] = ns;
       return;
