@@ -188,32 +188,30 @@ put_lock (GByteArray *a, guint8 kind, guint64 delta, guint64 lock)
   util_put_varint (a, lock);
 }
 
-/* The model's read keeps the decoder's clock segment from one event to
- * the next: waits over twenty segments of different rates, in one chunk,
- * come out as weft_reader_tsc_to_ns() converts each tick alone. */
+/* Waits from ticks[0] to ticks[1], ticks[2] to ticks[3], ... (rising) in
+ * one TSC chunk, read by the model, whose loop keeps the decoder's clock
+ * segment from one event to the next: each time must be what
+ * weft_reader_tsc_to_ns() gives for its tick alone. Returns the first
+ * and last ticks' times. */
 static void
-test_segments_in_one_read (void)
+assert_waits_convert (const WeftClockSync *pairs, guint n_pairs, const guint64 *ticks, guint n,
+                      guint64 *first_ns, guint64 *last_ns)
 {
   WeftBuilder *b = weft_builder_new_memory ();
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (WeftReader) reader = NULL;
   g_autoptr (WeftModel) model = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GByteArray) c0 = util_stream_payload (3, 1, 1, 300, 0, WEFT_CLOCK_TSC, 0);
-  WeftClockSync pairs[20];
+  g_autoptr (GByteArray) c0 = util_stream_payload (3, 1, 1, ticks[0], 0, WEFT_CLOCK_TSC, 0);
   const WeftModelThread *t;
-  guint64 tsc = 300;
-  const guint n = 250;
 
-  for (guint k = 0; k < G_N_ELEMENTS (pairs); k++)
-    pairs[k] = (WeftClockSync) { 1000 * (k + 1), 50000 + 10000 * k + k * k * 37 };
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i + 1 < n; i += 2)
     {
-      put_lock (c0, WEFT_EV_LOCK_WAIT, i == 0 ? 0 : 57, 0x10);
-      put_lock (c0, WEFT_EV_LOCK_ACQUIRED, 40 + i % 5, 0x10);
+      put_lock (c0, WEFT_EV_LOCK_WAIT, ticks[i] - (i > 0 ? ticks[i - 1] : ticks[0]), 0x10);
+      put_lock (c0, WEFT_EV_LOCK_ACQUIRED, ticks[i + 1] - ticks[i], 0x10);
     }
   weft_builder_raw_chunk (b, WEFT_CHUNK_STREAM, c0->data, c0->len);
-  add_clock_chunk (b, pairs, G_N_ELEMENTS (pairs));
+  add_clock_chunk (b, pairs, n_pairs);
   bytes = util_finish (b);
   reader = weft_reader_new_from_bytes (bytes, NULL);
   g_assert_nonnull (reader);
@@ -221,63 +219,49 @@ test_segments_in_one_read (void)
   model = weft_model_new (reader, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   t = weft_model_get_thread (model, 0);
-  g_assert_cmpuint (t->n_waits, ==, n);
+  g_assert_cmpuint (t->n_waits, ==, n / 2);
   for (guint i = 0; i < n; i++)
-    {
-      guint64 zero = weft_model_get_time_zero (model);
-
-      tsc += i == 0 ? 0 : 57;
-      g_assert_cmpuint (t->waits[i].start + zero, ==, weft_reader_tsc_to_ns (reader, tsc));
-      tsc += 40 + i % 5;
-      g_assert_cmpuint (t->waits[i].end + zero, ==, weft_reader_tsc_to_ns (reader, tsc));
-    }
-  /* Past the last pair: extrapolated. */
-  g_assert_cmpuint (tsc, >, pairs[19].tsc);
+    g_assert_cmpuint ((i % 2 ? t->waits[i / 2].end : t->waits[i / 2].start)
+                        + weft_model_get_time_zero (model),
+                      ==, weft_reader_tsc_to_ns (reader, ticks[i]));
+  *first_ns = weft_reader_tsc_to_ns (reader, ticks[0]);
+  *last_ns = weft_reader_tsc_to_ns (reader, ticks[n - 1]);
 }
 
-/* The same read before the first pair (extrapolated back) and past the
- * tick where ns saturate: the slow path, with the same results. */
+/* Over twenty segments of different rates, and past the last pair
+ * (extrapolated). */
+static void
+test_segments_in_one_read (void)
+{
+  WeftClockSync pairs[20];
+  guint64 ticks[500], tsc = 300, first, last;
+
+  for (guint k = 0; k < G_N_ELEMENTS (pairs); k++)
+    pairs[k] = (WeftClockSync) { 1000 * (k + 1), 50000 + 10000 * k + k * k * 37 };
+  for (guint i = 0; i < G_N_ELEMENTS (ticks); i += 2)
+    {
+      ticks[i] = tsc += i == 0 ? 0 : 57;
+      ticks[i + 1] = tsc += 40 + i / 2 % 5;
+    }
+  assert_waits_convert (pairs, G_N_ELEMENTS (pairs), ticks, G_N_ELEMENTS (ticks), &first, &last);
+  g_assert_cmpuint (tsc, >, pairs[19].tsc);
+  g_assert_cmpuint (last, >, pairs[19].monotonic_ns);
+}
+
+/* Before the first pair (extrapolated back) and past the tick where ns
+ * saturate: the checked path, with the same results. */
 static void
 test_edges_in_one_read (void)
 {
-  WeftBuilder *b = weft_builder_new_memory ();
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (WeftReader) reader = NULL;
-  g_autoptr (WeftModel) model = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GByteArray) c0 = util_stream_payload (4, 1, 1, 500, 0, WEFT_CLOCK_TSC, 0);
   const WeftClockSync pairs[] = { { 1000, G_MAXUINT64 - 1000 }, { 2000, G_MAXUINT64 - 500 } };
   /* 2998 converts one ns short of saturation: a wrapped sum at 5000
    * would not be lifted to the maximum by the monotonic clamp. */
   const guint64 ticks[] = { 500, 900, 1000, 1999, 2000, 2600, 2998, 5000 };
-  const WeftModelThread *t;
-  guint64 prev = 500;
+  guint64 first, last;
 
-  for (guint i = 0; i + 1 < G_N_ELEMENTS (ticks); i += 2)
-    {
-      put_lock (c0, WEFT_EV_LOCK_WAIT, ticks[i] - prev, 0x10);
-      put_lock (c0, WEFT_EV_LOCK_ACQUIRED, ticks[i + 1] - ticks[i], 0x10);
-      prev = ticks[i + 1];
-    }
-  weft_builder_raw_chunk (b, WEFT_CHUNK_STREAM, c0->data, c0->len);
-  add_clock_chunk (b, pairs, G_N_ELEMENTS (pairs));
-  bytes = util_finish (b);
-  reader = weft_reader_new_from_bytes (bytes, NULL);
-  g_assert_nonnull (reader);
-  model = weft_model_new (reader, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  t = weft_model_get_thread (model, 0);
-  g_assert_cmpuint (t->n_waits, ==, G_N_ELEMENTS (ticks) / 2);
-  for (guint i = 0; i < t->n_waits; i++)
-    {
-      guint64 zero = weft_model_get_time_zero (model);
-
-      g_assert_cmpuint (t->waits[i].start + zero, ==, weft_reader_tsc_to_ns (reader, ticks[2 * i]));
-      g_assert_cmpuint (t->waits[i].end + zero, ==,
-                        weft_reader_tsc_to_ns (reader, ticks[2 * i + 1]));
-    }
-  g_assert_cmpuint (weft_reader_tsc_to_ns (reader, 5000), ==, G_MAXUINT64);
-  g_assert_cmpuint (weft_reader_tsc_to_ns (reader, 500), ==, G_MAXUINT64 - 1250);
+  assert_waits_convert (pairs, G_N_ELEMENTS (pairs), ticks, G_N_ELEMENTS (ticks), &first, &last);
+  g_assert_cmpuint (first, ==, G_MAXUINT64 - 1250);
+  g_assert_cmpuint (last, ==, G_MAXUINT64);
 }
 
 int
