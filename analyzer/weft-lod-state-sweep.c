@@ -16,8 +16,11 @@
 
 #define B WEFT_LOD_SCHED_BLOCK
 /* Lanes one block of a thread may run on (64 units): more is rare, and
- * such a thread is left to the walk. */
+ * such a thread is left to the walk. Below WEFT_LOD_CANDIDATES, so the
+ * tally never drops a lane and its sums are the walk's per-lane array's,
+ * added in the same order. */
 #define TALLY 8
+G_STATIC_ASSERT (TALLY < WEFT_LOD_CANDIDATES);
 
 WEFT_VEC_DEFINE (WeftVecStateBlock, WeftLodStateBlock)
 WEFT_VEC_DEFINE (WeftVecDom, WeftLodDom)
@@ -31,11 +34,7 @@ typedef struct
   WeftLodStateBlock acc; /* before unit n - 1 */
   WeftVecStateBlock blocks;
   WeftVecDom dom; /* the pyramid's leaves */
-  /* The current block's running time per lane, first added first (the
-   * sums of weft-lod-state.c's per-lane array, in the same order). */
-  guint n_tally;
-  guint32 tally_lane[TALLY];
-  double tally_ns[TALLY];
+  WeftLodCandidates tally; /* the current block's running time per lane */
   WeftLodWaitWalk waits;
 } ThreadWalk;
 
@@ -77,45 +76,6 @@ _weft_lod_state_sweep_free (WeftLodStateSweep *s)
   g_free (s);
 }
 
-/* _weft_lod_direct_best ()'s choice: most time, the lowest lane on a tie,
- * none when every lane had none. */
-static guint32
-tally_best (const ThreadWalk *w, double *ns)
-{
-  guint32 best = WEFT_MODEL_NONE;
-  double most = 0.0;
-
-  for (guint i = 0; i < w->n_tally; i++)
-    {
-      double v = w->tally_ns[i];
-      guint32 id = w->tally_lane[i];
-
-      if (v > most || (v == most && best != WEFT_MODEL_NONE && id < best))
-        {
-          most = v;
-          best = id;
-        }
-    }
-  *ns = most;
-  return best;
-}
-
-static inline gboolean
-tally_add (ThreadWalk *w, guint32 lane, double ns)
-{
-  for (guint i = 0; i < w->n_tally; i++)
-    if (w->tally_lane[i] == lane)
-      {
-        w->tally_ns[i] += ns;
-        return TRUE;
-      }
-  if (w->n_tally == TALLY)
-    return FALSE;
-  w->tally_lane[w->n_tally] = lane;
-  w->tally_ns[w->n_tally++] = ns;
-  return TRUE;
-}
-
 /* Unit n - 1 is complete, its time off the CPU ending at off_end: what
  * the walk does with unit j. */
 static void
@@ -133,7 +93,8 @@ unit_close (WeftLodStateSweep *s, ThreadWalk *w, guint64 off_end, gboolean last)
       *blk = w->acc;
       blk->start = u.s;
     }
-  if (!tally_add (w, u.lane, (double) (u.e - u.s)))
+  _weft_lod_candidates_add (&w->tally, u.lane, (double) (u.e - u.s));
+  if (w->tally.n > TALLY)
     {
       w->failed = TRUE;
       walk_clear (w);
@@ -144,9 +105,10 @@ unit_close (WeftLodStateSweep *s, ThreadWalk *w, guint64 off_end, gboolean last)
       WeftLodDom *d = WeftVecDom_push (&w->dom);
       double ns;
 
-      d->id = tally_best (w, &ns);
+      /* The rule of _weft_lod_direct_best (), which the walk uses. */
+      d->id = _weft_lod_candidates_best (&w->tally, &ns);
       d->ns = (float) ns;
-      w->n_tally = 0;
+      w->tally.n = 0;
     }
   if (w->waits.n_waits > 0)
     _weft_lod_waits_until (&w->waits, last ? G_MAXUINT64 - 1 : off_end, &w->acc, &u);
