@@ -12,8 +12,7 @@
 static inline guint64
 slice_end (const WeftLod *lod, const WeftModelCpu *cpu, guint64 k)
 {
-  guint64 e = k + 1 < cpu->n_slices ? cpu->starts[k + 1] : lod->duration;
-  return MAX (e, cpu->starts[k]);
+  return _weft_lod_slice_end (cpu, k, lod->duration);
 }
 
 /* 0 idle, 1 traced, 2 other. */

@@ -418,6 +418,16 @@ _weft_lod_slice (const WeftLod *lod, guint64 global, guint *lane, guint64 *slice
   return TRUE;
 }
 
+/* When slice k of cpu ends: the next one's start, the trace's end for
+ * the last (never before its own start). */
+static inline guint64
+_weft_lod_slice_end (const WeftModelCpu *cpu, guint64 k, guint64 duration)
+{
+  guint64 e = k + 1 < cpu->n_slices ? cpu->starts[k + 1] : duration;
+
+  return MAX (e, cpu->starts[k]);
+}
+
 /* weft-lod-cpu.c */
 void _weft_lod_cpu_build (WeftLod *lod, guint lane);
 /* Adds each column's busy fraction of the lane to busy[] (the parallelism

@@ -42,8 +42,7 @@ _weft_lod_unit_at (const WeftModelCpu *cpu, guint lane, guint64 k, guint64 durat
 {
   u->lane = lane;
   u->s = cpu->starts[k];
-  u->e = k + 1 < cpu->n_slices ? cpu->starts[k + 1] : duration;
-  u->e = MAX (u->e, u->s);
+  u->e = _weft_lod_slice_end (cpu, k, duration);
   u->off = _weft_lod_end_state (cpu->who[k]);
   u->off_end = MAX (off_end, u->e);
 }
